@@ -1,0 +1,37 @@
+// Kubernetes objects as capstan sees them: a YAML node with an identity.
+#ifndef CAPSTAN_RESOURCE_RESOURCE_H_
+#define CAPSTAN_RESOURCE_RESOURCE_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "yaml/node.h"
+
+namespace capstan::resource {
+
+// Group/version/kind. Core group is "".
+struct Gvk {
+  std::string group, version, kind;
+  static Gvk FromApiVersion(std::string_view api_version, std::string_view kind);
+  std::string ApiVersion() const;  // "v1" or "apps/v1"
+  bool operator==(const Gvk&) const = default;
+};
+
+// Identity of one object: GVK plus namespace and name.
+struct ResId {
+  Gvk gvk;
+  std::string ns, name;
+  static ResId Of(const yaml::Node& obj);
+  // "apps/v1/Deployment/ns/name" style, for messages and maps.
+  std::string String() const;
+  bool operator==(const ResId&) const = default;
+};
+
+// True for kinds that live outside namespaces (Namespace, ClusterRole, CRD,
+// PersistentVolume, ...) among the built-in kinds.
+bool IsClusterScoped(const Gvk& gvk);
+
+}  // namespace capstan::resource
+
+#endif  // CAPSTAN_RESOURCE_RESOURCE_H_

@@ -1,0 +1,61 @@
+// Patch metadata of Kubernetes types: which lists merge by which key.
+//
+// The built-in table is compiled into the binary (generated once from the
+// Kubernetes 1.32 OpenAPI documents by tools/gen_patch_meta.py), so
+// rendering never needs the OpenAPI folder. Custom OpenAPI documents
+// (kustomize's `openapi:` field, CRD schemas) extend it at run time.
+#ifndef CAPSTAN_RESOURCE_SCHEMA_H_
+#define CAPSTAN_RESOURCE_SCHEMA_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "resource/resource.h"
+#include "yaml/node.h"
+
+namespace capstan::resource {
+
+// Patch metadata for one field that holds a list (or a map).
+struct ListMeta {
+  std::string strategy;                 // "merge", "replace", "retainKeys", "merge,retainKeys" or ""
+  std::string merge_key;                // x-kubernetes-patch-merge-key
+  std::vector<std::string> map_keys;    // x-kubernetes-list-map-keys
+  std::string list_type;                // atomic | set | map | ""
+};
+
+// A type in the schema: its fields and, for each, the type it holds.
+class Schema {
+ public:
+  // Kubernetes 1.32 built-in types.
+  static const Schema& BuiltIn();
+
+  // An opaque handle to a type (object schema) in this schema.
+  using TypeRef = const void*;
+
+  // Type of the top-level object of this kind, or nullptr when unknown.
+  TypeRef TypeFor(const Gvk& gvk) const;
+  // Type of field `name` within `type` (for a list field: the element type).
+  TypeRef FieldType(TypeRef type, std::string_view name) const;
+  // Patch metadata of field `name` within `type`, nullptr when none.
+  const ListMeta* FieldListMeta(TypeRef type, std::string_view name) const;
+
+  // Adds (or overrides) types from an OpenAPI v2/v3 document, as kustomize's
+  // `openapi: {path: ...}` does. Throws std::runtime_error on bad input.
+  void AddOpenApi(const yaml::Node& document);
+
+  Schema();
+  ~Schema();
+  Schema(const Schema&);
+  Schema& operator=(const Schema&);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace capstan::resource
+
+#endif  // CAPSTAN_RESOURCE_SCHEMA_H_

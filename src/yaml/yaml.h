@@ -1,0 +1,65 @@
+// Reading and writing YAML and JSON documents.
+//
+// Parse* accept YAML 1.2 (core schema, as Kustomize's kyaml resolves it) and
+// JSON, several documents separated by `---`. Anchors and aliases are
+// expanded with a bound on the total expanded size, nesting depth is bounded,
+// so hostile input fails with an error instead of exhausting memory.
+//
+// EmitYaml prints a document exactly as `kustomize build` prints it (go-yaml
+// v3 encoder with kyaml's settings): 2-space indent, sequences not indented
+// under their key, unlimited line width, strings quoted only when they would
+// otherwise read as another type.
+#ifndef CAPSTAN_YAML_YAML_H_
+#define CAPSTAN_YAML_YAML_H_
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "yaml/node.h"
+
+namespace capstan::yaml {
+
+// A parse failure. what() is one line: "<source>: line L column C: <reason>".
+class ParseError : public std::runtime_error {
+ public:
+  ParseError(const std::string& message, int line, int column)
+      : std::runtime_error(message), line_(line), column_(column) {}
+  int line() const { return line_; }
+  int column() const { return column_; }
+
+ private:
+  int line_, column_;
+};
+
+struct ParseLimits {
+  size_t max_depth = 512;                 // nesting of collections
+  size_t max_alias_expansion = 1 << 22;   // nodes created through aliases
+  size_t max_bytes = size_t{1} << 30;     // input size
+};
+
+// All documents of a YAML (or JSON) stream. Empty documents (only comments
+// or `---`) are dropped. `source` names the input in error messages.
+std::vector<Node> ParseAll(std::string_view text, std::string_view source = "<input>",
+                           const ParseLimits& limits = {});
+// Exactly one document (an empty input gives a null node).
+Node ParseOne(std::string_view text, std::string_view source = "<input>",
+              const ParseLimits& limits = {});
+// Strict JSON (RFC 8259), faster than the YAML path; used for API bodies.
+Node ParseJson(std::string_view text, std::string_view source = "<input>");
+
+// One document as YAML, ending in a newline; no leading `---`.
+std::string EmitYaml(const Node& doc);
+// Several documents joined by "---\n", as `kustomize build` prints them.
+std::string EmitYamlStream(const std::vector<Node>& docs);
+// Compact JSON (no spaces), or indented by `indent` spaces when > 0.
+std::string EmitJson(const Node& doc, int indent = 0);
+
+// Resolves the tag a plain (unquoted) scalar gets under the core schema:
+// "!!null", "!!bool", "!!int", "!!float" or "!!str".
+std::string_view ResolvePlainTag(std::string_view text);
+
+}  // namespace capstan::yaml
+
+#endif  // CAPSTAN_YAML_YAML_H_
