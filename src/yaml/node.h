@@ -32,6 +32,11 @@ inline constexpr std::string_view kBoolTag = "!!bool";
 inline constexpr std::string_view kNullTag = "!!null";
 inline constexpr std::string_view kMapTag = "!!map";
 inline constexpr std::string_view kSeqTag = "!!seq";
+// Also produced by the resolver, as go-yaml v3 does: plain `2024-01-02`
+// resolves to !!timestamp (emitted plain; JSON treats it as a string) and a
+// plain `<<` key to !!merge (merge keys are expanded while parsing).
+inline constexpr std::string_view kTimestampTag = "!!timestamp";
+inline constexpr std::string_view kMergeTag = "!!merge";
 
 struct Field;
 
@@ -45,6 +50,7 @@ struct Node {
   std::vector<Node> items;     // kSequence
   std::vector<Field> fields;   // kMapping, in document order
   bool flow = false;           // collection was written in flow style ({}, [])
+  bool tagged = false;         // tag was written explicitly (`!!str 1`); printed again
 
   // --- construction -------------------------------------------------------
   static Node Null();

@@ -35,7 +35,7 @@ class ParseError : public std::runtime_error {
 
 struct ParseLimits {
   size_t max_depth = 512;                 // nesting of collections
-  size_t max_alias_expansion = 1 << 22;   // nodes created through aliases
+  size_t max_alias_expansion = 1 << 20;   // nodes created through aliases (~150 MB)
   size_t max_bytes = size_t{1} << 30;     // input size
 };
 
