@@ -8,8 +8,11 @@
 // of yaml_emitter_analyze_scalar / yaml_emitter_select_scalar_style, the
 // encoder's "quote a string that would read as another type" rule, and the
 // writers for each scalar style.
+#include <algorithm>
 #include <string>
+#include <vector>
 
+#include "yaml/canonical.h"
 #include "yaml/yaml.h"
 
 namespace capstan::yaml {
@@ -60,7 +63,7 @@ Analysis Analyze(std::string_view v) {
   Analysis a;
   if (v.empty()) return a;
   bool block_indicators = false, flow_indicators = false, line_breaks = false,
-       special_characters = false, tab_characters = false, leading_space = false,
+       special_characters = false, leading_space = false,
        leading_break = false, trailing_space = false, trailing_break = false,
        break_space = false, space_break = false, previous_space = false,
        previous_break = false;
@@ -100,11 +103,10 @@ Analysis Analyze(std::string_view v) {
           break;
       }
     }
-    if (c == '\t') {
-      tab_characters = true;
-    } else if (!IsPrintable(v, i)) {
-      special_characters = true;
-    }
+    // go-yaml v2 (the encoder behind kustomize's output) has no separate
+    // tab rule: a tab is a special character, so "a\tb" and multi-line text
+    // with tabs are double-quoted.
+    if (!IsPrintable(v, i)) special_characters = true;
     if (IsSpace(v, i)) {
       if (i == 0) leading_space = true;
       if (i + w == v.size()) trailing_space = true;
@@ -129,7 +131,7 @@ Analysis Analyze(std::string_view v) {
     a.flow_plain_allowed = a.block_plain_allowed = false;
   if (trailing_space) a.block_allowed = false;
   if (break_space) a.flow_plain_allowed = a.block_plain_allowed = a.single_quoted_allowed = false;
-  if (space_break || tab_characters || special_characters)
+  if (space_break || special_characters)
     a.flow_plain_allowed = a.block_plain_allowed = a.single_quoted_allowed = false;
   if (space_break || special_characters) a.block_allowed = false;
   if (line_breaks) a.flow_plain_allowed = a.block_plain_allowed = false;
@@ -191,7 +193,9 @@ struct Context {
 
 class Emitter {
  public:
-  explicit Emitter(std::string& out) : out_(out) {}
+  // `canonical`: print as kustomize does (see canonical.h); otherwise keep
+  // key order, scalar styles, tags and flow collections.
+  Emitter(std::string& out, bool canonical) : out_(out), canonical_(canonical) {}
 
   void Document(const Node& n) {
     if (IsBlockCollection(n)) {
@@ -210,18 +214,14 @@ class Emitter {
   }
 
  private:
-  static bool IsBlockCollection(const Node& n) {
-    return (n.IsMap() || n.IsSeq()) && !n.flow && n.size() > 0;
-  }
-
-  static bool IsCoreTag(std::string_view t) {
-    return t == kStrTag || t == kIntTag || t == kFloatTag || t == kBoolTag || t == kNullTag ||
-           t == kTimestampTag || t == kMapTag || t == kSeqTag || t == kMergeTag;
+  bool IsBlockCollection(const Node& n) const {
+    return (n.IsMap() || n.IsSeq()) && (canonical_ || !n.flow) && n.size() > 0;
   }
 
   // The tag go-yaml prints for a collection: only an explicit or a
   // non-default one.
-  static std::string CollectionTag(const Node& n) {
+  std::string CollectionTag(const Node& n) const {
+    if (canonical_) return "";
     std::string_view def = n.IsMap() ? kMapTag : kSeqTag;
     if (n.tag.empty() || (n.tag == def && !n.tagged)) return "";
     return TagText(n.tag);
@@ -232,7 +232,7 @@ class Emitter {
     return "!<" + std::string(tag) + ">";
   }
 
-  static std::string PrintedTag(const Node& n) {
+  std::string PrintedTag(const Node& n) const {
     if (n.IsMap() || n.IsSeq()) return CollectionTag(n);
     return "";  // scalars print their tag in Scalar()
   }
@@ -243,7 +243,16 @@ class Emitter {
   // other keys start lines indented by `indent`.
   void BlockMap(const Node& m, int indent) {
     bool first = true;
-    for (const Field& f : m.fields) {
+    std::vector<const Field*> order;
+    order.reserve(m.fields.size());
+    for (const Field& f : m.fields) order.push_back(&f);
+    if (canonical_) {
+      std::stable_sort(order.begin(), order.end(), [](const Field* a, const Field* b) {
+        return internal::KeyLess(a->key.value, b->key.value);
+      });
+    }
+    for (const Field* fp : order) {
+      const Field& f = *fp;
       if (!first) Spaces(indent);
       first = false;
       if (IsSimpleKey(f.key)) {
@@ -379,8 +388,8 @@ class Emitter {
     Scalar(n, indent, ctx, /*after_tag=*/true);  // no leading space
   }
 
-  static bool IsSimpleKey(const Node& k) {
-    if (k.IsMap() || k.IsSeq()) return k.size() == 0 || k.flow ? k.size() == 0 : false;
+  bool IsSimpleKey(const Node& k) const {
+    if (k.IsMap() || k.IsSeq()) return k.size() == 0;
     std::string_view value = k.value;
     std::string text = ValidUtf8(value) ? "" : Base64(value);
     if (!text.empty()) value = text;
@@ -391,9 +400,11 @@ class Emitter {
 
   // go-yaml encoder.node(): the tag to print ("" when implied) and whether
   // the string must be quoted because it would otherwise read as another type.
-  static std::string ScalarTag(const Node& n, bool* force_quote = nullptr,
-                               bool* binary = nullptr) {
+  std::string ScalarTag(const Node& n, bool* force_quote = nullptr,
+                        bool* binary = nullptr) const {
+    if (canonical_) return "";
     std::string tag = n.tag;
+    if (tag.empty()) return "";
     if (n.IsNull() && tag.empty()) tag = std::string(kNullTag);
     if (!ValidUtf8(n.value)) {
       if (binary) *binary = true;
@@ -405,7 +416,14 @@ class Emitter {
       return "";
     if (n.IsNull() && n.style == Style::kAny && n.value.empty()) return "";
     std::string_view rtag = ResolvePlainTag(n.value);
-    if (rtag == tag) return "";
+    if (rtag == tag) {
+      // A string made in code (no parsed style) is printed like a Go
+      // string: YAML 1.1 booleans and base-60 numbers are quoted too.
+      if (tag == kStrTag && n.style == Style::kAny &&
+          (internal::IsOldBool(n.value) || internal::IsBase60Float(n.value)) && force_quote)
+        *force_quote = true;
+      return "";
+    }
     if (tag == kStrTag) {
       if (force_quote) *force_quote = true;
       return "";
@@ -420,7 +438,18 @@ class Emitter {
     std::string tag = ScalarTag(n, &force_quote, &binary);
     std::string b64;
     std::string_view value = n.value;
-    if (binary) {
+    Style node_style = n.style;
+    if (canonical_) {
+      binary = false;
+      bool is_string = internal::CanonicalScalar(n, &b64);
+      value = b64;
+      node_style = Style::kPlain;
+      if (is_string) {
+        node_style = Style::kAny;
+        force_quote = ResolvePlainTag(value) != kStrTag || internal::IsOldBool(value) ||
+                      internal::IsBase60Float(value);
+      }
+    } else if (binary) {
       b64 = Base64(n.value);
       value = b64;
     }
@@ -428,11 +457,14 @@ class Emitter {
     if (n.IsNull() && n.style == Style::kAny && value.empty()) value = "null";
 
     Style style = Style::kPlain;
-    switch (n.style) {
+    switch (node_style) {
       case Style::kDoubleQuoted: style = Style::kDoubleQuoted; break;
       case Style::kSingleQuoted: style = Style::kSingleQuoted; break;
       case Style::kLiteral: style = Style::kLiteral; break;
       case Style::kFolded: style = Style::kFolded; break;
+      case Style::kPlain:
+        if (canonical_) break;
+        [[fallthrough]];
       default:
         if (value.find('\n') != std::string_view::npos) style = Style::kLiteral;
         else if (force_quote) style = Style::kDoubleQuoted;
@@ -736,24 +768,44 @@ class Emitter {
   }
 
   std::string& out_;
+  bool canonical_;
 };
 
 }  // namespace
 
 std::string EmitYaml(const Node& doc) {
   std::string out;
-  out.reserve(256);
-  Emitter(out).Document(doc);
+  out.reserve(1024);
+  Emitter(out, true).Document(doc);
   return out;
 }
 
 std::string EmitYamlStream(const std::vector<Node>& docs) {
   std::string out;
+  out.reserve(1024 * docs.size());
   bool first = true;
   for (const Node& d : docs) {
     if (!first) out += "---\n";
     first = false;
-    Emitter(out).Document(d);
+    Emitter(out, true).Document(d);
+  }
+  return out;
+}
+
+std::string EmitYamlPreserving(const Node& doc) {
+  std::string out;
+  out.reserve(1024);
+  Emitter(out, false).Document(doc);
+  return out;
+}
+
+std::string EmitYamlStreamPreserving(const std::vector<Node>& docs) {
+  std::string out;
+  bool first = true;
+  for (const Node& d : docs) {
+    if (!first) out += "---\n";
+    first = false;
+    Emitter(out, false).Document(d);
   }
   return out;
 }

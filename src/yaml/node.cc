@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "yaml/canonical.h"
 #include "yaml/yaml.h"
 
 namespace capstan::yaml {
@@ -39,52 +40,11 @@ Node Node::Bool(bool v) {
   return n;
 }
 
-// Formats like Go's strconv.FormatFloat(v, 'g', -1, 64), which is what
-// go-yaml prints for a float64: shortest digits, exponent form when the
-// exponent is < -4 or >= 6 ("1e+06"), ".inf"/".nan" for the specials.
-std::string FormatFloat(double v) {
-  if (std::isnan(v)) return ".nan";
-  if (std::isinf(v)) return v > 0 ? ".inf" : "-.inf";
-  if (v == 0) return std::signbit(v) ? "-0" : "0";
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-  std::string sci(buf, r.ptr);
-  // sci = [-]d[.ddd]e[+-]XX
-  bool neg = sci[0] == '-';
-  if (neg) sci.erase(0, 1);
-  size_t e = sci.find('e');
-  std::string mant = sci.substr(0, e);
-  int exp = std::atoi(sci.c_str() + e + 1);
-  std::string digits;
-  for (char c : mant)
-    if (c != '.') digits.push_back(c);
-  std::string out = neg ? "-" : "";
-  // Go: with shortest digits, %e is used when exp < -4 || exp >= 6.
-  if (exp < -4 || exp >= 6) {
-    out += digits.substr(0, 1);
-    if (digits.size() > 1) out += "." + digits.substr(1);
-    out += exp < 0 ? "e-" : "e+";
-    int a = std::abs(exp);
-    if (a < 10) out += "0";
-    out += std::to_string(a);
-    return out;
-  }
-  int dp = exp + 1;  // digits before the decimal point
-  if (dp <= 0) {
-    out += "0." + std::string(-dp, '0') + digits;
-  } else if (static_cast<size_t>(dp) >= digits.size()) {
-    out += digits + std::string(dp - digits.size(), '0');
-  } else {
-    out += digits.substr(0, dp) + "." + digits.substr(dp);
-  }
-  return out;
-}
-
 Node Node::Float(double v) {
   Node n;
   n.kind = Kind::kScalar;
   n.tag = std::string(kFloatTag);
-  n.value = FormatFloat(v);
+  n.value = internal::FormatFloat(v);
   return n;
 }
 

@@ -5,10 +5,18 @@
 // expanded with a bound on the total expanded size, nesting depth is bounded,
 // so hostile input fails with an error instead of exhausting memory.
 //
-// EmitYaml prints a document exactly as `kustomize build` prints it (go-yaml
-// v3 encoder with kyaml's settings): 2-space indent, sequences not indented
-// under their key, unlimited line width, strings quoted only when they would
-// otherwise read as another type.
+// EmitYaml prints a document exactly as `kustomize build` (and `kubectl get
+// -o yaml`) print it. Note what that means: kustomize v5 prints each
+// resource as MarshalJSON -> sigs.k8s.io/yaml.JSONToYAML (go-yaml v2), so
+// mapping keys come out SORTED (go-yaml v2 order), numbers are re-printed
+// from their value (1.0 -> 1, 0x10 -> 16, 1e3 -> 1000), plain timestamps
+// become RFC 3339 strings, tags and input styles are dropped, strings are
+// quoted only when they would read as another type (also YAML 1.1 booleans
+// like "yes"/"on"), 2-space indent, sequences not indented under their key,
+// scalars folded past column 80, multi-line strings as literal blocks.
+// EmitYamlPreserving keeps the document as written instead: key order,
+// scalar styles, tags and flow collections (go-yaml v3 node encoding, as
+// kyaml writes files).
 #ifndef CAPSTAN_YAML_YAML_H_
 #define CAPSTAN_YAML_YAML_H_
 
@@ -53,11 +61,15 @@ Node ParseJson(std::string_view text, std::string_view source = "<input>");
 std::string EmitYaml(const Node& doc);
 // Several documents joined by "---\n", as `kustomize build` prints them.
 std::string EmitYamlStream(const std::vector<Node>& docs);
+// Key order, styles, tags and flow style kept (for rewriting user files).
+std::string EmitYamlPreserving(const Node& doc);
+std::string EmitYamlStreamPreserving(const std::vector<Node>& docs);
 // Compact JSON (no spaces), or indented by `indent` spaces when > 0.
 std::string EmitJson(const Node& doc, int indent = 0);
 
 // Resolves the tag a plain (unquoted) scalar gets under the core schema:
-// "!!null", "!!bool", "!!int", "!!float" or "!!str".
+// "!!null", "!!bool", "!!int", "!!float" or "!!str"; like go-yaml v3 also
+// "!!timestamp" (2001-12-14, 2001-12-14T21:59:43.10-05:00) and "!!merge" (<<).
 std::string_view ResolvePlainTag(std::string_view text);
 
 }  // namespace capstan::yaml

@@ -1,0 +1,40 @@
+// Internal to src/yaml: how `kustomize build` (and `kubectl get -o yaml`)
+// canonicalize a document before printing it.
+//
+// kustomize v5 prints each resource as JSON converted to YAML
+// (Resource.AsYAML: MarshalJSON, then sigs.k8s.io/yaml.JSONToYAML, which is
+// go-yaml v2). So the printed form is a *value* round trip, not a node
+// round trip: mapping keys come out sorted (go-yaml v2 key order), numbers
+// are re-printed from their float64/int64 value, plain timestamps become
+// RFC 3339 strings, tags and scalar styles are gone, and every string is
+// printed the way go-yaml prints a Go string.
+#ifndef CAPSTAN_YAML_CANONICAL_H_
+#define CAPSTAN_YAML_CANONICAL_H_
+
+#include <string>
+#include <string_view>
+
+#include "yaml/node.h"
+
+namespace capstan::yaml::internal {
+
+// The canonical text of a scalar or null node. Returns true when the value
+// is a string (printed with string quoting rules), false for null, bool,
+// int and float (printed plain).
+bool CanonicalScalar(const Node& n, std::string* text);
+
+// go-yaml v2 map key order (keyList.Less): runs of digits compare by
+// number, non-letters sort before letters.
+bool KeyLess(std::string_view a, std::string_view b);
+
+// go-yaml's isOldBool / isBase60Float: strings go-yaml quotes although the
+// YAML 1.2 resolver reads them as strings.
+bool IsOldBool(std::string_view s);
+bool IsBase60Float(std::string_view s);
+
+// Go's strconv.FormatFloat(v, 'g', -1, 64) with go-yaml's .inf/.nan.
+std::string FormatFloat(double v);
+
+}  // namespace capstan::yaml::internal
+
+#endif  // CAPSTAN_YAML_CANONICAL_H_
