@@ -1,0 +1,382 @@
+// Strategic merge patch as k8s.io/apimachinery/pkg/util/strategicpatch
+// applies it on the API server (MergeParallelList and IgnoreUnmatchedNulls
+// on, as for PATCH requests and kubectl patch/apply). Checked against
+// `kubectl patch --local --type strategic`.
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "resource/patch.h"
+#include "resource/smp_internal.h"
+
+namespace capstan::resource::internal {
+
+namespace {
+
+using yaml::Node;
+
+constexpr std::string_view kDirective = "$patch";
+constexpr std::string_view kRetainKeys = "$retainKeys";
+constexpr std::string_view kSetOrderPrefix = "$setElementOrder/";
+constexpr std::string_view kDeletePrimPrefix = "$deleteFromPrimitiveList/";
+
+struct Meta {
+  Schema::TypeRef type = nullptr;  // map type, or element type of a list
+  std::string strategy;            // "merge", "replace" or "" (retainKeys stripped)
+  bool retain_keys = false;
+  std::string merge_key;
+};
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+Meta FieldMeta(const Schema& schema, Schema::TypeRef type, std::string_view field) {
+  Meta m;
+  m.type = schema.FieldType(type, field);
+  if (const ListMeta* lm = schema.FieldListMeta(type, field)) {
+    std::string_view s = lm->strategy;
+    while (!s.empty()) {
+      size_t c = s.find(',');
+      std::string_view part = s.substr(0, c);
+      if (part == "retainKeys") {
+        m.retain_keys = true;
+      } else if (!part.empty()) {
+        m.strategy = std::string(part);
+      }
+      if (c == std::string_view::npos) break;
+      s.remove_prefix(c + 1);
+    }
+    m.merge_key = lm->merge_key;
+  }
+  return m;
+}
+
+// Same JSON value (numbers by value, maps ignoring key order).
+bool JsonEq(const Node& a, const Node& b) {
+  if ((a.IsInt() || a.IsFloat()) && (b.IsInt() || b.IsFloat())) {
+    if (a.IsInt() && b.IsInt()) return a.AsInt() == b.AsInt();
+    return a.AsFloat() == b.AsFloat();
+  }
+  return a == b;
+}
+
+// Go type of a decoded JSON value, for "types differ -> replace".
+int GoType(const Node& n) {
+  if (n.IsMap()) return 1;
+  if (n.IsSeq()) return 2;
+  if (n.IsNull()) return 0;
+  if (n.IsBool()) return 3;
+  if (n.IsInt() || n.IsFloat()) return 4;
+  return 5;
+}
+
+void DiscardNulls(Node& n) {
+  if (n.IsMap()) {
+    auto& fs = n.fields;
+    fs.erase(std::remove_if(fs.begin(), fs.end(), [](const yaml::Field& f) { return f.value.IsNull(); }),
+             fs.end());
+    for (auto& f : fs) DiscardNulls(f.value);
+  } else if (n.IsSeq()) {
+    for (auto& i : n.items) DiscardNulls(i);
+  }
+}
+
+class Merger {
+ public:
+  explicit Merger(const Schema& schema) : schema_(schema) {}
+
+  [[noreturn]] void Fail(const std::string& path, const std::string& what) const {
+    throw PatchError("strategic merge patch: " + (path.empty() ? std::string("<root>") : path) + ": " + what);
+  }
+
+  // Returns the merged map. `original` may be null.
+  Node MergeMap(Node original, Node patch, Schema::TypeRef type, const std::string& path, int depth) {
+    if (depth > 500) Fail(path, "document nested too deeply");
+    if (const Node* d = patch.Get(kDirective)) {
+      if (d->Str() == "replace") {
+        patch.Remove(kDirective);
+        return patch;
+      }
+      if (d->Str() == "delete") return Node::Map();
+      Fail(path, "unknown $patch directive \"" + d->Str() + "\" for a mapping");
+    }
+    if (!original.IsMap()) original = Node::Map();
+
+    // $retainKeys: drop every original field not listed.
+    if (const Node* rk = patch.Get(kRetainKeys)) {
+      if (!rk->IsSeq()) Fail(path, "$retainKeys is not a list");
+      std::set<std::string> keep;
+      for (const Node& k : rk->items) keep.insert(k.Str());
+      auto& fs = original.fields;
+      fs.erase(std::remove_if(fs.begin(), fs.end(), [&](const yaml::Field& f) { return !keep.count(f.key.Str()); }),
+               fs.end());
+      patch.Remove(kRetainKeys);
+    }
+
+    // $setElementOrder/<field> with the list it orders.
+    std::vector<std::string> ordered;
+    for (const yaml::Field& f : patch.fields)
+      if (StartsWith(f.key.Str(), kSetOrderPrefix)) ordered.push_back(f.key.Str());
+    for (const std::string& key : ordered) {
+      std::string field = key.substr(kSetOrderPrefix.size());
+      Node order = *patch.Get(key);
+      patch.Remove(key);
+      if (!order.IsSeq()) Fail(path + "." + key, "is not a list");
+      Meta m = FieldMeta(schema_, type, field);
+      const Node* orig = original.Get(field);
+      const Node* pl = patch.Get(field);
+      if (orig && !orig->IsSeq()) orig = nullptr;
+      if (pl && !pl->IsSeq()) Fail(path + "." + field, "is not a list");
+      Node merged;
+      if (orig && !pl) {
+        merged = *orig;
+      } else if (!orig && pl) {
+        merged = RemoveListDirectives(*pl);
+      } else if (orig && pl) {
+        merged = MergeListField(*orig, *pl, m, false, path + "." + field, depth + 1);
+      } else {
+        continue;
+      }
+      Node orig_list = orig ? *orig : Node::Seq();
+      merged.items = Normalize(merged.items, order.items, orig_list.items, m.merge_key, path + "." + field);
+      original.Set(field, std::move(merged));
+      patch.Remove(field);
+    }
+
+    for (yaml::Field& f : patch.fields) {
+      std::string k = f.key.Str();
+      Node& pv = f.value;
+      if (StartsWith(k, kSetOrderPrefix) || k == kRetainKeys) continue;
+      bool delete_list = false;
+      if (StartsWith(k, kDeletePrimPrefix)) {
+        k = k.substr(kDeletePrimPrefix.size());
+        delete_list = true;
+        if (!original.Has(k)) continue;
+      }
+      std::string fpath = path.empty() ? k : path + "." + k;
+      if (pv.IsNull()) {
+        original.Remove(k);
+        continue;
+      }
+      Node* ov = original.Get(k);
+      if (ov == nullptr || GoType(*ov) != GoType(pv)) {
+        if (!delete_list) {
+          DiscardNulls(pv);
+          original.Set(k, std::move(pv));
+        }
+        continue;
+      }
+      Meta m = FieldMeta(schema_, type, k);
+      if (ov->IsMap()) {
+        if (m.strategy == "replace") {
+          *ov = std::move(pv);
+        } else {
+          *ov = MergeMap(std::move(*ov), std::move(pv), m.type, fpath, depth + 1);
+        }
+      } else if (ov->IsSeq()) {
+        *ov = MergeListField(*ov, pv, m, delete_list, fpath, depth + 1);
+      } else {
+        *ov = std::move(pv);
+      }
+    }
+    return original;
+  }
+
+ private:
+  Node MergeListField(const Node& original, const Node& patch, const Meta& m, bool delete_list,
+                      const std::string& path, int depth) {
+    if (m.strategy != "merge") return patch;
+    Node out = original;
+    out.items = MergeSlice(original.items, patch.items, m, delete_list, path, depth);
+    return out;
+  }
+
+  static Node RemoveListDirectives(const Node& list) {
+    Node out = list;
+    out.items.clear();
+    for (const Node& i : list.items) {
+      if (i.IsMap() && i.Has(kDirective)) continue;
+      out.items.push_back(i);
+    }
+    return out;
+  }
+
+  // Element kind shared by both lists: 1 map, 2 list, 5 scalar, 0 unknown.
+  int ElementKind(const std::vector<Node>& a, const std::vector<Node>& b, const std::string& path) {
+    int kind = -1;
+    for (const auto* l : {&a, &b})
+      for (const Node& n : *l) {
+        int k = n.IsMap() ? 1 : n.IsSeq() ? 2 : 5;
+        if (kind >= 0 && kind != k) Fail(path, "list mixes element types");
+        kind = k;
+      }
+    return kind < 0 ? 0 : kind;
+  }
+
+  std::vector<Node> MergeSlice(std::vector<Node> original, std::vector<Node> patch, const Meta& m, bool delete_list,
+                               const std::string& path, int depth) {
+    if (original.empty() && patch.empty()) return original;
+    int kind = ElementKind(original, patch, path);
+    std::vector<Node> merged;
+    if (kind != 1) {
+      if (delete_list) {
+        std::vector<Node> out;
+        for (const Node& o : original) {
+          bool drop = std::any_of(patch.begin(), patch.end(), [&](const Node& p) { return JsonEq(o, p); });
+          if (!drop) out.push_back(o);
+        }
+        return out;
+      }
+      for (const auto* l : {&original, &patch})
+        for (const Node& n : *l)
+          if (std::none_of(merged.begin(), merged.end(), [&](const Node& x) { return JsonEq(x, n); }))
+            merged.push_back(n);
+      std::vector<Node> patch_items, server_only;
+      for (const Node& n : merged) {
+        bool in_patch = std::any_of(patch.begin(), patch.end(), [&](const Node& p) { return JsonEq(p, n); });
+        (in_patch ? patch_items : server_only).push_back(n);
+      }
+      return NormalizeOrder(patch_items, server_only, patch, original, "", path);
+    }
+    const std::string& key = m.merge_key;
+    if (key.empty()) Fail(path, "cannot merge lists without a merge key");
+    // Special elements: $patch: delete / replace.
+    std::vector<Node> plain;
+    bool replace = false;
+    for (const Node& p : patch) {
+      const Node* d = p.Get(kDirective);
+      if (d == nullptr) {
+        plain.push_back(p);
+        continue;
+      }
+      if (d->Str() == "delete") {
+        const Node* kv = p.Get(key);
+        if (kv == nullptr) Fail(path, "$patch: delete element has no merge key \"" + key + "\"");
+        original.erase(std::remove_if(original.begin(), original.end(),
+                                      [&](const Node& o) {
+                                        const Node* ok = o.Get(key);
+                                        return ok && JsonEq(*ok, *kv);
+                                      }),
+                       original.end());
+      } else if (d->Str() == "replace") {
+        replace = true;
+      } else if (d->Str() == "merge") {
+        Fail(path, "merging lists cannot yet be specified in the patch");
+      } else {
+        Fail(path, "unknown $patch directive \"" + d->Str() + "\"");
+      }
+    }
+    if (replace) return plain;
+    patch = plain;
+    std::vector<Node> server_order = original;
+    merged = original;
+    for (const Node& p : patch) {
+      const Node* kv = p.Get(key);
+      if (kv == nullptr) Fail(path, "element has no merge key \"" + key + "\"");
+      auto it = std::find_if(merged.begin(), merged.end(), [&](const Node& o) {
+        const Node* ok = o.Get(key);
+        return ok && JsonEq(*ok, *kv);
+      });
+      if (it != merged.end()) {
+        *it = MergeMap(std::move(*it), p, m.type, path + "[" + key + "=" + kv->Str() + "]", depth + 1);
+      } else {
+        merged.push_back(p);
+      }
+    }
+    std::vector<Node> patch_items, server_only;
+    for (const Node& n : merged) {
+      const Node* kv = n.Get(key);
+      bool in_patch = kv && std::any_of(patch.begin(), patch.end(), [&](const Node& p) {
+                        const Node* pk = p.Get(key);
+                        return pk && JsonEq(*pk, *kv);
+                      });
+      (in_patch ? patch_items : server_only).push_back(n);
+    }
+    return NormalizeOrder(patch_items, server_only, patch, server_order, key, path);
+  }
+
+  // Index of `v` in `order` (by merge key, or by value for primitives).
+  static int IndexIn(const std::vector<Node>& order, const Node& v, const std::string& key) {
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (key.empty()) {
+        if (JsonEq(order[i], v)) return static_cast<int>(i);
+      } else {
+        const Node* a = order[i].Get(key);
+        const Node* b = v.Get(key);
+        if (a && b && JsonEq(*a, *b)) return static_cast<int>(i);
+      }
+    }
+    return -1;
+  }
+
+  // Stable sort by position in `order`; elements not in it keep their place
+  // relative to each other (insertion sort with apimachinery's comparison).
+  static std::vector<Node> SortBy(std::vector<Node> items, const std::vector<Node>& order, const std::string& key) {
+    std::stable_sort(items.begin(), items.end(), [&](const Node& a, const Node& b) {
+      int ia = IndexIn(order, a, key), ib = IndexIn(order, b, key);
+      if (ia >= 0 && ib >= 0) return ia < ib;
+      return false;
+    });
+    return items;
+  }
+
+  // Merges the sorted patch items and server-only items: a server-only item
+  // goes before a patch item only when it comes first in the live list.
+  static std::vector<Node> MergeSorted(const std::vector<Node>& left, const std::vector<Node>& right,
+                                       const std::vector<Node>& server_order, const std::string& key) {
+    std::vector<Node> out;
+    size_t i = 0, j = 0;
+    while (i < left.size() || j < right.size()) {
+      if (i >= left.size()) {
+        out.push_back(right[j++]);
+      } else if (j >= right.size()) {
+        out.push_back(left[i++]);
+      } else {
+        int li = IndexIn(server_order, left[i], key), ri = IndexIn(server_order, right[j], key);
+        if (li >= 0 && ri >= 0 && li < ri) {
+          out.push_back(left[i++]);
+        } else {
+          out.push_back(right[j++]);
+        }
+      }
+    }
+    return out;
+  }
+
+  std::vector<Node> NormalizeOrder(const std::vector<Node>& patch_items, const std::vector<Node>& server_only,
+                                   const std::vector<Node>& patch_order, const std::vector<Node>& server_order,
+                                   const std::string& key, const std::string& path) {
+    if (!key.empty()) {
+      for (const auto* l : {&patch_items, &server_only, &patch_order})
+        for (const Node& n : *l)
+          if (!n.Get(key)) Fail(path, "element has no merge key \"" + key + "\"");
+    }
+    return MergeSorted(SortBy(server_only, server_order, key), SortBy(patch_items, patch_order, key), server_order,
+                       key);
+  }
+
+  // Orders a merged list by a $setElementOrder list.
+  std::vector<Node> Normalize(const std::vector<Node>& merged, const std::vector<Node>& order,
+                              const std::vector<Node>& server_order, const std::string& key,
+                              const std::string& path) {
+    std::vector<Node> in_order, server_only;
+    for (const Node& n : merged) (IndexIn(order, n, key) >= 0 ? in_order : server_only).push_back(n);
+    return NormalizeOrder(in_order, server_only, order, server_order, key, path);
+  }
+
+  const Schema& schema_;
+};
+
+}  // namespace
+
+yaml::Node ApiMachineryStrategicMerge(const yaml::Node& target, const yaml::Node& patch, const Schema& schema) {
+  if (!patch.IsMap()) throw PatchError("strategic merge patch: patch is not a mapping");
+  Schema::TypeRef type = nullptr;
+  const yaml::Node& obj = target.IsMap() ? target : patch;
+  std::string api = obj.StrAt({"apiVersion"}), kind = obj.StrAt({"kind"});
+  if (!api.empty() && !kind.empty()) type = schema.TypeFor(Gvk::FromApiVersion(api, kind));
+  Merger m(schema);
+  return m.MergeMap(target, patch, type, "", 0);
+}
+
+}  // namespace capstan::resource::internal
