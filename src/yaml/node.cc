@@ -216,8 +216,18 @@ bool operator==(const Node& a, const Node& b) {
   switch (a.kind) {
     case Kind::kNull:
       return true;
-    case Kind::kScalar:
-      return a.tag == b.tag && a.value == b.value;
+    case Kind::kScalar: {
+      if (a.tag == b.tag && a.value == b.value) return true;
+      // Numbers and booleans compare by value: 0x10 == 16, 1.0 == 1, TRUE == true.
+      bool a_num = a.IsNumber(), b_num = b.IsNumber();
+      if ((a_num && b_num) || (a.IsBool() && b.IsBool())) {
+        std::string ta, tb;
+        internal::CanonicalScalar(a, &ta);
+        internal::CanonicalScalar(b, &tb);
+        return ta == tb;
+      }
+      return false;
+    }
     case Kind::kSequence:
       if (a.items.size() != b.items.size()) return false;
       for (size_t i = 0; i < a.items.size(); ++i)

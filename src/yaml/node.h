@@ -107,7 +107,8 @@ struct Field {
 };
 
 // Structural equality: same kinds, same scalar values and tags (style and
-// flow ignored); mappings compare in key order-insensitive fashion.
+// flow ignored; numbers and booleans compare by value, so 0x10 == 16 and
+// !!float 1.0 == !!int 1); mappings compare in key order-insensitive fashion.
 bool operator==(const Node& a, const Node& b);
 inline bool operator!=(const Node& a, const Node& b) { return !(a == b); }
 
