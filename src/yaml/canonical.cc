@@ -140,11 +140,22 @@ uint32_t NextRune(std::string_view s, size_t& i) {
   return cp;
 }
 
-// unicode.IsLetter, exact for ASCII and Latin-1; other non-ASCII code points
-// count as letters (keys are ASCII in practice).
+// unicode.IsLetter: exact for ASCII and Latin-1; beyond that the common
+// non-letter blocks (combining marks, punctuation, symbols, emoji, private
+// use, full-width forms' punctuation) are excluded and the rest counts as
+// letters. Keys are ASCII in practice.
 bool IsLetter(uint32_t r) {
   if (r < 0x80) return (r | 0x20) >= 'a' && (r | 0x20) <= 'z';
   if (r < 0x100) return r == 0xAA || r == 0xB5 || r == 0xBA || (r >= 0xC0 && r != 0xD7 && r != 0xF7);
+  if (r >= 0x0300 && r <= 0x036F) return false;   // combining marks
+  if (r >= 0x2000 && r <= 0x2BFF) return false;   // punctuation, symbols, arrows, shapes
+  if (r >= 0x3000 && r <= 0x303F) return false;   // CJK punctuation
+  if (r >= 0xD800 && r <= 0xF8FF) return false;   // surrogates, private use
+  if (r >= 0xFE00 && r <= 0xFE6F) return false;   // variation selectors, small forms
+  if (r >= 0xFF00 && r <= 0xFF20) return false;   // full-width punctuation and digits
+  if (r >= 0xFFF0 && r <= 0xFFFF) return false;   // specials
+  if (r >= 0x1F000 && r <= 0x1FAFF) return false; // emoji and pictographs
+  if (r >= 0xE0000) return false;                 // tags, private use planes
   return true;
 }
 bool IsDigit(uint32_t r) { return r >= '0' && r <= '9'; }

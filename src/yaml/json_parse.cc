@@ -140,44 +140,18 @@ class Converter {
     Fail(simdjson::TAPE_ERROR, nullptr);
   }
 
-  Node Document(od::document& doc) {
+  // Scalar documents (rare: API bodies are objects) are parsed by the
+  // caller as a one-element array, so trailing content is caught.
+  Node Document(od::document& doc, bool* scalar) {
     od::json_type type;
     Check(doc.type().get(type), doc);
-    Node out;
-    switch (type) {
-      case od::json_type::object:
-      case od::json_type::array: {
-        od::value v;
-        Check(doc.get_value().get(v), doc);
-        out = Value(v, 1);
-        break;
-      }
-      case od::json_type::number: {
-        std::string_view raw;
-        Check(doc.raw_json_token().get(raw), doc);
-        out = Number(raw);
-        break;
-      }
-      case od::json_type::string: {
-        std::string_view s;
-        Check(doc.get_string().get(s), doc);
-        out = Node::String(s);
-        break;
-      }
-      case od::json_type::boolean: {
-        bool b;
-        Check(doc.get_bool().get(b), doc);
-        out = Node::Bool(b);
-        break;
-      }
-      case od::json_type::null: {
-        bool is_null = false;
-        Check(doc.is_null().get(is_null), doc);
-        if (!is_null) Fail(simdjson::N_ATOM_ERROR, nullptr);
-        out = Node::Null();
-        break;
-      }
+    if (type != od::json_type::object && type != od::json_type::array) {
+      *scalar = true;
+      return Node();
     }
+    od::value v;
+    Check(doc.get_value().get(v), doc);
+    Node out = Value(v, 1);
     // current_location() fails with OUT_OF_BOUNDS once everything is read.
     const char* loc = nullptr;
     if (!doc.current_location().get(loc)) Fail(simdjson::TRAILING_CONTENT, loc);
@@ -198,7 +172,19 @@ Node ParseJson(std::string_view text, std::string_view source) {
   od::document doc;
   auto err = parser.iterate(padded).get(doc);
   if (err) conv.Fail(err, nullptr);
-  return conv.Document(doc);
+  bool scalar = false;
+  Node out = conv.Document(doc, &scalar);
+  if (!scalar) return out;
+  std::string wrapped = "[";
+  wrapped.append(text);
+  wrapped += "\n]";
+  simdjson::padded_string padded_wrapped(wrapped);
+  Converter wrapped_conv(padded_wrapped, source);
+  err = parser.iterate(padded_wrapped).get(doc);
+  if (err) wrapped_conv.Fail(err, nullptr);
+  Node arr = wrapped_conv.Document(doc, &scalar);
+  if (arr.items.size() != 1) wrapped_conv.Fail(simdjson::TRAILING_CONTENT, nullptr);
+  return std::move(arr.items[0]);
 }
 
 }  // namespace capstan::yaml
