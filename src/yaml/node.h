@@ -98,13 +98,19 @@ struct Node {
   std::string StrAt(std::initializer_list<std::string_view> path,
                     std::string_view fallback = "") const;
 
-  size_t size() const { return IsMap() ? fields.size() : IsSeq() ? items.size() : 0; }
+  // Fields of a mapping, items of a sequence, else 0. (Defined below, once
+  // Field is complete, so the header also builds with clang.)
+  size_t size() const;
 };
 
 struct Field {
   Node key;    // almost always a string scalar
   Node value;
 };
+
+inline size_t Node::size() const {
+  return IsMap() ? fields.size() : IsSeq() ? items.size() : 0;
+}
 
 // Structural equality: same kinds, same scalar values and tags (style and
 // flow ignored; numbers and booleans compare by value, so 0x10 == 16 and
