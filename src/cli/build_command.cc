@@ -1,0 +1,87 @@
+// capstan build DIR: renders a kustomization like `kustomize build DIR`.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli/command.h"
+#include "kustomize/kustomize.h"
+#include "yaml/yaml.h"
+
+namespace {
+
+int RunBuild(int argc, char** argv) {
+  CLI::App app{"Render a kustomization to stdout, as `kustomize build DIR` does.", "capstan build"};
+  std::string dir = ".";
+  std::string restrictor = "LoadRestrictionsRootOnly";
+  std::string output;
+  app.add_option("dir", dir, "Directory holding kustomization.yaml (default: .)");
+  app.add_option("--load-restrictor", restrictor,
+                 "LoadRestrictionsRootOnly (default): files must be under the kustomization "
+                 "directory; LoadRestrictionsNone: any file")
+      ->check(CLI::IsMember({"LoadRestrictionsRootOnly", "LoadRestrictionsNone"}));
+  app.add_option("-o,--output", output,
+                 "Write to FILE instead of stdout; if it is an existing directory, one file per "
+                 "object named <group>_<version>_<kind>_<name>.yaml");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "capstan build: " << e.what() << "\n" << app.help();
+    return 2;
+  }
+  capstan::kustomize::Options opts;
+  opts.load_restrictor = restrictor == "LoadRestrictionsNone" ? capstan::kustomize::LoadRestrictor::kNone
+                                                              : capstan::kustomize::LoadRestrictor::kRootOnly;
+  std::vector<capstan::yaml::Node> docs;
+  std::string text;
+  try {
+    docs = capstan::kustomize::Render(dir, opts);
+    if (output.empty() || !std::filesystem::is_directory(output)) text = capstan::yaml::EmitYamlStream(docs);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "Error: %s\n", e.what());
+    return 1;
+  }
+  if (output.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return std::fflush(stdout) == 0 ? 0 : 1;
+  }
+  namespace fs = std::filesystem;
+  auto write = [](const fs::path& path, const std::string& data) {
+    fs::path tmp = path;
+    tmp += ".tmp";
+    std::ofstream out(tmp, std::ios::binary);
+    out << data;
+    out.close();
+    std::error_code ec;
+    if (!out) {
+      fs::remove(tmp, ec);
+      return false;
+    }
+    fs::rename(tmp, path, ec);
+    return !ec;
+  };
+  if (fs::is_directory(output)) {
+    for (const auto& d : docs) {
+      fs::path p = fs::path(output) / capstan::kustomize::OutputFileName(d);
+      if (!write(p, capstan::yaml::EmitYaml(d))) {
+        std::fprintf(stderr, "Error: cannot write %s\n", p.c_str());
+        return 1;
+      }
+    }
+    return 0;
+  }
+  if (!write(output, text)) {
+    std::fprintf(stderr, "Error: cannot write %s\n", output.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+capstan::cli::Command kCmd("build", "Render a kustomization (kustomize build)", RunBuild);
+
+}  // namespace

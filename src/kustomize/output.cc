@@ -1,0 +1,79 @@
+#include "kustomize/output.h"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+namespace capstan::kustomize {
+
+namespace {
+
+std::vector<char32_t> Runes(std::string_view s) {
+  std::vector<char32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    if (i + n > s.size()) n = 1;
+    char32_t r = n == 1 ? c : (c & (0x7F >> n));
+    for (size_t k = 1; k < n; ++k) r = (r << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(r);
+    i += n;
+  }
+  return out;
+}
+
+bool IsLetter(char32_t r) {
+  if (r < 0x80) return std::isalpha(static_cast<int>(r)) != 0;
+  return r >= 0xC0;  // most non-ASCII runes past Latin-1 punctuation are letters
+}
+bool IsDigit(char32_t r) { return r >= '0' && r <= '9'; }
+
+void Normalize(yaml::Node& n, int depth) {
+  if (depth > 10000) return;
+  if (n.IsMap()) {
+    for (auto& f : n.fields) Normalize(f.value, depth + 1);
+    std::stable_sort(n.fields.begin(), n.fields.end(), [](const yaml::Field& a, const yaml::Field& b) {
+      return GoYamlKeyLess(a.key.value, b.key.value);
+    });
+    n.flow = false;
+  } else if (n.IsSeq()) {
+    for (auto& i : n.items) Normalize(i, depth + 1);
+    n.flow = false;
+  }
+}
+
+}  // namespace
+
+bool GoYamlKeyLess(std::string_view as, std::string_view bs) {
+  std::vector<char32_t> a = Runes(as), b = Runes(bs);
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (a[i] == b[i]) continue;
+    bool al = IsLetter(a[i]), bl = IsLetter(b[i]);
+    if (al && bl) return a[i] < b[i];
+    if (al || bl) return bl;
+    int64_t an = 0, bn = 0;
+    if (a[i] == '0' || b[i] == '0') {
+      for (size_t j = i; j-- > 0 && IsDigit(a[j]);) {
+        if (a[j] != '0') {
+          an = 1;
+          bn = 1;
+          break;
+        }
+      }
+    }
+    size_t ai = i, bi = i;
+    for (; ai < a.size() && IsDigit(a[ai]); ++ai) an = an * 10 + (a[ai] - '0');
+    for (; bi < b.size() && IsDigit(b[bi]); ++bi) bn = bn * 10 + (b[bi] - '0');
+    if (an != bn) return an < bn;
+    if (ai != bi) return ai < bi;
+    return a[i] < b[i];
+  }
+  return a.size() < b.size();
+}
+
+yaml::Node KustomizeOutputForm(yaml::Node obj) {
+  Normalize(obj, 0);
+  return obj;
+}
+
+}  // namespace capstan::kustomize

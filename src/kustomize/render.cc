@@ -1,0 +1,57 @@
+// Render: the whole build. Accumulates the top kustomization (which
+// recurses into bases and components), then the steps kustomize runs only
+// once at the top: hash suffixes, name references, vars, dropping
+// local-config objects, build metadata, ordering, and kustomize's output
+// key order.
+#include <algorithm>
+#include <filesystem>
+
+#include "kustomize/output.h"
+#include "kustomize/target.h"
+
+namespace capstan::kustomize {
+
+std::vector<yaml::Node> Render(const std::string& dir, const Options& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    if (Loader::IsRemote(dir)) Fail(dir + ": remote kustomizations not supported");
+    Fail("'" + dir + "' must be a directory containing a kustomization file");
+  }
+  Target top(Loader(dir, options), options, false);
+  top.Load();
+  Accumulator ra;
+  top.AccumulateInto(ra);
+
+  for (auto& r : ra.res) {
+    if (!r.needs_hash) continue;
+    std::string hash = HashResource(r.obj);
+    r.StorePreviousId();
+    r.SetName(r.Name() + "-" + hash);
+  }
+  FixNameReferences(ra.res, ra.config.name_reference);
+  ResolveVars(ra.res, ra.vars, ra.config.var_reference);
+  ra.res.erase(std::remove_if(ra.res.begin(), ra.res.end(), [](const Resource& r) { return r.local_config; }),
+               ra.res.end());
+
+  const Node& k = top.kustomization();
+  std::string order = k.StrAt({"sortOptions", "order"});
+  if (order.empty() || order == "legacy") {
+    SortLegacy(ra.res, k.At({"sortOptions", "legacySortOptions"}));
+  } else if (order != "fifo") {
+    Fail(top.file() + ": sortOptions.order: unknown sort order '" + order + "'");
+  }
+  std::vector<yaml::Node> out;
+  out.reserve(ra.res.size());
+  for (auto& r : ra.res) out.push_back(KustomizeOutputForm(std::move(r.obj)));
+  return out;
+}
+
+std::string OutputFileName(const yaml::Node& obj) {
+  std::string api = obj.StrAt({"apiVersion"});
+  std::string s = api + "_" + obj.StrAt({"kind"}) + "_" + obj.StrAt({"metadata", "name"}) + ".yaml";
+  std::replace(s.begin(), s.end(), '/', '_');
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+}  // namespace capstan::kustomize

@@ -1,0 +1,207 @@
+// The kustomization pipeline, top to bottom as kustomize runs it:
+//   Load -> resources -> configurations/crds -> components -> generators
+//   -> builtin transformers -> transformers: -> vars.
+// Name references, hash suffixes and vars are resolved once at the top
+// (render.cc), after every level has been accumulated.
+#include "kustomize/target.h"
+
+#include <algorithm>
+#include <set>
+
+#include "kustomize/generators.h"
+#include "kustomize/resources.h"
+#include "yaml/yaml.h"
+
+namespace capstan::kustomize {
+
+namespace {
+
+const std::set<std::string, std::less<>>& KnownFields() {
+  static const std::set<std::string, std::less<>> k = {
+      "apiVersion", "kind", "metadata", "resources", "bases", "components", "namespace",
+      "namePrefix", "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images",
+      "imageTags", "replicas", "patches", "patchesStrategicMerge", "patchesJson6902",
+      "configMapGenerator", "secretGenerator", "generatorOptions", "vars", "replacements",
+      "crds", "openapi", "sortOptions", "buildMetadata", "configurations", "generators",
+      "transformers", "validators", "helmCharts", "helmGlobals", "helmChartInflationGenerator"};
+  return k;
+}
+
+std::vector<std::string> StringList(const Node* n, const std::string& where) {
+  std::vector<std::string> out;
+  if (!n || n->IsNull()) return out;
+  if (!n->IsSeq()) Fail(where + ": expected a list of strings");
+  for (const auto& item : n->items) {
+    if (!item.IsScalar()) Fail(where + ": expected a list of strings");
+    out.push_back(item.value);
+  }
+  return out;
+}
+
+}  // namespace
+
+void AppendResource(ResList& list, Resource r, const std::string& where) {
+  ResId id = r.CurId();
+  for (const auto& e : list) {
+    if (IdEquals(e.CurId(), id)) {
+      Fail(where + ": may not add resource with an already registered id: " + IdString(id));
+    }
+  }
+  list.push_back(std::move(r));
+}
+
+Target::Target(Loader loader, const Options& options, bool is_component)
+    : loader_(std::move(loader)), options_(options), is_component_(is_component) {}
+
+void Target::Load() {
+  std::string name = loader_.KustomizationFile();
+  file_ = loader_.root() + "/" + name;
+  std::string text = loader_.ReadFile(name);
+  try {
+    k_ = yaml::ParseOne(text, file_);
+  } catch (const yaml::ParseError& e) {
+    Fail(e.what());
+  }
+  if (k_.IsNull()) k_ = Node::Map();
+  if (!k_.IsMap()) Fail(file_ + ": kustomization must be a mapping");
+  for (const auto& f : k_.fields) {
+    if (!KnownFields().count(f.key.value)) {
+      Fail(file_ + ": invalid Kustomization: json: unknown field \"" + f.key.value + "\"");
+    }
+  }
+  std::string kind = k_.StrAt({"kind"});
+  if (kind.empty()) kind = "Kustomization";
+  if (kind != "Kustomization" && kind != "Component") {
+    Fail(file_ + ": kind: unknown kind '" + kind + "', expected Kustomization or Component");
+  }
+  if (is_component_ && kind != "Component") Fail(file_ + ": " + loader_.root() + " must be a Component");
+  if (!is_component_ && kind == "Component") {
+    Fail(file_ + ": expected kind 'Kustomization' for path '" + loader_.root() +
+         "' but got 'Component'");
+  }
+  for (const char* f : {"helmCharts", "helmGlobals", "helmChartInflationGenerator"}) {
+    if (k_.Has(f)) Fail(Where(f) + ": Helm charts are not supported");
+  }
+  if (const Node* v = k_.Get("validators"); v && v->size()) {
+    Fail(Where("validators") + ": validator plugins are not supported");
+  }
+  // Legacy spellings kustomize still reads.
+  if (const Node* bases = k_.Get("bases"); bases && bases->IsSeq()) {
+    Node& res = k_.Has("resources") && k_.Get("resources")->IsSeq() ? *k_.Get("resources")
+                                                                     : k_.Set("resources", Node::Seq());
+    for (const auto& b : bases->items) res.items.push_back(b);
+  }
+  if (const Node* tags = k_.Get("imageTags"); tags && tags->IsSeq()) {
+    Node& images = k_.Has("images") && k_.Get("images")->IsSeq() ? *k_.Get("images")
+                                                                 : k_.Set("images", Node::Seq());
+    for (const auto& t : tags->items) images.items.push_back(t);
+  }
+}
+
+void Target::AccumulateInto(Accumulator& ra) {
+  AccumulateResources(ra);
+  // configurations: extend the builtin field specs.
+  TransformerConfig config = BuiltinConfig();
+  for (const auto& path : StringList(k_.Get("configurations"), Where("configurations"))) {
+    std::string text = loader_.ReadFile(path);
+    Node doc;
+    try {
+      doc = yaml::ParseOne(text, loader_.Resolve(path));
+    } catch (const yaml::ParseError& e) {
+      Fail(e.what());
+    }
+    config.Merge(ParseConfig(doc, loader_.Resolve(path)));
+  }
+  ra.config.Merge(config);
+  for (const auto& path : StringList(k_.Get("crds"), Where("crds"))) {
+    (void)loader_.ReadFile(path);  // must exist; CRD name references are not modelled
+  }
+  if (const Node* oa = k_.Get("openapi"); oa && oa->IsMap()) {
+    std::string path = oa->StrAt({"path"});
+    if (!path.empty()) {
+      std::string text = loader_.ReadFile(path);
+      Node doc;
+      try {
+        doc = yaml::ParseOne(text, loader_.Resolve(path));
+      } catch (const yaml::ParseError& e) {
+        Fail(e.what());
+      }
+      auto schema = std::make_shared<resource::Schema>(ra.schema ? *ra.schema : resource::Schema::BuiltIn());
+      try {
+        schema->AddOpenApi(doc);
+      } catch (const std::exception& e) {
+        Fail(loader_.Resolve(path) + ": " + e.what());
+      }
+      ra.schema = schema;
+    }
+  }
+  AccumulateComponents(ra);
+  RunGenerators(ra);
+  RunTransformers(ra);
+  if (const Node* vars = k_.Get("vars"); vars && vars->IsSeq()) {
+    BindVars(ra.res, *vars, Where("vars"));
+    for (const auto& v : vars->items) {
+      std::string name = v.StrAt({"name"});
+      for (const auto& existing : ra.vars.items) {
+        if (existing.StrAt({"name"}) == name) Fail(Where("vars") + ": var '" + name + "' already encountered");
+      }
+      ra.vars.items.push_back(v);
+    }
+  }
+  if (ra.res.size() > options_.max_resources) Fail(file_ + ": too many resources");
+}
+
+void Target::AccumulateResources(Accumulator& ra) {
+  for (const auto& path : StringList(k_.Get("resources"), Where("resources"))) {
+    if (Loader::IsRemote(path)) Fail(Where("resources") + ": remote resource '" + path + "' not supported");
+    if (loader_.IsDir(path)) {
+      Target sub(loader_.Sub(path), options_, false);
+      sub.Load();
+      Accumulator sub_ra;
+      sub_ra.schema = ra.schema;
+      sub.AccumulateInto(sub_ra);
+      for (auto& r : sub_ra.res) AppendResource(ra.res, std::move(r), file_);
+      ra.config.Merge(sub_ra.config);
+      for (auto& v : sub_ra.vars.items) {
+        for (const auto& existing : ra.vars.items) {
+          if (existing.StrAt({"name"}) == v.StrAt({"name"}))
+            Fail(Where("vars") + ": var '" + v.StrAt({"name"}) + "' already encountered");
+        }
+        ra.vars.items.push_back(std::move(v));
+      }
+      if (sub_ra.schema) ra.schema = sub_ra.schema;
+      continue;
+    }
+    std::string text = loader_.ReadFile(path);
+    for (auto& r : ParseResources(text, loader_.Resolve(path))) {
+      AppendResource(ra.res, std::move(r), loader_.Resolve(path));
+    }
+  }
+}
+
+void Target::AccumulateComponents(Accumulator& ra) {
+  for (const auto& path : StringList(k_.Get("components"), Where("components"))) {
+    if (Loader::IsRemote(path)) Fail(Where("components") + ": remote component '" + path + "' not supported");
+    if (!loader_.IsDir(path)) {
+      Fail(Where("components") + ": '" + path + "' must be a directory holding a Component");
+    }
+    Target sub(loader_.Sub(path), options_, true);
+    sub.Load();
+    sub.AccumulateInto(ra);
+  }
+}
+
+void Target::RunGenerators(Accumulator& ra) {
+  GeneratorContext ctx{loader_, k_.Get("generatorOptions"), file_};
+  std::vector<Resource> generated;
+  if (const Node* cms = k_.Get("configMapGenerator"); cms && cms->IsSeq()) {
+    for (const auto& args : cms->items) generated.push_back(GenerateConfigMap(ctx, args));
+  }
+  if (const Node* ss = k_.Get("secretGenerator"); ss && ss->IsSeq()) {
+    for (const auto& args : ss->items) generated.push_back(GenerateSecret(ctx, args));
+  }
+  for (auto& r : generated) AbsorbGenerated(ra.res, std::move(r), file_);
+  RunGeneratorConfigs(ra);
+}
+
+}  // namespace capstan::kustomize
