@@ -1,0 +1,234 @@
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "resource/patch.h"
+#include "resource/test_util.h"
+#include "yaml/yaml.h"
+
+namespace capstan::resource {
+namespace {
+
+yaml::Node Y(const char* text) { return yaml::ParseOne(text); }
+
+std::vector<yaml::Node> LoadCases() {
+  std::ifstream f(std::string(CAPSTAN_RESOURCE_TESTDATA) + "/smp_cases.yaml");
+  std::stringstream s;
+  s << f.rdbuf();
+  yaml::Node all = yaml::ParseOne(s.str(), "smp_cases.yaml");
+  return all.items;
+}
+
+SmpOptions ApiServer() { return SmpOptions{SmpFlavor::kApiServer}; }
+
+// Every case was run through kubectl kustomize and kubectl patch --local.
+TEST(StrategicMerge, MatchesKubectlRecordings) {
+  std::vector<yaml::Node> cases = LoadCases();
+  ASSERT_GE(cases.size(), 30u);
+  int checked = 0;
+  for (const yaml::Node& c : cases) {
+    std::string name = c.StrAt({"name"});
+    const yaml::Node& target = *c.Get("target");
+    const yaml::Node& patch = *c.Get("patch");
+    if (c.Has("kustomize_error")) {
+      EXPECT_THROW(ApplyStrategicMergePatch(target, patch), PatchError) << name;
+    } else {
+      yaml::Node got = ApplyStrategicMergePatch(target, patch);
+      EXPECT_EQ(got, *c.Get("kustomize")) << name << " (kustomize) gave\n" << yaml::EmitYaml(got);
+    }
+    if (const yaml::Node* want = c.Get("apiserver")) {
+      yaml::Node got = ApplyStrategicMergePatch(target, patch, Schema::BuiltIn(), ApiServer());
+      EXPECT_EQ(got, *want) << name << " (apiserver) gave\n" << yaml::EmitYaml(got);
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, static_cast<int>(cases.size()));
+}
+
+// Objects a single-key strategic merge patch cannot express: literal
+// directive keys (kustomize copies them through), or two container ports
+// with the same number (kubernetes/kubernetes#108255).
+bool Inexpressible(const yaml::Node& n) {
+  if (n.IsMap()) {
+    for (const yaml::Field& f : n.fields)
+      if (f.key.Str().rfind("$", 0) == 0 || Inexpressible(f.value)) return true;
+  }
+  if (n.IsSeq()) {
+    std::set<std::string> ports;
+    for (const yaml::Node& i : n.items) {
+      if (const yaml::Node* p = i.Get("containerPort"); p && !ports.insert(p->Str()).second) return true;
+      if (Inexpressible(i)) return true;
+    }
+  }
+  return false;
+}
+
+// CreateTwoWayMergePatch(a, b) applied to a gives b, for every recorded pair.
+TEST(TwoWayMergePatch, RoundTripsRecordedPairs) {
+  int checked = 0;
+  for (const yaml::Node& c : LoadCases()) {
+    const yaml::Node& target = *c.Get("target");
+    for (const char* which : {"kustomize", "apiserver"}) {
+      const yaml::Node* modified = c.Get(which);
+      if (modified == nullptr || !modified->IsMap() || modified->size() == 0) continue;
+      if (Inexpressible(*modified) || Inexpressible(target)) continue;
+      ++checked;
+      yaml::Node patch = CreateTwoWayMergePatch(target, *modified);
+      yaml::Node back = ApplyStrategicMergePatch(target, patch, Schema::BuiltIn(), ApiServer());
+      EXPECT_EQ(back, *modified) << c.StrAt({"name"}) << " " << which << " patch:\n" << yaml::EmitYaml(patch);
+      // And the way back.
+      yaml::Node reverse = CreateTwoWayMergePatch(*modified, target);
+      EXPECT_EQ(ApplyStrategicMergePatch(*modified, reverse, Schema::BuiltIn(), ApiServer()), target)
+          << c.StrAt({"name"}) << " " << which << " reverse patch:\n" << yaml::EmitYaml(reverse);
+    }
+  }
+  EXPECT_GE(checked, 40);
+}
+
+TEST(TwoWayMergePatch, ShapeOfPatch) {
+  yaml::Node a = Y(R"(
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d, labels: {a: "1", b: "2"}, finalizers: [x, y]}
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - {name: a, image: a}
+      - {name: b, image: b}
+)");
+  yaml::Node b = Y(R"(
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d, labels: {a: "1"}, finalizers: [y, z]}
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - {name: a, image: a2}
+)");
+  yaml::Node want = Y(R"(
+metadata:
+  labels: {b: null}
+  finalizers: [z]
+  $deleteFromPrimitiveList/finalizers: [x]
+  $setElementOrder/finalizers: [y, z]
+spec:
+  template:
+    spec:
+      containers:
+      - {name: a, image: a2}
+      - {name: b, $patch: delete}
+      $setElementOrder/containers:
+      - {name: a}
+)");
+  EXPECT_EQ(CreateTwoWayMergePatch(a, b), want) << yaml::EmitYaml(CreateTwoWayMergePatch(a, b));
+  EXPECT_EQ(CreateTwoWayMergePatch(a, a), yaml::Node::Map());
+}
+
+TEST(TwoWayMergePatch, RetainKeysForUnionFields) {
+  yaml::Node a = Y(R"(
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1}}
+)");
+  yaml::Node b = Y(R"(
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  strategy: {type: Recreate}
+)");
+  yaml::Node want = Y(R"(
+spec:
+  strategy: {type: Recreate, rollingUpdate: null, $retainKeys: [type]}
+)");
+  EXPECT_EQ(CreateTwoWayMergePatch(a, b), want) << yaml::EmitYaml(CreateTwoWayMergePatch(a, b));
+}
+
+TEST(TwoWayMergePatch, CustomKindsDiffLikeMergePatch) {
+  yaml::Node a = Y("apiVersion: x.io/v1\nkind: W\nspec: {l: [1, 2], m: {k: v}}\n");
+  yaml::Node b = Y("apiVersion: x.io/v1\nkind: W\nspec: {l: [2], m: {}}\n");
+  EXPECT_EQ(CreateTwoWayMergePatch(a, b), Y("spec: {l: [2], m: {k: null}}\n"));
+  EXPECT_EQ(ApplyMergePatch(a, CreateTwoWayMergePatch(a, b)), b);
+}
+
+TEST(StrategicMerge, CustomKindsReplaceListsAndMergeMaps) {
+  yaml::Node t = Y("apiVersion: x.io/v1\nkind: W\nmetadata: {name: w}\nspec:\n  l: [{name: a}, {name: b}]\n  m: {k: v}\n");
+  yaml::Node p = Y("apiVersion: x.io/v1\nkind: W\nmetadata: {name: w}\nspec:\n  l: [{name: c}]\n  m: {j: w}\n");
+  yaml::Node want =
+      Y("apiVersion: x.io/v1\nkind: W\nmetadata: {name: w}\nspec:\n  l: [{name: c}]\n  m: {k: v, j: w}\n");
+  EXPECT_EQ(ApplyStrategicMergePatch(t, p), want);
+  EXPECT_EQ(ApplyStrategicMergePatch(t, p, Schema::BuiltIn(), ApiServer()), want);
+}
+
+TEST(StrategicMerge, CustomSchemaGivesMergeKeys) {
+  Schema schema;
+  schema.AddOpenApi(Y(R"(
+definitions:
+  com.example.v1.Widget:
+    x-kubernetes-group-version-kind: [{group: example.com, version: v1, kind: Widget}]
+    properties:
+      spec:
+        properties:
+          parts:
+            type: array
+            x-kubernetes-patch-strategy: merge
+            x-kubernetes-patch-merge-key: id
+            items: {$ref: "#/definitions/com.example.v1.Part"}
+  com.example.v1.Part:
+    properties:
+      id: {type: string}
+      size: {type: integer}
+)"));
+  yaml::Node t = Y("apiVersion: example.com/v1\nkind: Widget\nspec:\n  parts: [{id: a, size: 1}, {id: b, size: 2}]\n");
+  yaml::Node p = Y("apiVersion: example.com/v1\nkind: Widget\nspec:\n  parts: [{id: b, size: 3}, {id: c}]\n");
+  EXPECT_EQ(ApplyStrategicMergePatch(t, p, schema),
+            Y("apiVersion: example.com/v1\nkind: Widget\nspec:\n  parts: [{id: b, size: 3}, {id: c}, {id: a, size: 1}]\n"));
+  EXPECT_EQ(ApplyStrategicMergePatch(t, p, schema, ApiServer()),
+            Y("apiVersion: example.com/v1\nkind: Widget\nspec:\n  parts: [{id: a, size: 1}, {id: b, size: 3}, {id: c}]\n"));
+}
+
+TEST(StrategicMerge, ErrorsAreOneLineWithPath) {
+  yaml::Node t = Y("apiVersion: v1\nkind: Pod\nspec:\n  containers: [{name: a, image: a}]\n");
+  yaml::Node p = Y("apiVersion: v1\nkind: Pod\nspec:\n  containers: [{name: a, image: {x: 1}}]\n");
+  try {
+    ApplyStrategicMergePatch(t, p);
+    FAIL() << "no error";
+  } catch (const PatchError& e) {
+    std::string m = e.what();
+    EXPECT_EQ(m.find('\n'), std::string::npos);
+    EXPECT_NE(m.find("spec.containers[name=a].image"), std::string::npos) << m;
+  }
+  EXPECT_THROW(ApplyStrategicMergePatch(t, Y("spec: {$patch: bogus}\n")), PatchError);
+  EXPECT_THROW(ApplyStrategicMergePatch(t, Y("spec: {$patch: bogus}\n"), Schema::BuiltIn(), ApiServer()), PatchError);
+  EXPECT_THROW(
+      ApplyStrategicMergePatch(t, Y("spec: {containers: [{image: x}]}\n"), Schema::BuiltIn(), ApiServer()),
+      PatchError);
+}
+
+TEST(StrategicMerge, TopLevelDeleteRemovesObject) {
+  yaml::Node t = Y("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
+  EXPECT_TRUE(ApplyStrategicMergePatch(t, Y("$patch: delete\n")).IsNull());
+}
+
+TEST(StrategicMerge, KeepsTagsAndStylesOfUntouchedValues) {
+  yaml::Node t = Y("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  a: '1'\n  b: \"x\"\n");
+  yaml::Node p = Y("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  c: '2'\n");
+  for (const SmpOptions& o : {SmpOptions{}, ApiServer()}) {
+    yaml::Node out = ApplyStrategicMergePatch(t, p, Schema::BuiltIn(), o);
+    EXPECT_EQ(out.At({"data", "a"})->style, yaml::Style::kSingleQuoted);
+    EXPECT_EQ(out.At({"data", "b"})->style, yaml::Style::kDoubleQuoted);
+    EXPECT_TRUE(out.At({"data", "c"})->IsString());
+    EXPECT_EQ(out.At({"data"})->fields[0].key.Str(), "a");
+  }
+}
+
+}  // namespace
+}  // namespace capstan::resource
