@@ -195,40 +195,66 @@ std::string FormatFloat(double v) {
   return out;
 }
 
-bool CanonicalScalar(const Node& n, std::string* text) {
-  if (n.IsNull()) {
-    *text = "null";
-    return false;
-  }
+namespace {
+
+// Decimal digits with an optional '-', no leading zero: already canonical.
+bool IsPlainDecimal(std::string_view v) {
+  size_t i = !v.empty() && v[0] == '-' ? 1 : 0;
+  if (i >= v.size() || v.size() - i > 18) return false;  // 18 digits always fit int64
+  if (v[i] == '0' && v.size() - i > 1) return false;
+  if (v[i] == '0' && i == 1) return false;  // "-0" prints as "0"
+  for (; i < v.size(); ++i)
+    if (v[i] < '0' || v[i] > '9') return false;
+  return true;
+}
+
+bool CanonicalNonString(const Node& n, std::string* text) {
   const std::string& tag = n.tag;
   const std::string& v = n.value;
   if (tag == kBoolTag) {
-    if (v == "true" || v == "True" || v == "TRUE") { *text = "true"; return false; }
-    if (v == "false" || v == "False" || v == "FALSE") { *text = "false"; return false; }
-  } else if (tag == kIntTag || tag == kFloatTag) {
+    if (v == "true" || v == "True" || v == "TRUE") { *text = "true"; return true; }
+    if (v == "false" || v == "False" || v == "FALSE") { *text = "false"; return true; }
+    return false;
+  }
+  if (tag == kIntTag || tag == kFloatTag) {
     std::string clean = WithoutUnderscores(v);
     bool neg;
     uint64_t mag;
     if (tag == kIntTag && ParseGoInt(clean, &neg, &mag)) {
       if (!neg) {
         *text = std::to_string(mag);
-        return false;
+        return true;
       }
       if (mag <= static_cast<uint64_t>(INT64_MAX) + 1) {
         *text = mag == 0 ? "0" : "-" + std::to_string(mag);
-        return false;
+        return true;
       }
     }
     double d;
     if (ParseFloatText(v, &d)) {
       *text = FloatValue(d);
-      return false;
+      return true;
     }
-  } else if (tag == kTimestampTag) {
-    if (FormatTimestamp(v, text)) return true;
   }
-  *text = v;
-  return true;
+  return false;
+}
+
+}  // namespace
+
+std::string_view CanonicalScalar(const Node& n, std::string* scratch, bool* is_string) {
+  *is_string = false;
+  if (n.IsNull()) return "null";
+  const std::string& tag = n.tag;
+  if (tag == kStrTag) {
+    *is_string = true;
+    return n.value;
+  }
+  if ((tag == kIntTag && IsPlainDecimal(n.value)) || (tag == kBoolTag && (n.value == "true" || n.value == "false")))
+    return n.value;
+  if (CanonicalNonString(n, scratch)) return *scratch;
+  *is_string = true;
+  if (tag == kTimestampTag && FormatTimestamp(n.value, scratch)) return *scratch;
+  return n.value;
 }
 
 bool KeyLess(std::string_view a, std::string_view b) {

@@ -18,10 +18,11 @@
 
 namespace capstan::yaml::internal {
 
-// The canonical text of a scalar or null node. Returns true when the value
-// is a string (printed with string quoting rules), false for null, bool,
-// int and float (printed plain).
-bool CanonicalScalar(const Node& n, std::string* text);
+// The canonical text of a scalar or null node: a view of n.value when that
+// is already canonical, else of *scratch. *is_string tells whether it is a
+// string (printed with string quoting rules) or a null, bool, int or float
+// (printed plain).
+std::string_view CanonicalScalar(const Node& n, std::string* scratch, bool* is_string);
 
 // go-yaml v2 map key order (keyList.Less): runs of digits compare by
 // number, non-letters sort before letters.

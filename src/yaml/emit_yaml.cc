@@ -74,9 +74,18 @@ Analysis Analyze(std::string_view v) {
   }
   bool preceded_by_whitespace = true;
   for (size_t i = 0, w; i < v.size(); i += w) {
-    w = Utf8Width(v[i]);
-    bool followed_by_whitespace = i + w >= v.size() || IsBlank(v, i + w);
     char c = v[i];
+    w = static_cast<unsigned char>(c) < 0x80 ? 1 : Utf8Width(c);
+    bool followed_by_whitespace = i + w >= v.size() || v[i + w] == ' ' || v[i + w] == '\t';
+    if (static_cast<unsigned char>(c) >= 0x21 && static_cast<unsigned char>(c) < 0x7F &&
+        ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '_' || c == '.' || c == '/' || (c == '-' && i > 0))) {
+      // Common characters: no indicator (except a leading "---"/"..."
+      // handled above), printable, not a space or break.
+      previous_space = previous_break = false;
+      preceded_by_whitespace = false;
+      continue;
+    }
     if (i == 0) {
       switch (c) {
         case '#': case ',': case '[': case ']': case '{': case '}': case '&': case '*':
@@ -191,6 +200,7 @@ constexpr int kBestWidth = 80;
 struct Context {
   bool flow = false;        // inside a flow collection
   bool simple_key = false;  // as a simple mapping key
+  bool key = false;         // a mapping key (simple or not)
 };
 
 class Emitter {
@@ -249,8 +259,10 @@ class Emitter {
     order.reserve(m.fields.size());
     for (const Field& f : m.fields) order.push_back(&f);
     if (canonical_) {
+      // Sort by the text the key is printed with (a null key prints "").
       std::stable_sort(order.begin(), order.end(), [](const Field* a, const Field* b) {
-        return internal::KeyLess(a->key.value, b->key.value);
+        return internal::KeyLess(a->key.IsNull() ? std::string_view() : a->key.value,
+                                 b->key.IsNull() ? std::string_view() : b->key.value);
       });
     }
     for (const Field* fp : order) {
@@ -258,13 +270,15 @@ class Emitter {
       if (!first) Spaces(indent);
       first = false;
       if (IsSimpleKey(f.key)) {
-        Scalar(f.key, indent + 2, Context{false, true}, false);
+        Scalar(f.key, indent + 2, Context{false, true, true}, false);
         out_ += ':';
         Value(f.value, indent);
       } else {
         // Complex key: "? key\n: value".
         out_ += '?';
+        key_context_ = true;
         ItemBody(f.key, indent + 2);
+        key_context_ = false;
         Spaces(indent);
         out_ += ':';
         ItemBody(f.value, indent + 2);
@@ -363,7 +377,7 @@ class Emitter {
       for (const Field& f : n.fields) {
         if (!first) out_ += ", ";
         first = false;
-        FlowItem(f.key, indent, Context{true, true});
+        FlowItem(f.key, indent, Context{true, true, true});
         out_ += ':';
         if (f.value.IsScalar() || f.value.IsNull()) {
           Scalar(f.value, indent, ctx, false);
@@ -392,6 +406,12 @@ class Emitter {
 
   bool IsSimpleKey(const Node& k) const {
     if (k.IsMap() || k.IsSeq()) return k.size() == 0;
+    // Fast path: short printable ASCII, the usual key.
+    if (k.value.size() <= 100 && (canonical_ || !k.tagged)) {
+      bool ascii = true;
+      for (unsigned char c : k.value) ascii &= c >= 0x20 && c < 0x7F;
+      if (ascii) return true;
+    }
     std::string_view value = k.value;
     std::string text = ValidUtf8(value) ? "" : Base64(value);
     if (!text.empty()) value = text;
@@ -443,8 +463,13 @@ class Emitter {
     Style node_style = n.style;
     if (canonical_) {
       binary = false;
-      bool is_string = internal::CanonicalScalar(n, &b64);
-      value = b64;
+      bool is_string = true;
+      if (ctx.key || key_context_) {
+        // Keys went through a map[string]interface{}: their text as written.
+        if (n.IsNull()) value = "";
+      } else {
+        value = internal::CanonicalScalar(n, &b64, &is_string);
+      }
       node_style = Style::kPlain;
       if (is_string) {
         node_style = Style::kAny;
@@ -455,8 +480,11 @@ class Emitter {
       b64 = Base64(n.value);
       value = b64;
     }
-    // A null made in code (not parsed) prints as "null".
-    if (n.IsNull() && n.style == Style::kAny && value.empty()) value = "null";
+    // A null made in code (not parsed) prints as "null" (not as a key in
+    // kustomize style, where it is the empty string).
+    if (n.IsNull() && n.style == Style::kAny && value.empty() &&
+        !(canonical_ && (ctx.key || key_context_)))
+      value = "null";
 
     Style style = Style::kPlain;
     switch (node_style) {
@@ -771,6 +799,7 @@ class Emitter {
 
   std::string& out_;
   bool canonical_;
+  bool key_context_ = false;  // inside a complex ("? ") key
 };
 
 }  // namespace

@@ -221,10 +221,9 @@ bool operator==(const Node& a, const Node& b) {
       // Numbers and booleans compare by value: 0x10 == 16, 1.0 == 1, TRUE == true.
       bool a_num = a.IsNumber(), b_num = b.IsNumber();
       if ((a_num && b_num) || (a.IsBool() && b.IsBool())) {
-        std::string ta, tb;
-        internal::CanonicalScalar(a, &ta);
-        internal::CanonicalScalar(b, &tb);
-        return ta == tb;
+        std::string sa, sb;
+        bool str_a, str_b;
+        return internal::CanonicalScalar(a, &sa, &str_a) == internal::CanonicalScalar(b, &sb, &str_b);
       }
       return false;
     }

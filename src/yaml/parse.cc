@@ -92,11 +92,13 @@ class Builder {
   }
 
  private:
+  // An open collection. Its children wait in scratch_ from `start` on
+  // (keys and values alternating for a mapping) and are moved into an
+  // exactly sized vector when it ends: no vector regrowth per child.
   struct Frame {
     Node node;
     std::string anchor;
-    Node key;
-    bool have_key = false;
+    size_t start = 0;
     bool has_merge = false;
   };
 
@@ -176,12 +178,23 @@ class Builder {
       f.node.tagged = true;
     }
     if (anchor) f.anchor = reinterpret_cast<const char*>(anchor);
+    f.start = scratch_.size();
     stack_.push_back(std::move(f));
   }
 
   void End(const yaml_event_t& ev) {
     Frame f = std::move(stack_.back());
     stack_.pop_back();
+    size_t n = scratch_.size() - f.start;
+    if (f.node.kind == Kind::kSequence) {
+      f.node.items.reserve(n);
+      for (size_t i = f.start; i < scratch_.size(); ++i) f.node.items.push_back(std::move(scratch_[i]));
+    } else {
+      f.node.fields.reserve(n / 2);
+      for (size_t i = f.start; i + 1 < scratch_.size(); i += 2)
+        f.node.fields.push_back(Field{std::move(scratch_[i]), std::move(scratch_[i + 1])});
+    }
+    scratch_.resize(f.start);
     if (f.has_merge) Merge(f.node, ev);
     if (!f.anchor.empty()) Remember(f.anchor, f.node, CountNodes(f.node), ev);
     Add(std::move(f.node), ev);
@@ -198,17 +211,10 @@ class Builder {
       return;
     }
     Frame& top = stack_.back();
-    if (top.node.kind == Kind::kSequence) {
-      top.node.items.push_back(std::move(n));
-    } else if (!top.have_key) {
-      if (n.tag == kMergeTag) top.has_merge = true;
-      top.key = std::move(n);
-      top.have_key = true;
-    } else {
-      top.node.fields.push_back(Field{std::move(top.key), std::move(n)});
-      top.key = Node();
-      top.have_key = false;
-    }
+    if (top.node.kind == Kind::kMapping && (scratch_.size() - top.start) % 2 == 0 &&
+        n.tag == kMergeTag)
+      top.has_merge = true;
+    scratch_.push_back(std::move(n));
   }
 
   // kyaml DeAnchor: take the `<<` value (a mapping, or a sequence of
@@ -266,6 +272,7 @@ class Builder {
   ParseLimits limits_;
   yaml_parser_t parser_;
   std::vector<Frame> stack_;
+  std::vector<Node> scratch_;
   std::unordered_map<std::string, Anchor> anchors_;
   size_t expanded_ = 0;
   Node root_;

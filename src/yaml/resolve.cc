@@ -171,10 +171,13 @@ std::string_view ResolvePlainTag(std::string_view in) {
     case '0': case '1': case '2': case '3': case '4':
     case '5': case '6': case '7': case '8': case '9': {
       if (IsTimestamp(in)) return kTimestampTag;
-      std::string plain;
-      plain.reserve(in.size());
-      for (char c : in)
-        if (c != '_') plain.push_back(c);
+      std::string_view plain = in;
+      std::string without;  // only allocated when there are `_` separators
+      if (in.find('_') != std::string_view::npos) {
+        for (char c : in)
+          if (c != '_') without.push_back(c);
+        plain = without;
+      }
       if (ParsesAsGoInt(plain)) return kIntTag;
       if (MatchesYamlFloat(plain)) return kFloatTag;
       return kStrTag;
