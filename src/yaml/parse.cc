@@ -102,17 +102,27 @@ class Builder {
     bool has_merge = false;
   };
 
-  [[noreturn]] void Fail(size_t line0, size_t col0, std::string_view why) {
+  [[noreturn]] void Fail(size_t line0, size_t col0, std::string_view why,
+                         std::string go_message = "") {
     int line = static_cast<int>(line0) + 1, col = static_cast<int>(col0) + 1;
+    if (go_message.empty()) go_message = "yaml: " + std::string(why);
     throw ParseError(std::string(source_) + ": line " + std::to_string(line) + " column " +
                          std::to_string(col) + ": " + std::string(why),
-                     line, col);
+                     line, col, std::move(go_message));
   }
 
   [[noreturn]] void FailParser() {
-    std::string why = parser_.problem ? parser_.problem : "invalid YAML";
+    std::string problem = parser_.problem ? parser_.problem : "unknown problem parsing YAML content";
+    std::string why = problem;
     if (parser_.context) why = std::string(parser_.context) + ": " + why;
-    Fail(parser_.problem_mark.line, parser_.problem_mark.column, why);
+    // go-yaml's parser.fail(): the context line if any, else the problem
+    // line; both 0-based, plus one for scanner errors.
+    size_t go_line = parser_.context_mark.line ? parser_.context_mark.line : parser_.problem_mark.line;
+    if (go_line && parser_.error == YAML_SCANNER_ERROR) ++go_line;
+    std::string go = "yaml: ";
+    if (go_line) go += "line " + std::to_string(go_line) + ": ";
+    go += problem;
+    Fail(parser_.problem_mark.line, parser_.problem_mark.column, why, go);
   }
 
   void Scalar(const yaml_event_t& ev) {

@@ -146,6 +146,22 @@ TEST(ParseTest, ErrorsAreOneLineWithPosition) {
     EXPECT_EQ(e.column(), 6);
   }
   EXPECT_THROW(ParseAll("a: *nope\n"), ParseError);
+  // As go-yaml words it (kustomize's MalformedYAMLError); from the corpus.
+  try {
+    ParseAll(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: kapacitor\nspec:\n  selector:\n"
+        "    app.kubernetes.io/name: tick-kapacitor\n    - name: http\n      port: 9092\n",
+        "service.yaml");
+    FAIL();
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.go_message(), "yaml: line 6: did not find expected key");
+  }
+  try {
+    ParseAll("a: b\nc: 'unterminated\n", "x.yaml");
+    FAIL();
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.go_message(), "yaml: line 2: found unexpected end of stream");
+  }
   EXPECT_THROW(ParseAll("\t- tab\n"), ParseError);
 }
 

@@ -32,13 +32,20 @@ namespace capstan::yaml {
 // A parse failure. what() is one line: "<source>: line L column C: <reason>".
 class ParseError : public std::runtime_error {
  public:
-  ParseError(const std::string& message, int line, int column)
-      : std::runtime_error(message), line_(line), column_(column) {}
+  ParseError(const std::string& message, int line, int column, std::string go_message = "")
+      : std::runtime_error(message), line_(line), column_(column),
+        go_message_(std::move(go_message)) {}
   int line() const { return line_; }
   int column() const { return column_; }
+  // The same failure as go-yaml words it, e.g. "yaml: line 8: did not find
+  // expected key" (go-yaml reports the line where the enclosing construct
+  // started, 0-based for parser errors), for messages that must match
+  // kustomize's "MalformedYAMLError: <this> in File: x.yaml".
+  const std::string& go_message() const { return go_message_; }
 
  private:
   int line_, column_;
+  std::string go_message_;
 };
 
 struct ParseLimits {
