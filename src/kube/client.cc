@@ -237,6 +237,7 @@ yaml::Node Client::List(const Gvk& gvk, const std::string& ns, const ListOptions
       }
       throw;
     }
+    std::string next = doc.StrAt({"metadata", "continue"});
     if (result.IsNull()) {
       result = std::move(doc);
       if (!result.Get("items") || !result.Get("items")->IsSeq()) result.Set("items", yaml::Node::Seq());
@@ -247,7 +248,7 @@ yaml::Node Client::List(const Gvk& gvk, const std::string& ns, const ListOptions
       result.GetOrCreateMap("metadata").Set("resourceVersion",
                                              yaml::Node::String(doc.StrAt({"metadata", "resourceVersion"})));
     }
-    cont = doc.StrAt({"metadata", "continue"});
+    cont = next;
     if (cont.empty() || !paged) break;
   }
   if (yaml::Node* md = result.Get("metadata"); md && md->IsMap()) {
