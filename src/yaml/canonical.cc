@@ -268,7 +268,8 @@ bool KeyLess(std::string_view a, std::string_view b) {
     if (al && bl) return ra < rb;
     if (al || bl) return bl;
     // Both non-letters: compare digit runs numerically.
-    int64_t an = 0, bn = 0;
+    // Go's int64 arithmetic wraps on long digit runs; so does uint64.
+    uint64_t an = 0, bn = 0;
     if (ra == '0' || rb == '0') {
       // A zero after a non-zero digit is part of a number: compare as such.
       for (size_t k = ia; k > 0; --k) {
@@ -283,7 +284,7 @@ bool KeyLess(std::string_view a, std::string_view b) {
     size_t ai = ia, bi = jb;
     while (ai < a.size() && IsDigit(static_cast<unsigned char>(a[ai]))) an = an * 10 + (a[ai++] - '0');
     while (bi < b.size() && IsDigit(static_cast<unsigned char>(b[bi]))) bn = bn * 10 + (b[bi++] - '0');
-    if (an != bn) return an < bn;
+    if (an != bn) return static_cast<int64_t>(an) < static_cast<int64_t>(bn);
     if (ai - ia != bi - jb) return ai - ia < bi - jb;
     return ra < rb;
   }
