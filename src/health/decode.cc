@@ -27,14 +27,14 @@ const yaml::Node* Decoder::Field(const yaml::Node* parent, std::string_view key)
   return v;
 }
 
-void Decoder::Fail(std::string_view path, std::string_view want, const yaml::Node& got) {
+void Decoder::Fail(const Path& path, std::string_view want, const yaml::Node& got) {
   if (!error_.empty()) return;  // keep the first failure, as a decoder stops there
-  error_ = std::string(path) + ": cannot decode " + std::string(JsonType(got)) + " into " +
+  error_ = path.Join() + ": cannot decode " + std::string(JsonType(got)) + " into " +
            std::string(want);
 }
 
 const yaml::Node* Decoder::Map(const yaml::Node* parent, std::string_view key,
-                               std::string_view path) {
+                               const Path& path) {
   const yaml::Node* v = Field(parent, key);
   if (v == nullptr) return nullptr;
   if (!v->IsMap()) {
@@ -45,7 +45,7 @@ const yaml::Node* Decoder::Map(const yaml::Node* parent, std::string_view key,
 }
 
 const yaml::Node* Decoder::Seq(const yaml::Node* parent, std::string_view key,
-                               std::string_view path) {
+                               const Path& path) {
   const yaml::Node* v = Field(parent, key);
   if (v == nullptr) return nullptr;
   if (!v->IsSeq()) {
@@ -56,7 +56,7 @@ const yaml::Node* Decoder::Seq(const yaml::Node* parent, std::string_view key,
 }
 
 std::optional<int64_t> Decoder::OptInt(const yaml::Node* parent, std::string_view key,
-                                       std::string_view path) {
+                                       const Path& path) {
   const yaml::Node* v = Field(parent, key);
   if (v == nullptr) return std::nullopt;
   if (v->IsInt()) return v->AsInt();
@@ -69,7 +69,7 @@ std::optional<int64_t> Decoder::OptInt(const yaml::Node* parent, std::string_vie
   return std::nullopt;
 }
 
-std::string Decoder::Str(const yaml::Node* parent, std::string_view key, std::string_view path) {
+std::string Decoder::Str(const yaml::Node* parent, std::string_view key, const Path& path) {
   const yaml::Node* v = Field(parent, key);
   if (v == nullptr) return "";
   if (v->IsScalar() && !v->IsInt() && !v->IsFloat() && !v->IsBool()) return v->value;
@@ -77,7 +77,7 @@ std::string Decoder::Str(const yaml::Node* parent, std::string_view key, std::st
   return "";
 }
 
-bool Decoder::Bool(const yaml::Node* parent, std::string_view key, std::string_view path) {
+bool Decoder::Bool(const yaml::Node* parent, std::string_view key, const Path& path) {
   const yaml::Node* v = Field(parent, key);
   if (v == nullptr) return false;
   if (v->IsBool()) return v->AsBool();
@@ -86,7 +86,7 @@ bool Decoder::Bool(const yaml::Node* parent, std::string_view key, std::string_v
 }
 
 std::vector<const yaml::Node*> Decoder::MapItems(const yaml::Node* parent, std::string_view key,
-                                                 std::string_view path) {
+                                                 const Path& path) {
   std::vector<const yaml::Node*> out;
   const yaml::Node* seq = Seq(parent, key, path);
   if (seq == nullptr) return out;
@@ -97,7 +97,7 @@ std::vector<const yaml::Node*> Decoder::MapItems(const yaml::Node* parent, std::
       continue;
     }
     if (!item.IsMap()) {
-      Fail(std::string(path) + "[]", "object", item);
+      Fail(Path(path.Join(), "[]"), "object", item);
       return {};
     }
     out.push_back(&item);
@@ -106,28 +106,27 @@ std::vector<const yaml::Node*> Decoder::MapItems(const yaml::Node* parent, std::
 }
 
 std::vector<Condition> Decoder::Conditions(const yaml::Node* parent, std::string_view key,
-                                           std::string_view path) {
+                                           const Path& path) {
   std::vector<Condition> out;
-  std::string p(path);
   for (const yaml::Node* item : MapItems(parent, key, path)) {
     Condition c;
-    c.type = Str(item, "type", p + "[].type");
-    c.status = Str(item, "status", p + "[].status");
-    c.reason = Str(item, "reason", p + "[].reason");
-    c.message = Str(item, "message", p + "[].message");
+    c.type = Str(item, "type", Path(path.a, "[].type"));
+    c.status = Str(item, "status", Path(path.a, "[].status"));
+    c.reason = Str(item, "reason", Path(path.a, "[].reason"));
+    c.message = Str(item, "message", Path(path.a, "[].message"));
     out.push_back(std::move(c));
   }
   return out;
 }
 
 const yaml::Node* Decoder::StringMap(const yaml::Node* parent, std::string_view key,
-                                     std::string_view path) {
+                                     const Path& path) {
   const yaml::Node* m = Map(parent, key, path);
   if (m == nullptr) return nullptr;
   for (const yaml::Field& f : m->fields) {
     if (f.value.IsNull()) continue;
     if (!f.value.IsScalar() || f.value.IsInt() || f.value.IsFloat() || f.value.IsBool()) {
-      Fail(std::string(path) + "." + f.key.value, "string", f.value);
+      Fail(Path(path.a, ".", f.key.value), "string", f.value);
       return nullptr;
     }
   }

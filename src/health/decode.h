@@ -20,29 +20,39 @@ struct Condition {
   std::string type, status, reason, message;
 };
 
+// A field path for error messages, joined from up to three pieces only when
+// a decode fails, so successful reads allocate nothing.
+struct Path {
+  Path(const char* s) : a(s) {}  // NOLINT: paths are written as literals
+  Path(std::string_view s) : a(s) {}  // NOLINT
+  Path(std::string_view x, std::string_view y, std::string_view z = {}) : a(x), b(y), c(z) {}
+  std::string Join() const { return std::string(a) + std::string(b) + std::string(c); }
+  std::string_view a, b, c;
+};
+
 class Decoder {
  public:
   // Each accessor reads parent[key]; `path` (".spec.replicas") names the field
   // in the error. A null parent reads as absent.
-  const yaml::Node* Map(const yaml::Node* parent, std::string_view key, std::string_view path);
-  const yaml::Node* Seq(const yaml::Node* parent, std::string_view key, std::string_view path);
+  const yaml::Node* Map(const yaml::Node* parent, std::string_view key, const Path& path);
+  const yaml::Node* Seq(const yaml::Node* parent, std::string_view key, const Path& path);
   std::optional<int64_t> OptInt(const yaml::Node* parent, std::string_view key,
-                                std::string_view path);
-  int64_t Int(const yaml::Node* parent, std::string_view key, std::string_view path) {
+                                const Path& path);
+  int64_t Int(const yaml::Node* parent, std::string_view key, const Path& path) {
     return OptInt(parent, key, path).value_or(0);
   }
-  std::string Str(const yaml::Node* parent, std::string_view key, std::string_view path);
-  bool Bool(const yaml::Node* parent, std::string_view key, std::string_view path);
+  std::string Str(const yaml::Node* parent, std::string_view key, const Path& path);
+  bool Bool(const yaml::Node* parent, std::string_view key, const Path& path);
 
   // Items of a list field that must hold mappings (conditions, statuses).
   std::vector<const yaml::Node*> MapItems(const yaml::Node* parent, std::string_view key,
-                                          std::string_view path);
+                                          const Path& path);
   // status.conditions-style list of {type, status, reason, message}.
   std::vector<Condition> Conditions(const yaml::Node* parent, std::string_view key,
-                                    std::string_view path);
+                                    const Path& path);
   // A map whose values must all be strings (labels, annotations).
   const yaml::Node* StringMap(const yaml::Node* parent, std::string_view key,
-                              std::string_view path);
+                              const Path& path);
 
   // Reads metadata fields every typed object has (name, namespace,
   // generation, labels, annotations) so type errors there fail as in Go.
@@ -53,7 +63,7 @@ class Decoder {
 
  private:
   const yaml::Node* Field(const yaml::Node* parent, std::string_view key);
-  void Fail(std::string_view path, std::string_view want, const yaml::Node& got);
+  void Fail(const Path& path, std::string_view want, const yaml::Node& got);
   std::string error_;
 };
 

@@ -268,7 +268,10 @@ std::string LimitError(const RunState& st, const LuaLimits& limits, const std::s
 LuaResult RunHealthScript(const LuaScript& script, const yaml::Node& obj, const LuaLimits& limits) {
   LuaResult result;
   const std::string& source = script.source.empty() ? std::string("health.lua") : script.source;
-  std::string chunkname = "@" + source;
+  // An empty chunk name makes Lua write ":<line>: <msg>"; the full source
+  // (a path or ConfigMap key, often longer than Lua's 60-byte chunk ids) is
+  // put in front below.
+  std::string chunkname = "=";
 
   RunState st;
   st.limit = limits.max_memory_bytes;
@@ -302,7 +305,8 @@ LuaResult RunHealthScript(const LuaScript& script, const yaml::Node& obj, const 
     if (st.abort != Abort::kNone || (rc == LUA_ERRMEM && st.memory_exceeded)) {
       result.error = LimitError(st, limits, source);
     } else if (lua_type(L, -1) == LUA_TSTRING) {
-      result.error = StringAt(L, -1);
+      std::string msg = StringAt(L, -1);
+      result.error = source + (msg.rfind(":", 0) == 0 ? "" : ": ") + msg;
     } else {
       result.error = source + ": health script raised a " +
                      std::string(luaL_typename(L, -1)) + " value as error";
@@ -312,7 +316,8 @@ LuaResult RunHealthScript(const LuaScript& script, const yaml::Node& obj, const 
   }
 
   if (lua_type(L, -1) != LUA_TTABLE) {
-    result.error = "expect table output from Lua script, not " + std::string(luaL_typename(L, -1));
+    result.error = source + ": expect table output from Lua script, not " +
+                   std::string(luaL_typename(L, -1));
     lua_close(L);
     return result;
   }

@@ -21,39 +21,41 @@ struct ContainerStatus {
   bool last_terminated = false;
 };
 
-ContainerState ReadState(Decoder& d, const yaml::Node* state, const std::string& path) {
+// `list` is ".status.containerStatuses[]" or the init one, `which` is
+// ".state" or ".lastState".
+ContainerState ReadState(Decoder& d, const yaml::Node* item, std::string_view list,
+                         std::string_view which) {
   ContainerState s;
+  const yaml::Node* state = d.Map(item, which.substr(1), Path(list, which));
   if (state == nullptr) return s;
-  if (const yaml::Node* w = d.Map(state, "waiting", path + ".waiting"); w != nullptr) {
+  if (const yaml::Node* w = d.Map(state, "waiting", Path(list, which, ".waiting"))) {
     s.waiting = true;
-    s.waiting_reason = d.Str(w, "reason", path + ".waiting.reason");
-    s.waiting_message = d.Str(w, "message", path + ".waiting.message");
+    s.waiting_reason = d.Str(w, "reason", Path(list, which, ".waiting.reason"));
+    s.waiting_message = d.Str(w, "message", Path(list, which, ".waiting.message"));
   }
-  d.Map(state, "running", path + ".running");
-  if (const yaml::Node* t = d.Map(state, "terminated", path + ".terminated"); t != nullptr) {
+  d.Map(state, "running", Path(list, which, ".running"));
+  if (const yaml::Node* t = d.Map(state, "terminated", Path(list, which, ".terminated"))) {
     s.terminated = true;
-    s.exit_code = d.Int(t, "exitCode", path + ".terminated.exitCode");
-    d.Int(t, "signal", path + ".terminated.signal");
-    s.term_reason = d.Str(t, "reason", path + ".terminated.reason");
-    s.term_message = d.Str(t, "message", path + ".terminated.message");
+    s.exit_code = d.Int(t, "exitCode", Path(list, which, ".terminated.exitCode"));
+    d.Int(t, "signal", Path(list, which, ".terminated.signal"));
+    s.term_reason = d.Str(t, "reason", Path(list, which, ".terminated.reason"));
+    s.term_message = d.Str(t, "message", Path(list, which, ".terminated.message"));
   }
   return s;
 }
 
-std::vector<ContainerStatus> ReadStatuses(Decoder& d, const yaml::Node* status,
-                                          std::string_view key) {
+std::vector<ContainerStatus> ReadStatuses(Decoder& d, const yaml::Node* status, const char* key,
+                                          const char* list_path) {
   std::vector<ContainerStatus> out;
-  std::string path = ".status." + std::string(key) + "[]";
-  for (const yaml::Node* item : d.MapItems(status, key, ".status." + std::string(key))) {
+  std::string_view list(list_path);  // ".status.<key>[]"
+  for (const yaml::Node* item : d.MapItems(status, key, list.substr(0, list.size() - 2))) {
     ContainerStatus cs;
-    cs.name = d.Str(item, "name", path + ".name");
-    d.Bool(item, "ready", path + ".ready");
-    d.Int(item, "restartCount", path + ".restartCount");
-    d.Str(item, "image", path + ".image");
-    cs.state = ReadState(d, d.Map(item, "state", path + ".state"), path + ".state");
-    ContainerState last =
-        ReadState(d, d.Map(item, "lastState", path + ".lastState"), path + ".lastState");
-    cs.last_terminated = last.terminated;
+    cs.name = d.Str(item, "name", Path(list, ".name"));
+    d.Bool(item, "ready", Path(list, ".ready"));
+    d.Int(item, "restartCount", Path(list, ".restartCount"));
+    d.Str(item, "image", Path(list, ".image"));
+    cs.state = ReadState(d, item, list, ".state");
+    cs.last_terminated = ReadState(d, item, list, ".lastState").terminated;
     out.push_back(std::move(cs));
   }
   return out;
@@ -83,8 +85,10 @@ HealthStatus PodHealth(const yaml::Node& obj, const Gvk& gvk) {
   std::string msg = d.Str(st, "message", ".status.message");
   d.Str(st, "reason", ".status.reason");
   std::vector<Condition> conds = d.Conditions(st, "conditions", ".status.conditions");
-  std::vector<ContainerStatus> init = ReadStatuses(d, st, "initContainerStatuses");
-  std::vector<ContainerStatus> ctrs = ReadStatuses(d, st, "containerStatuses");
+  std::vector<ContainerStatus> init =
+      ReadStatuses(d, st, "initContainerStatuses", ".status.initContainerStatuses[]");
+  std::vector<ContainerStatus> ctrs =
+      ReadStatuses(d, st, "containerStatuses", ".status.containerStatuses[]");
   if (d.failed()) return DecodeFailed("Pod", d);
 
   // Hook pods (OnFailure/Never) are left alone here on purpose: marking them
