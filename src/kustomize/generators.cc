@@ -22,6 +22,21 @@ bool ValidUtf8(std::string_view s) {
   return true;
 }
 
+// kyaml's encoding of generated Secret/binary data: base64 wrapped at 70
+// columns, every line newline-terminated once the value needs a second line.
+std::string WrappedBase64(std::string_view v) {
+  std::string in = Base64Encode(v);
+  constexpr size_t kLine = 70;
+  size_t lines = in.size() / kLine + 1;
+  if (lines <= 1) return in;
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += kLine) {
+    out += in.substr(i, kLine);
+    out += '\n';
+  }
+  return out;
+}
+
 std::string StripQuotes(const std::string& v) {
   if (v.size() >= 2 && (v[0] == '"' || v[0] == '\'') && v.back() == v[0]) return v.substr(1, v.size() - 2);
   return v;
@@ -150,11 +165,11 @@ Resource MakeObject(const GeneratorContext& ctx, const Node& args, const std::st
       Fail(where + ": cannot add key " + k + ", another key by that name already exists");
     }
     if (kind == "Secret") {
-      data.Set(k, Str(Base64Encode(v)));
+      data.Set(k, Str(WrappedBase64(v)));
     } else if (ValidUtf8(v)) {
       data.Set(k, Str(v));
     } else {
-      binary.Set(k, Str(Base64Encode(v)));
+      binary.Set(k, Str(WrappedBase64(v)));
     }
   }
   if (data.size() || (binary.size() == 0 && false)) obj.Set("data", data);
@@ -215,7 +230,8 @@ void AbsorbGenerated(ResList& res, Resource r, const std::string& where) {
   r.SetName(old.Name());
   r.SetNamespace(old.Namespace());
   r.prev_ids = old.prev_ids;
-  r.needs_hash = old.needs_hash;
+  r.origin = old.origin;
+  r.transformations = old.transformations;
   if (r.behavior == "merge") {
     for (const char* f : {"data", "binaryData"}) {
       const Node* old_d = old.obj.Get(f);

@@ -32,6 +32,10 @@ struct Resource {
   bool local_config = false;    // config.kubernetes.io/local-config: dropped at the end
   std::vector<std::string> prefixes, suffixes;  // namePrefix/nameSuffix applied, in order
   std::vector<std::string> ref_var_names;       // legacy vars that read from this object
+  // buildMetadata: where the object came from and what changed it, as the
+  // YAML text of the config.kubernetes.io/origin and
+  // alpha.config.kubernetes.io/transformations annotations.
+  std::string origin, transformations;
 
   ResId CurId() const;
   ResId OrgId() const { return prev_ids.empty() ? CurId() : prev_ids.front(); }
@@ -136,6 +140,14 @@ void SortLegacy(ResList& res, const Node* legacy_order);
 
 // Content hash kustomize appends to generated names.
 std::string HashResource(const Node& obj);
+
+// --- build metadata ------------------------------------------------------------
+// "configuredIn: <file>\nconfiguredBy:\n  apiVersion: builtin\n  kind: <kind>\n..."
+std::string ConfiguredOrigin(const std::string& configured_in, const std::string& api,
+                             const std::string& kind, const std::string& name, const std::string& ns);
+// Records that a transformer ran over every object of the list.
+void RecordTransformation(ResList& res, const std::string& configured_in, const std::string& api,
+                          const std::string& kind, const std::string& name, const std::string& ns);
 
 // --- misc helpers ------------------------------------------------------------
 Node Str(std::string_view s);

@@ -92,6 +92,10 @@ Loader Loader::Sub(const std::string& rel) const {
   return sub;
 }
 
+std::string Loader::RelativeToTop(const std::string& abs) const {
+  return fs::path(abs).lexically_relative(top_root()).string();
+}
+
 const std::vector<std::string>& Loader::KustomizationFileNames() {
   static const std::vector<std::string> kNames = {"kustomization.yaml", "kustomization.yml",
                                                   "Kustomization"};

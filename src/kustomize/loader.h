@@ -16,6 +16,10 @@ class Loader {
   Loader(std::string root, const Options& options);
 
   const std::string& root() const { return root_; }
+  // Root of the top kustomization of the build.
+  const std::string& top_root() const { return stack_.front(); }
+  // `abs` relative to the top root, for build metadata ("../base/x.yaml").
+  std::string RelativeToTop(const std::string& abs) const;
   // Absolute, normalized path of `rel` (relative to the root), after the
   // load restrictor check. Throws Error.
   std::string Resolve(const std::string& rel) const;

@@ -13,6 +13,17 @@ namespace {
 
 using Cands = std::vector<const Resource*>;
 
+// {"a","b","c"} and {"b","c"} end the same way; an empty list only matches
+// an empty list.
+bool SameEnding(std::vector<std::string> a, std::vector<std::string> b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  size_t diff = b.size() - a.size();
+  if (a.empty()) return diff == 0;
+  for (size_t i = a.size(); i-- > 0;)
+    if (b[i + diff] != a[i]) return false;
+  return true;
+}
+
 bool PrevNameMatches(const Resource& r, const std::string& name) {
   for (const auto& id : r.prev_ids)
     if (id.name == name) return true;
@@ -57,10 +68,16 @@ struct Ref {
       });
     }
     if (c.size() == 1) return c[0];
-    c = Sieve(c, [&](const Resource& r) {
-      return r.prefixes == referrer.prefixes && r.suffixes == referrer.suffixes;
-    });
-    if (c.size() == 1) return c[0];
+    for (bool allow_empty : {true, false}) {
+      c = Sieve(c, [&](const Resource& r) {
+        auto same = [&](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+          if (allow_empty && (a.empty() || b.empty())) return true;
+          return SameEnding(a, b);
+        };
+        return same(r.prefixes, referrer.prefixes) && same(r.suffixes, referrer.suffixes);
+      });
+      if (c.size() == 1) return c[0];
+    }
     if (c.empty()) return nullptr;
     bool same = true;
     for (const auto* x : c) {
@@ -133,7 +150,11 @@ Cands CouldBeReferenced(const ResList& res, const Resource& referrer) {
     if (const Node* subjects = referrer.obj.Get("subjects"); subjects && subjects->IsSeq()) {
       for (const auto& s : subjects->items) {
         const Node* ns = s.Get("namespace");
-        if (ns && ns->IsScalar() && s.StrAt({"kind"}) == "ServiceAccount") rb_ns.insert(ns->value);
+        if (!ns || s.StrAt({"kind"}) != "ServiceAccount") continue;
+        if (!ns->IsScalar() || ns->IsNull() || ns->tag == yaml::kNullTag) {
+          Fail("Invalid Input: namespace is blank for resource " + IdString(rid));
+        }
+        rb_ns.insert(ns->value);
       }
     }
   }

@@ -86,6 +86,7 @@ void ApplyPatch(ResList& res, const Patch& patch, const Selector* target,
     std::vector<bool> drop(res.size(), false);
     for (size_t i : idx) {
       if (patch.is_json6902) {
+        res[i].StorePreviousId();  // a JSON patch may rename
         ApplyJson(res[i], patch.ops, patch.source);
         continue;
       }

@@ -40,6 +40,21 @@ std::vector<yaml::Node> Render(const std::string& dir, const Options& options) {
   } else if (order != "fifo") {
     Fail(top.file() + ": sortOptions.order: unknown sort order '" + order + "'");
   }
+  bool origin = false, transformations = false;
+  if (const Node* bm = k.Get("buildMetadata"); bm && bm->IsSeq()) {
+    for (const auto& b : bm->items) {
+      if (b.value == "originAnnotations") origin = true;
+      if (b.value == "transformerAnnotations") transformations = true;
+    }
+  }
+  for (auto& r : ra.res) {
+    if (origin && !r.origin.empty())
+      r.obj.GetOrCreateMap("metadata").GetOrCreateMap("annotations").Set("config.kubernetes.io/origin", Str(r.origin));
+    if (transformations && !r.transformations.empty())
+      r.obj.GetOrCreateMap("metadata")
+          .GetOrCreateMap("annotations")
+          .Set("alpha.config.kubernetes.io/transformations", Str(r.transformations));
+  }
   std::vector<yaml::Node> out;
   out.reserve(ra.res.size());
   for (auto& r : ra.res) out.push_back(KustomizeOutputForm(std::move(r.obj)));

@@ -92,6 +92,25 @@ std::string IdString(const ResId& id) {
 
 Node Str(std::string_view s) { return Node::String(s); }
 
+static std::string Ref(const std::string& indent, const std::string& api, const std::string& kind,
+                       const std::string& name, const std::string& ns) {
+  std::string s = indent + "apiVersion: " + api + "\n" + indent + "kind: " + kind + "\n";
+  if (!name.empty()) s += indent + "name: " + name + "\n";
+  if (!ns.empty()) s += indent + "namespace: " + ns + "\n";
+  return s;
+}
+
+std::string ConfiguredOrigin(const std::string& configured_in, const std::string& api,
+                             const std::string& kind, const std::string& name, const std::string& ns) {
+  return "configuredIn: " + configured_in + "\nconfiguredBy:\n" + Ref("  ", api, kind, name, ns);
+}
+
+void RecordTransformation(ResList& res, const std::string& configured_in, const std::string& api,
+                          const std::string& kind, const std::string& name, const std::string& ns) {
+  std::string entry = "- configuredIn: " + configured_in + "\n  configuredBy:\n" + Ref("    ", api, kind, name, ns);
+  for (auto& r : res) r.transformations += entry;
+}
+
 std::string ScalarText(const Node& n) { return n.IsScalar() ? n.value : std::string(); }
 
 }  // namespace capstan::kustomize

@@ -6,6 +6,23 @@
 
 namespace capstan::kustomize {
 
+// kustomize (go-yaml) rejects a mapping that repeats a key.
+static void CheckDuplicateKeys(const Node& n, const std::string& source, size_t depth) {
+  if (depth > 256) return;
+  if (n.IsMap()) {
+    for (size_t i = 0; i < n.fields.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (n.fields[j].key.value == n.fields[i].key.value) {
+          Fail(source + ": mapping key \"" + n.fields[i].key.value + "\" already defined");
+        }
+      }
+      CheckDuplicateKeys(n.fields[i].value, source, depth + 1);
+    }
+  } else if (n.IsSeq()) {
+    for (const auto& i : n.items) CheckDuplicateKeys(i, source, depth + 1);
+  }
+}
+
 static void AddObject(Node doc, const std::string& source, ResList& out, size_t depth) {
   if (doc.IsNull()) return;
   if (!doc.IsMap()) Fail(source + ": expected a mapping (a Kubernetes object), got a " +
@@ -48,6 +65,7 @@ ResList ParseResources(std::string_view text, const std::string& source) {
     Fail(source + ": " + e.what());
   }
   ResList out;
+  for (auto& d : docs) CheckDuplicateKeys(d, source, 0);
   for (auto& d : docs) AddObject(std::move(d), source, out, 0);
   return out;
 }

@@ -1,5 +1,5 @@
 // The kustomization pipeline, top to bottom as kustomize runs it:
-//   Load -> resources -> configurations/crds -> components -> generators
+//   Load -> resources -> configurations/crds -> generators -> components
 //   -> builtin transformers -> transformers: -> vars.
 // Name references, hash suffixes and vars are resolved once at the top
 // (render.cc), after every level has been accumulated.
@@ -25,6 +25,19 @@ const std::set<std::string, std::less<>>& KnownFields() {
       "crds", "openapi", "sortOptions", "buildMetadata", "configurations", "generators",
       "transformers", "validators", "helmCharts", "helmGlobals", "helmChartInflationGenerator"};
   return k;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The known field name `key` spells, ignoring case; "" when unknown.
+std::string Canonical(const std::set<std::string, std::less<>>& known, const std::string& key) {
+  if (known.count(key)) return key;
+  for (const auto& k : known)
+    if (Lower(k) == Lower(key)) return k;
+  return "";
 }
 
 std::vector<std::string> StringList(const Node* n, const std::string& where) {
@@ -64,15 +77,61 @@ void Target::Load() {
   }
   if (k_.IsNull()) k_ = Node::Map();
   if (!k_.IsMap()) Fail(file_ + ": kustomization must be a mapping");
-  for (const auto& f : k_.fields) {
-    if (!KnownFields().count(f.key.value)) {
-      Fail(file_ + ": invalid Kustomization: json: unknown field \"" + f.key.value + "\"");
+  {
+    // A repeated key: the last one wins, as in kustomize's JSON decoding.
+    std::vector<yaml::Field> unique;
+    for (auto& f : k_.fields) {
+      auto it = std::find_if(unique.begin(), unique.end(),
+                             [&](const yaml::Field& u) { return u.key.value == f.key.value; });
+      if (it != unique.end()) {
+        it->value = std::move(f.value);
+      } else {
+        unique.push_back(std::move(f));
+      }
+    }
+    k_.fields = std::move(unique);
+  }
+  // Field names match case-insensitively, as Go's JSON decoding does;
+  // unknown fields are an error (kustomize decodes strictly).
+  for (auto& f : k_.fields) {
+    std::string canonical = Canonical(KnownFields(), f.key.value);
+    if (canonical.empty()) Fail(file_ + ": invalid Kustomization: json: unknown field \"" + f.key.value + "\"");
+    f.key.value = canonical;
+  }
+  if (const Node* labels = k_.Get("labels"); labels && labels->IsSeq()) {
+    static const std::set<std::string, std::less<>> kLabelFields = {"pairs", "includeSelectors",
+                                                                     "includeTemplates", "fields"};
+    for (const auto& l : labels->items) {
+      for (const auto& f : l.fields) {
+        if (Canonical(kLabelFields, f.key.value).empty())
+          Fail(file_ + ": labels: invalid Kustomization: json: unknown field \"" + f.key.value + "\"");
+      }
     }
   }
   std::string kind = k_.StrAt({"kind"});
   if (kind.empty()) kind = "Kustomization";
   if (kind != "Kustomization" && kind != "Component") {
     Fail(file_ + ": kind: unknown kind '" + kind + "', expected Kustomization or Component");
+  }
+  if (kind == "Component" && k_.Has("apiVersion") &&
+      k_.StrAt({"apiVersion"}) != "kustomize.config.k8s.io/v1alpha1") {
+    Fail(file_ + ": apiVersion for Component should be kustomize.config.k8s.io/v1alpha1");
+  }
+  if (kind == "Kustomization" && k_.Has("apiVersion") &&
+      k_.StrAt({"apiVersion"}) != "kustomize.config.k8s.io/v1beta1") {
+    Fail(file_ + ": apiVersion for Kustomization should be kustomize.config.k8s.io/v1beta1");
+  }
+  if (const Node* oa = k_.Get("openapi"); oa && oa->IsMap()) {
+    bool has_path = !oa->StrAt({"path"}).empty();
+    std::string version = oa->StrAt({"version"});
+    if (has_path && !version.empty()) Fail(Where("openapi") + ": builtin version and custom schema provided, cannot use both");
+    if (!version.empty() && version != "v1.21.2") Fail(Where("openapi") + ": the specified OpenAPI version is not built in");
+  }
+  if (const Node* so = k_.Get("sortOptions"); so && !so->IsNull()) {
+    std::string order = so->StrAt({"order"});
+    if (order != "legacy" && order != "fifo") Fail(Where("sortOptions") + ": the field 'sortOptions.order' must be one of [fifo, legacy]");
+    if (order == "fifo" && so->Has("legacySortOptions"))
+      Fail(Where("sortOptions") + ": the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'");
   }
   if (is_component_ && kind != "Component") Fail(file_ + ": " + loader_.root() + " must be a Component");
   if (!is_component_ && kind == "Component") {
@@ -135,8 +194,10 @@ void Target::AccumulateInto(Accumulator& ra) {
       ra.schema = schema;
     }
   }
-  AccumulateComponents(ra);
+  // Generators run before components (kustomize >= 5.1), so components
+  // transform generated objects too.
   RunGenerators(ra);
+  AccumulateComponents(ra);
   RunTransformers(ra);
   if (const Node* vars = k_.Get("vars"); vars && vars->IsSeq()) {
     BindVars(ra.res, *vars, Where("vars"));
@@ -174,6 +235,7 @@ void Target::AccumulateResources(Accumulator& ra) {
     }
     std::string text = loader_.ReadFile(path);
     for (auto& r : ParseResources(text, loader_.Resolve(path))) {
+      r.origin = "path: " + loader_.RelativeToTop(loader_.Resolve(path)) + "\n";
       AppendResource(ra.res, std::move(r), loader_.Resolve(path));
     }
   }
@@ -194,11 +256,18 @@ void Target::AccumulateComponents(Accumulator& ra) {
 void Target::RunGenerators(Accumulator& ra) {
   GeneratorContext ctx{loader_, k_.Get("generatorOptions"), file_};
   std::vector<Resource> generated;
+  std::string in = loader_.RelativeToTop(file_);
   if (const Node* cms = k_.Get("configMapGenerator"); cms && cms->IsSeq()) {
-    for (const auto& args : cms->items) generated.push_back(GenerateConfigMap(ctx, args));
+    for (const auto& args : cms->items) {
+      generated.push_back(GenerateConfigMap(ctx, args));
+      generated.back().origin = ConfiguredOrigin(in, "builtin", "ConfigMapGenerator", "", "");
+    }
   }
   if (const Node* ss = k_.Get("secretGenerator"); ss && ss->IsSeq()) {
-    for (const auto& args : ss->items) generated.push_back(GenerateSecret(ctx, args));
+    for (const auto& args : ss->items) {
+      generated.push_back(GenerateSecret(ctx, args));
+      generated.back().origin = ConfiguredOrigin(in, "builtin", "SecretGenerator", "", "");
+    }
   }
   for (auto& r : generated) AbsorbGenerated(ra.res, std::move(r), file_);
   RunGeneratorConfigs(ra);

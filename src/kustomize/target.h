@@ -41,8 +41,9 @@ class Target {
   void RunTransformerConfigs(Accumulator& ra);
   void RunGeneratorConfigs(Accumulator& ra);
   void ApplyPluginConfig(Accumulator& ra, const Node& config, const std::string& source,
-                         bool generator);
-  std::vector<Node> LoadPluginConfigs(const std::string& field);
+                         bool generator, const std::string& configured_in);
+  // Plugin configs of `field`, each with the file it was configured in.
+  std::vector<std::pair<Node, std::string>> LoadPluginConfigs(const std::string& field);
   std::string Where(const std::string& field) const { return file_ + ": " + field; }
 
   Loader loader_;

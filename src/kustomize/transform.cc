@@ -103,11 +103,36 @@ static void RunPatchesJson6902(Accumulator& ra, const Node* list, const Loader& 
 
 void Target::RunTransformers(Accumulator& ra) {
   const TransformerConfig& tc = ra.config;
-  RunPatchesStrategicMerge(ra, k_.Get("patchesStrategicMerge"), loader_, Where("patchesStrategicMerge"));
-  RunPatches(ra, k_.Get("patches"), loader_, Where("patches"));
-  TransformNamespace(ra.res, k_.StrAt({"namespace"}), tc.name_space);
-  TransformPrefixSuffix(ra.res, k_.StrAt({"namePrefix"}), "", tc.name_prefix);
-  TransformPrefixSuffix(ra.res, "", k_.StrAt({"nameSuffix"}), tc.name_suffix);
+  std::string in = loader_.RelativeToTop(file_);
+  auto record = [&](const char* kind) { RecordTransformation(ra.res, in, "builtin", kind, "", ""); };
+  auto count = [&](const char* field) {
+    const Node* n = k_.Get(field);
+    return n && n->IsSeq() ? n->items.size() : 0;
+  };
+  if (count("patchesStrategicMerge")) {
+    RunPatchesStrategicMerge(ra, k_.Get("patchesStrategicMerge"), loader_, Where("patchesStrategicMerge"));
+    record("PatchStrategicMergeTransformer");
+  }
+  if (const Node* patches = k_.Get("patches"); patches && patches->IsSeq()) {
+    for (const auto& p : patches->items) {
+      Node one = Node::Seq();
+      one.items.push_back(p);
+      RunPatches(ra, &one, loader_, Where("patches"));
+      record("PatchTransformer");
+    }
+  }
+  if (std::string ns = k_.StrAt({"namespace"}); !ns.empty()) {
+    TransformNamespace(ra.res, ns, tc.name_space);
+    record("NamespaceTransformer");
+  }
+  if (std::string prefix = k_.StrAt({"namePrefix"}); !prefix.empty()) {
+    TransformPrefixSuffix(ra.res, prefix, "", tc.name_prefix);
+    record("PrefixTransformer");
+  }
+  if (std::string suffix = k_.StrAt({"nameSuffix"}); !suffix.empty()) {
+    TransformPrefixSuffix(ra.res, "", suffix, tc.name_suffix);
+    record("SuffixTransformer");
+  }
   if (const Node* labels = k_.Get("labels"); labels && labels->IsSeq()) {
     for (const auto& l : labels->items) {
       FsSlice fss = ParseFsSlice(l.Get("fields"), Where("labels"));
@@ -122,24 +147,40 @@ void Target::RunTransformers(Accumulator& ra) {
         if (l.StrAt({"includeTemplates"}) == "true") merge(tc.template_labels);
       }
       if (const Node* pairs = l.Get("pairs")) TransformLabels(ra.res, *pairs, fss);
+      record("LabelTransformer");
     }
   }
-  if (const Node* cl = k_.Get("commonLabels")) TransformLabels(ra.res, *cl, tc.common_labels);
-  if (const Node* ca = k_.Get("commonAnnotations")) TransformAnnotations(ra.res, *ca, tc.common_annotations);
-  RunPatchesJson6902(ra, k_.Get("patchesJson6902"), loader_, Where("patchesJson6902"));
+  if (const Node* cl = k_.Get("commonLabels"); cl && cl->size()) {
+    TransformLabels(ra.res, *cl, tc.common_labels);
+    record("LabelTransformer");
+  }
+  if (const Node* ca = k_.Get("commonAnnotations"); ca && ca->size()) {
+    TransformAnnotations(ra.res, *ca, tc.common_annotations);
+    record("AnnotationsTransformer");
+  }
+  if (const Node* pj = k_.Get("patchesJson6902"); pj && pj->IsSeq()) {
+    for (const auto& p : pj->items) {
+      Node one = Node::Seq();
+      one.items.push_back(p);
+      RunPatchesJson6902(ra, &one, loader_, Where("patchesJson6902"));
+      record("PatchJson6902Transformer");
+    }
+  }
   if (const Node* reps = k_.Get("replicas"); reps && reps->IsSeq()) {
     for (const auto& r : reps->items) {
       const Node* c = r.Get("count");
       if (!c || !c->IsInt()) Fail(Where("replicas") + ": count of '" + r.StrAt({"name"}) + "' must be an integer");
       TransformReplicas(ra.res, r.StrAt({"name"}), c->AsInt(), tc.replicas);
+      record("ReplicaCountTransformer");
     }
   }
   if (const Node* images = k_.Get("images"); images && images->IsSeq()) {
-    std::vector<ImageSpec> specs;
-    for (const auto& i : images->items) specs.push_back(ParseImage(i));
-    TransformImages(ra.res, specs, tc.images);
+    for (const auto& i : images->items) {
+      TransformImages(ra.res, {ParseImage(i)}, tc.images);
+      record("ImageTagTransformer");
+    }
   }
-  if (const Node* reps = k_.Get("replacements"); reps && reps->IsSeq()) {
+  if (const Node* reps = k_.Get("replacements"); reps && reps->IsSeq() && !reps->items.empty()) {
     Node all = Node::Seq();
     for (const auto& r : reps->items) {
       if (r.Has("path")) {
@@ -156,46 +197,54 @@ void Target::RunTransformers(Accumulator& ra) {
       }
     }
     ApplyReplacements(ra.res, all, Where("replacements"));
+    record("ReplacementTransformer");
   }
   RunTransformerConfigs(ra);
 }
 
-std::vector<Node> Target::LoadPluginConfigs(const std::string& field) {
-  std::vector<Node> out;
+std::vector<std::pair<Node, std::string>> Target::LoadPluginConfigs(const std::string& field) {
+  std::vector<std::pair<Node, std::string>> out;
+  std::string in = loader_.RelativeToTop(file_);
   const Node* list = k_.Get(field);
   if (!list || list->IsNull()) return out;
   if (!list->IsSeq()) Fail(Where(field) + ": expected a list");
   for (const auto& item : list->items) {
     if (item.IsMap()) {
-      out.push_back(item);
+      out.emplace_back(item, in);
       continue;
     }
     std::string s = ScalarText(item);
     if (Loader::IsRemote(s)) Fail(Where(field) + ": remote plugin '" + s + "' not supported");
     if (LooksInline(s)) {
-      for (auto& d : yaml::ParseAll(s, Where(field))) out.push_back(std::move(d));
+      for (auto& d : yaml::ParseAll(s, Where(field))) out.emplace_back(std::move(d), in);
     } else if (loader_.IsDir(s)) {
       Target sub(loader_.Sub(s), options_, false);
       sub.Load();
       Accumulator sub_ra;
       sub.AccumulateInto(sub_ra);
-      for (auto& r : sub_ra.res) out.push_back(std::move(r.obj));
+      for (auto& r : sub_ra.res) out.emplace_back(std::move(r.obj), loader_.RelativeToTop(sub.file()));
     } else {
-      for (auto& d : yaml::ParseAll(loader_.ReadFile(s), loader_.Resolve(s))) out.push_back(std::move(d));
+      for (auto& d : yaml::ParseAll(loader_.ReadFile(s), loader_.Resolve(s)))
+        out.emplace_back(std::move(d), loader_.RelativeToTop(loader_.Resolve(s)));
     }
   }
   return out;
 }
 
 void Target::RunTransformerConfigs(Accumulator& ra) {
-  for (const auto& c : LoadPluginConfigs("transformers")) ApplyPluginConfig(ra, c, Where("transformers"), false);
+  for (const auto& [c, in] : LoadPluginConfigs("transformers")) {
+    ApplyPluginConfig(ra, c, Where("transformers"), false, in);
+    RecordTransformation(ra.res, in, c.StrAt({"apiVersion"}), c.StrAt({"kind"}), c.StrAt({"metadata", "name"}),
+                         c.StrAt({"metadata", "namespace"}));
+  }
 }
 
 void Target::RunGeneratorConfigs(Accumulator& ra) {
-  for (const auto& c : LoadPluginConfigs("generators")) ApplyPluginConfig(ra, c, Where("generators"), true);
+  for (const auto& [c, in] : LoadPluginConfigs("generators")) ApplyPluginConfig(ra, c, Where("generators"), true, in);
 }
 
-void Target::ApplyPluginConfig(Accumulator& ra, const Node& c, const std::string& where, bool generator) {
+void Target::ApplyPluginConfig(Accumulator& ra, const Node& c, const std::string& where, bool generator,
+                               const std::string& configured_in) {
   if (!c.IsMap()) Fail(where + ": plugin config must be a mapping");
   std::string api = c.StrAt({"apiVersion"}), kind = c.StrAt({"kind"});
   std::string name = c.StrAt({"metadata", "name"});
@@ -204,10 +253,11 @@ void Target::ApplyPluginConfig(Accumulator& ra, const Node& c, const std::string
   FsSlice fss = ParseFsSlice(c.Get("fieldSpecs"), at);
   if (kind == "ConfigMapGenerator" || kind == "SecretGenerator") {
     Node args = c;
-    args.Set("name", Str(name));
+    if (!args.Has("name")) args.Set("name", Str(name));
     if (std::string ns = c.StrAt({"metadata", "namespace"}); !ns.empty()) args.Set("namespace", Str(ns));
     GeneratorContext ctx{loader_, nullptr, file_};
     Resource r = kind == "ConfigMapGenerator" ? GenerateConfigMap(ctx, args) : GenerateSecret(ctx, args);
+    r.origin = ConfiguredOrigin(configured_in, api, kind, name, c.StrAt({"metadata", "namespace"}));
     AbsorbGenerated(ra.res, std::move(r), at);
   } else if (kind == "IAMPolicyGenerator") {
     if (c.StrAt({"cloud"}) != "gke") Fail(at + ": cloud: only gke is supported");
@@ -222,6 +272,7 @@ void Target::ApplyPluginConfig(Accumulator& ra, const Node& c, const std::string
         .Set("iam.gke.io/gcp-service-account",
              Str(c.StrAt({"serviceAccount", "name"}) + "@" + c.StrAt({"serviceAccount", "projectId"}) +
                  ".iam.gserviceaccount.com"));
+    r.origin = ConfiguredOrigin(configured_in, api, kind, name, c.StrAt({"metadata", "namespace"}));
     AppendResource(ra.res, std::move(r), at);
   } else if (generator) {
     Fail(at + ": generator plugin " + kind + " not supported");
@@ -285,8 +336,6 @@ void Target::ApplyPluginConfig(Accumulator& ra, const Node& c, const std::string
       }
     }
     ApplyReplacements(ra.res, all, at);
-  } else if (kind == "SortOrderTransformer") {
-    // Ordering is decided once for the whole build (render.cc).
   } else {
     Fail(at + ": transformer plugin " + kind + " not supported");
   }

@@ -14,7 +14,12 @@ ResId ObjRefId(const Node& v) {
   tmp.obj = Node::Map();
   const Node* ref = v.Get("objref");
   if (ref && ref->IsMap()) {
-    if (const Node* a = ref->Get("apiVersion")) tmp.obj.Set("apiVersion", *a);
+    if (const Node* a = ref->Get("apiVersion")) {
+      tmp.obj.Set("apiVersion", *a);
+    } else {
+      std::string g = ref->StrAt({"group"}), v = ref->StrAt({"version"});
+      tmp.obj.Set("apiVersion", Str(g.empty() ? v : g + "/" + v));
+    }
     if (const Node* k = ref->Get("kind")) tmp.obj.Set("kind", *k);
     Node& md = tmp.obj.GetOrCreateMap("metadata");
     if (const Node* n = ref->Get("name")) md.Set("name", *n);
