@@ -75,6 +75,19 @@ TEST(JsonTest, EmitScalarsByTag) {
   EXPECT_EQ(EmitJson(Node()), "null");
 }
 
+// What kubectl stores in last-applied-configuration: Go json.Marshal of the
+// object (sorted keys, HTML-safe escapes, numbers from their value).
+TEST(JsonTest, EmitSortedLikeGo) {
+  Node n = ParseOne(
+      "spec:\n  z: 1.0\n  a: 0x10\n  f: 1234567.5\n  g: 1e-7\n  h: 1e21\n  t: 2024-01-02\n"
+      "  s: \"<a&b>\\u2028\"\n  b: yes\n  n: ~\n  l: [2, 1]\n"
+      "kind: X\napiVersion: v1\n");
+  EXPECT_EQ(EmitJsonSorted(n),
+            R"({"apiVersion":"v1","kind":"X","spec":{"a":16,"b":"yes","f":1234567.5,"g":1e-7,)"
+            R"("h":1e+21,"l":[2,1],"n":null,"s":"\u003ca\u0026b\u003e\u2028",)"
+            R"("t":"2024-01-02T00:00:00Z","z":1}})");
+}
+
 TEST(JsonTest, RoundTrip) {
   const char* text = R"({"a":[1,-2.5e-3,"x\"y",{"b":null}],"c":true,"big":123456789012345678901234})";
   EXPECT_EQ(EmitJson(ParseJson(text)), text);

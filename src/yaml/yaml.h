@@ -73,6 +73,11 @@ std::string EmitYamlPreserving(const Node& doc);
 std::string EmitYamlStreamPreserving(const std::vector<Node>& docs);
 // Compact JSON (no spaces), or indented by `indent` spaces when > 0.
 std::string EmitJson(const Node& doc, int indent = 0);
+// JSON as Go's json.Marshal prints the object kubectl holds (e.g. the
+// kubectl.kubernetes.io/last-applied-configuration annotation): keys sorted
+// bytewise, numbers re-printed from their value (1.0 -> 1, 0x10 -> 16),
+// timestamps as RFC 3339 strings, <>& and U+2028/9 escaped as \u00XX.
+std::string EmitJsonSorted(const Node& doc);
 
 // Resolves the tag a plain (unquoted) scalar gets under the core schema:
 // "!!null", "!!bool", "!!int", "!!float" or "!!str"; like go-yaml v3 also
