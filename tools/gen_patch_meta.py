@@ -53,6 +53,49 @@ def meta_of(prop):
     return None
 
 
+# Group/versions that kustomize v5.5's built-in schema (Kubernetes 1.21)
+# still knows but 1.32 no longer serves. kustomize merges their lists by key
+# (e.g. batch/v1beta1 CronJob containers), so they map to the 1.32 successor
+# with the same patch metadata. Kinds removed before 1.21 (apps/v1beta2
+# Deployment, extensions/v1beta1 Deployment) stay unknown, as in kustomize.
+LEGACY = {
+    ('admissionregistration.k8s.io', 'v1beta1'): ('admissionregistration.k8s.io', 'v1',
+        ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']),
+    ('apiextensions.k8s.io', 'v1beta1'): ('apiextensions.k8s.io', 'v1', ['CustomResourceDefinition']),
+    ('apiregistration.k8s.io', 'v1beta1'): ('apiregistration.k8s.io', 'v1', ['APIService']),
+    ('authentication.k8s.io', 'v1beta1'): ('authentication.k8s.io', 'v1', ['TokenReview']),
+    ('authorization.k8s.io', 'v1beta1'): ('authorization.k8s.io', 'v1',
+        ['LocalSubjectAccessReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview']),
+    ('autoscaling', 'v2beta1'): ('autoscaling', 'v2', ['HorizontalPodAutoscaler']),
+    ('autoscaling', 'v2beta2'): ('autoscaling', 'v2', ['HorizontalPodAutoscaler']),
+    ('batch', 'v1beta1'): ('batch', 'v1', ['CronJob']),
+    ('certificates.k8s.io', 'v1beta1'): ('certificates.k8s.io', 'v1', ['CertificateSigningRequest']),
+    ('coordination.k8s.io', 'v1beta1'): ('coordination.k8s.io', 'v1', ['Lease']),
+    ('discovery.k8s.io', 'v1beta1'): ('discovery.k8s.io', 'v1', ['EndpointSlice']),
+    ('events.k8s.io', 'v1beta1'): ('events.k8s.io', 'v1', ['Event']),
+    ('extensions', 'v1beta1'): ('networking.k8s.io', 'v1', ['Ingress']),
+    ('flowcontrol.apiserver.k8s.io', 'v1alpha1'): ('flowcontrol.apiserver.k8s.io', 'v1',
+        ['FlowSchema', 'PriorityLevelConfiguration']),
+    ('flowcontrol.apiserver.k8s.io', 'v1beta1'): ('flowcontrol.apiserver.k8s.io', 'v1',
+        ['FlowSchema', 'PriorityLevelConfiguration']),
+    ('networking.k8s.io', 'v1beta1'): ('networking.k8s.io', 'v1', ['Ingress', 'IngressClass']),
+    ('node.k8s.io', 'v1alpha1'): ('node.k8s.io', 'v1', ['RuntimeClass']),
+    ('node.k8s.io', 'v1beta1'): ('node.k8s.io', 'v1', ['RuntimeClass']),
+    ('policy', 'v1beta1'): ('policy', 'v1', ['PodDisruptionBudget']),
+    ('rbac.authorization.k8s.io', 'v1alpha1'): ('rbac.authorization.k8s.io', 'v1',
+        ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']),
+    ('rbac.authorization.k8s.io', 'v1beta1'): ('rbac.authorization.k8s.io', 'v1',
+        ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']),
+    ('scheduling.k8s.io', 'v1alpha1'): ('scheduling.k8s.io', 'v1', ['PriorityClass']),
+    ('scheduling.k8s.io', 'v1beta1'): ('scheduling.k8s.io', 'v1', ['PriorityClass']),
+    ('storage.k8s.io', 'v1alpha1'): ('storage.k8s.io', 'v1', ['VolumeAttachment', 'CSIStorageCapacity']),
+    ('storage.k8s.io', 'v1beta1'): ('storage.k8s.io', 'v1',
+        ['CSIDriver', 'CSINode', 'StorageClass', 'VolumeAttachment', 'CSIStorageCapacity']),
+}
+# Retired cluster-scoped kinds without a successor (scope only, no schema).
+LEGACY_CLUSTER_SCOPED = [('policy', 'v1beta1', 'PodSecurityPolicy'), ('extensions', 'v1beta1', 'PodSecurityPolicy')]
+
+
 def main():
     src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, '..', 'shared', 'k8s-openapi', 'v1.32')
     out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, 'src', 'resource', 'builtin_schema.inc')
@@ -109,6 +152,13 @@ def main():
             key = (gvk['group'], gvk['version'], gvk['kind'])
             if key in namespaced:  # served kinds only (not List/options types)
                 kinds.append((key, name))
+    by_gvk = {key: name for key, name in kinds}
+    for (g, v), (sg, sv, ks) in LEGACY.items():
+        for k in ks:
+            if (g, v, k) in by_gvk or (sg, sv, k) not in by_gvk:
+                continue
+            kinds.append(((g, v, k), by_gvk[(sg, sv, k)]))
+            namespaced[(g, v, k)] = namespaced[(sg, sv, k)]
     kinds.sort()
 
     types = sorted(relevant | {n for _, n in kinds})
@@ -156,6 +206,11 @@ def main():
     for (g, v, k), n in kinds:
         lines.append('    {%s, %s, %s, %d, %s},' % (q(g), q(v), q(k), index[n],
                                                    'true' if namespaced[(g, v, k)] else 'false'))
+    lines.append('};')
+    lines.append('// Retired kinds known only for their scope.')
+    lines.append('static const BuiltinKind kLegacyClusterScoped[] = {')
+    for g, v, k in LEGACY_CLUSTER_SCOPED:
+        lines.append('    {%s, %s, %s, -1, false},' % (q(g), q(v), q(k)))
     lines.append('};')
     text = '\n'.join(lines) + '\n'
     tmp = out + '.tmp'

@@ -321,6 +321,10 @@ bool IsClusterScoped(const Gvk& gvk) {
       s->exact[{k.group, k.version, k.kind}] = !k.namespaced;
       s->by_group_kind[{k.group, k.kind}] = !k.namespaced;
     }
+    for (const BuiltinKind& k : kLegacyClusterScoped) {
+      s->exact[{k.group, k.version, k.kind}] = !k.namespaced;
+      s->by_group_kind[{k.group, k.kind}] = !k.namespaced;
+    }
     return s;
   }();
   if (auto it = scope->exact.find({gvk.group, gvk.version, gvk.kind}); it != scope->exact.end())

@@ -369,12 +369,29 @@ class Merger {
 
 }  // namespace
 
+// kubectl's scheme still knows retired versions (apps/v1beta2 and
+// extensions/v1beta1 Deployment, ...) and patches them like the current one.
+Schema::TypeRef TypeForOldVersions(const Schema& schema, const Gvk& gvk) {
+  if (Schema::TypeRef t = schema.TypeFor(gvk)) return t;
+  std::string group = gvk.group;
+  const std::string& k = gvk.kind;
+  if (group == "extensions" || group == "apps") {
+    if (k == "Deployment" || k == "DaemonSet" || k == "ReplicaSet" || k == "StatefulSet" ||
+        k == "ControllerRevision")
+      group = "apps";
+    if (k == "NetworkPolicy" || k == "Ingress") group = "networking.k8s.io";
+  }
+  for (const char* v : {"v1", "v2"})
+    if (Schema::TypeRef t = schema.TypeFor(Gvk{group, v, k})) return t;
+  return nullptr;
+}
+
 yaml::Node ApiMachineryStrategicMerge(const yaml::Node& target, const yaml::Node& patch, const Schema& schema) {
   if (!patch.IsMap()) throw PatchError("strategic merge patch: patch is not a mapping");
   Schema::TypeRef type = nullptr;
   const yaml::Node& obj = target.IsMap() ? target : patch;
   std::string api = obj.StrAt({"apiVersion"}), kind = obj.StrAt({"kind"});
-  if (!api.empty() && !kind.empty()) type = schema.TypeFor(Gvk::FromApiVersion(api, kind));
+  if (!api.empty() && !kind.empty()) type = TypeForOldVersions(schema, Gvk::FromApiVersion(api, kind));
   Merger m(schema);
   return m.MergeMap(target, patch, type, "", 0);
 }

@@ -14,6 +14,11 @@ yaml::Node KustomizeStrategicMerge(const yaml::Node& target, const yaml::Node& p
 // k8s.io/apimachinery strategicpatch semantics (API server, kubectl patch).
 yaml::Node ApiMachineryStrategicMerge(const yaml::Node& target, const yaml::Node& patch, const Schema& schema);
 
+// Schema type of a kind for the apimachinery flavour: like Schema::TypeFor,
+// but retired versions kubectl still knows (apps/v1beta2 Deployment, ...)
+// map to the current one.
+Schema::TypeRef TypeForOldVersions(const Schema& schema, const Gvk& gvk);
+
 }  // namespace capstan::resource::internal
 
 #endif  // CAPSTAN_RESOURCE_SMP_INTERNAL_H_

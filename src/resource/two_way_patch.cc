@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "resource/patch.h"
+#include "resource/smp_internal.h"
 #include "yaml/yaml.h"
 
 namespace capstan::resource {
@@ -214,7 +215,7 @@ yaml::Node CreateTwoWayMergePatch(const yaml::Node& original, const yaml::Node& 
   const Node& obj = modified.IsMap() ? modified : original;
   Schema::TypeRef type = nullptr;
   std::string api = obj.StrAt({"apiVersion"}), kind = obj.StrAt({"kind"});
-  if (!api.empty() && !kind.empty()) type = schema.TypeFor(Gvk::FromApiVersion(api, kind));
+  if (!api.empty() && !kind.empty()) type = internal::TypeForOldVersions(schema, Gvk::FromApiVersion(api, kind));
   Differ d(schema);
   Node o = original.IsMap() ? original : Node::Map();
   Node m = modified.IsMap() ? modified : Node::Map();
