@@ -116,6 +116,13 @@ TEST(EmitYamlTest, KeysThatNeedQuoting) {
   EXPECT_EQ(EmitYaml(ParseOne(long_key + ": v")), "? " + long_key + "\n: v\n");
 }
 
+TEST(EmitYamlTest, InvalidUtf8FromCodeIsReplacedLikeJsonMarshal) {
+  Node n = Node::Map();
+  n.Set("k", Node::String("a\xFF" "b"));
+  EXPECT_EQ(EmitYaml(n), "k: a\xEF\xBF\xBD" "b\n");
+  EXPECT_NO_THROW(ParseOne(EmitYamlPreserving(n)));  // !!binary there
+}
+
 TEST(EmitYamlTest, EscapesInDoubleQuotes) {
   EXPECT_EQ(Canon("a: \"tab\\there\"\nb: \"\\u00e9\\U0001F600\"\nc: \"x\\u0085y\"\n"),
             "a: \"tab\\there\"\nb: \"\xC3\xA9\\U0001F600\"\nc: \"x\\Ny\"\n");

@@ -153,6 +153,8 @@ Analysis Analyze(std::string_view v) {
 
 bool ValidUtf8(std::string_view s) {
   size_t i = 0, n = s.size();
+  while (i < n && static_cast<unsigned char>(s[i]) < 0x80) ++i;  // ASCII prefix
+  if (i == n) return true;
   while (i < n) {
     unsigned char c = s[i];
     if (c < 0x80) { ++i; continue; }
@@ -174,6 +176,22 @@ bool ValidUtf8(std::string_view s) {
     i += len;
   }
   return true;
+}
+
+std::string ReplaceInvalidUtf8(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = s[i];
+    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len > 0 && i + len <= s.size() && ValidUtf8(s.substr(i, len))) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
 }
 
 std::string Base64(std::string_view in) {
@@ -471,6 +489,12 @@ class Emitter {
         value = internal::CanonicalScalar(n, &b64, &is_string);
       }
       node_style = Style::kPlain;
+      if (is_string && !ValidUtf8(value)) {
+        // json.Marshal replaces invalid UTF-8 with U+FFFD.
+        std::string fixed = ReplaceInvalidUtf8(value);
+        b64.swap(fixed);
+        value = b64;
+      }
       if (is_string) {
         node_style = Style::kAny;
         force_quote = ResolvePlainTag(value) != kStrTag || internal::IsOldBool(value) ||

@@ -53,6 +53,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         Check(false, e.what(), json);
       }
       EmitJson(d, 2);
+      std::string sorted = EmitJsonSorted(d);
+      try {
+        ParseJson(sorted, "json-sorted");
+      } catch (const ParseError& e) {
+        Check(false, e.what(), sorted);
+      }
     }
   }
   try {
@@ -60,6 +66,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string json = EmitJson(n);
     Check(ParseJson(json, "again") == n, "JSON round trip changed the value", json);
     EmitYaml(n);
+    // Code-built strings may hold any bytes: the output must still parse.
+    Node m = Node::Map();
+    m.Set(std::string(text.substr(0, 8)), Node::String(text));
+    std::string out = EmitYaml(m);
+    try {
+      ParseAll(out, "built");
+    } catch (const ParseError& e) {
+      Check(false, e.what(), out);
+    }
   } catch (const ParseError&) {
   }
   ResolvePlainTag(text);
