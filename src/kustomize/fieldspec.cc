@@ -136,6 +136,7 @@ void TransformerConfig::Merge(const TransformerConfig& o) {
   MergeFs(images, o.images);
   MergeFs(replicas, o.replicas);
   MergeFs(var_reference, o.var_reference);
+  MergeFs(labels, o.labels);
   for (const auto& e : o.name_reference) {
     auto it = std::find_if(name_reference.begin(), name_reference.end(),
                            [&](const NameRefEntry& x) { return x.gvk == e.gvk; });
@@ -160,6 +161,7 @@ TransformerConfig ParseConfig(const Node& doc, const std::string& source) {
   c.images = ParseFsSlice(doc.Get("images"), source);
   c.replicas = ParseFsSlice(doc.Get("replicas"), source);
   c.var_reference = ParseFsSlice(doc.Get("varReference"), source);
+  c.labels = ParseFsSlice(doc.Get("labels"), source);
   if (const Node* nr = doc.Get("nameReference"); nr && nr->IsSeq()) {
     for (const auto& e : nr->items) {
       NameRefEntry entry;

@@ -230,7 +230,7 @@ void AbsorbGenerated(ResList& res, Resource r, const std::string& where) {
   r.SetName(old.Name());
   r.SetNamespace(old.Namespace());
   r.prev_ids = old.prev_ids;
-  r.origin = old.origin;
+  if (r.behavior == "merge") r.origin = old.origin;
   r.transformations = old.transformations;
   if (r.behavior == "merge") {
     for (const char* f : {"data", "binaryData"}) {

@@ -79,12 +79,15 @@ struct NameRefEntry {  // kind X is referred to by these fields
 struct TransformerConfig {
   FsSlice name_prefix, name_suffix, name_space, common_labels, template_labels,
       common_annotations, images, replicas, var_reference;
+  FsSlice labels;  // extra specs for every `labels:` entry
   std::vector<NameRefEntry> name_reference;
   // Appends entries not already present (kustomize's MergeConfig).
   void Merge(const TransformerConfig& other);
 };
 
 const TransformerConfig& BuiltinConfig();
+// Specs from the OpenAPI definitions of a `crds:` file.
+TransformerConfig ConfigFromCrds(const Node& doc);
 // Parses a configurations: file (same layout as the builtin config).
 TransformerConfig ParseConfig(const Node& doc, const std::string& source);
 FsSlice ParseFsSlice(const Node* seq, const std::string& source);

@@ -104,8 +104,11 @@ struct Ref {
     if (const Node* ns = n.Get("namespace")) {
       Cands by_org, by_cur;
       for (const auto* c : candidates) {
-        if (c->OrgId().ns == ns->value) by_org.push_back(c);
-        if (c->Namespace() == ns->value) by_cur.push_back(c);
+        // Grouped by effective namespace ("" is "default"); cluster-scoped
+        // objects are in no group.
+        if (IsClusterScoped(c->CurId())) continue;
+        if (NsEquals(c->OrgId().ns, ns->value)) by_org.push_back(c);
+        if (NsEquals(c->Namespace(), ns->value)) by_cur.push_back(c);
       }
       pool = !by_org.empty() ? by_org : by_cur;
     }

@@ -58,16 +58,15 @@ bool NsEquals(const std::string& a, const std::string& b) {
 // Kinds kustomize treats as cluster-scoped (its built-in OpenAPI data);
 // every other kind, custom ones included, is namespaced.
 bool IsClusterScoped(const ResId& id) {
+  // Kubernetes 1.21 (the OpenAPI data kustomize v5.5 embeds): newer
+  // cluster-scoped kinds such as ValidatingAdmissionPolicy count as namespaced.
   static const std::set<std::string, std::less<>> kinds = {
       "APIService", "CSIDriver", "CSINode", "CertificateSigningRequest", "ClusterRole",
       "ClusterRoleBinding", "ComponentStatus", "CustomResourceDefinition", "FlowSchema",
       "IngressClass", "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume",
       "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration", "RuntimeClass",
-      "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview", "StorageClass",
-      "SubjectAccessReview", "TokenReview", "ValidatingWebhookConfiguration",
-      "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "VolumeAttachment",
-      "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "StorageVersionMigration",
-      "VolumeAttributesClass", "ClusterTrustBundle", "IPAddress", "ServiceCIDR", "DeviceClass"};
+      "SelfSubjectAccessReview", "SelfSubjectRulesReview", "StorageClass", "SubjectAccessReview",
+      "TokenReview", "ValidatingWebhookConfiguration", "VolumeAttachment"};
   return kinds.count(id.gvk.kind) > 0;
 }
 

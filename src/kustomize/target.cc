@@ -27,6 +27,28 @@ const std::set<std::string, std::less<>>& KnownFields() {
   return k;
 }
 
+// A repeated mapping key: the last one wins, as in kustomize's JSON
+// decoding of the kustomization.
+void DedupeKeys(Node& n, size_t depth) {
+  if (depth > 64) return;
+  if (n.IsMap()) {
+    std::vector<yaml::Field> unique;
+    for (auto& f : n.fields) {
+      auto it = std::find_if(unique.begin(), unique.end(),
+                             [&](const yaml::Field& u) { return u.key.value == f.key.value; });
+      if (it != unique.end()) {
+        it->value = std::move(f.value);
+      } else {
+        unique.push_back(std::move(f));
+      }
+    }
+    n.fields = std::move(unique);
+    for (auto& f : n.fields) DedupeKeys(f.value, depth + 1);
+  } else if (n.IsSeq()) {
+    for (auto& i : n.items) DedupeKeys(i, depth + 1);
+  }
+}
+
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -77,20 +99,7 @@ void Target::Load() {
   }
   if (k_.IsNull()) k_ = Node::Map();
   if (!k_.IsMap()) Fail(file_ + ": kustomization must be a mapping");
-  {
-    // A repeated key: the last one wins, as in kustomize's JSON decoding.
-    std::vector<yaml::Field> unique;
-    for (auto& f : k_.fields) {
-      auto it = std::find_if(unique.begin(), unique.end(),
-                             [&](const yaml::Field& u) { return u.key.value == f.key.value; });
-      if (it != unique.end()) {
-        it->value = std::move(f.value);
-      } else {
-        unique.push_back(std::move(f));
-      }
-    }
-    k_.fields = std::move(unique);
-  }
+  DedupeKeys(k_, 0);
   // Field names match case-insensitively, as Go's JSON decoding does;
   // unknown fields are an error (kustomize decodes strictly).
   for (auto& f : k_.fields) {
@@ -161,6 +170,7 @@ void Target::AccumulateInto(Accumulator& ra) {
   AccumulateResources(ra);
   // configurations: extend the builtin field specs.
   TransformerConfig config = BuiltinConfig();
+  TransformerConfig custom;
   for (const auto& path : StringList(k_.Get("configurations"), Where("configurations"))) {
     std::string text = loader_.ReadFile(path);
     Node doc;
@@ -169,11 +179,24 @@ void Target::AccumulateInto(Accumulator& ra) {
     } catch (const yaml::ParseError& e) {
       Fail(e.what());
     }
-    config.Merge(ParseConfig(doc, loader_.Resolve(path)));
+    custom.Merge(ParseConfig(doc, loader_.Resolve(path)));
   }
+  // Custom name prefix/suffix specs replace the default "metadata/name"
+  // (kustomize only renames the kinds they list); other sections add up.
+  if (!custom.name_prefix.empty()) config.name_prefix.clear();
+  if (!custom.name_suffix.empty()) config.name_suffix.clear();
+  config.Merge(custom);
+  if (!custom.name_prefix.empty()) ra.config.name_prefix.clear();
+  if (!custom.name_suffix.empty()) ra.config.name_suffix.clear();
   ra.config.Merge(config);
   for (const auto& path : StringList(k_.Get("crds"), Where("crds"))) {
-    (void)loader_.ReadFile(path);  // must exist; CRD name references are not modelled
+    Node doc;
+    try {
+      doc = yaml::ParseOne(loader_.ReadFile(path), loader_.Resolve(path));
+    } catch (const yaml::ParseError& e) {
+      Fail(e.what());
+    }
+    ra.config.Merge(ConfigFromCrds(doc));
   }
   if (const Node* oa = k_.Get("openapi"); oa && oa->IsMap()) {
     std::string path = oa->StrAt({"path"});

@@ -146,6 +146,7 @@ void Target::RunTransformers(Accumulator& ra) {
         merge({FieldSpec{{}, "metadata/labels", true}});
         if (l.StrAt({"includeTemplates"}) == "true") merge(tc.template_labels);
       }
+      merge(tc.labels);
       if (const Node* pairs = l.Get("pairs")) TransformLabels(ra.res, *pairs, fss);
       record("LabelTransformer");
     }
