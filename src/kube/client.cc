@@ -275,6 +275,24 @@ yaml::Node Client::List(const Gvk& gvk, const std::string& ns, const ListOptions
   return result;
 }
 
+std::vector<yaml::Node> Client::ListAcrossKinds(const std::string& label_selector) {
+  std::vector<yaml::Node> out;
+  ListOptions o;
+  o.label_selector = label_selector;
+  for (const ApiResource& r : discovery_->Resources()) {
+    if (!r.preferred || !r.HasVerb("list") || r.name == "events") continue;
+    try {
+      yaml::Node list = List(r.gvk(), "", o);
+      if (yaml::Node* items = list.Get("items"))
+        for (auto& item : items->items) out.push_back(std::move(item));
+    } catch (const KubeError& e) {
+      if (e.code == 403 || e.code == 404 || e.code == 405) continue;
+      throw;
+    }
+  }
+  return out;
+}
+
 yaml::Node Client::Create(const yaml::Node& obj, const WriteOptions& options) {
   ResId id = IdOf(obj, "create");
   ApiResource r = Resource(id.gvk);

@@ -324,6 +324,13 @@ class Client : public ResourceClient {
   void Watch(const Gvk& gvk, const std::string& ns, const WatchOptions& options,
              const std::function<bool(const WatchEvent&)>& on_event) override;
 
+  // Every object of every listable kind (preferred versions, all
+  // namespaces) matching a label selector, e.g. "app.kubernetes.io/instance=guestbook":
+  // what a GitOps tool tracks as "live objects of an application". Events
+  // are skipped (never managed, often huge); so are kinds the server refuses
+  // to list (403/404/405), which an unprivileged user commonly hits.
+  std::vector<yaml::Node> ListAcrossKinds(const std::string& label_selector);
+
   // GET of an absolute path ("/version"); retried and throttled like the
   // rest; non-2xx answers are returned, not thrown.
   RawResponse Raw(const std::string& method, const std::string& path, const std::string& body = "",

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -269,6 +270,22 @@ TEST_F(ClientTest, ListFollowsPagesAndAggregates) {
 
   // All namespaces.
   EXPECT_EQ(client->List(kConfigMap, "", {}).Get("items")->size(), 9u);
+}
+
+TEST_F(ClientTest, ListAcrossKindsBySelector) {
+  server_.Seed(ConfigMapJson("team", "a", "guestbook"));
+  server_.Seed(ConfigMapJson("other", "b", "guestbook"));
+  server_.Seed(ConfigMapJson("team", "c", "db"));
+  server_.Seed(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","namespace":"team","labels":{"app":"guestbook"}}})");
+  server_.Seed(R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"team","labels":{"app":"guestbook"}}})");
+  // A kind this user may not list is skipped, not fatal.
+  server_.Inject({"GET", "/api/v1/pods", 403, testing::StatusJson(403, "Forbidden", "pods is forbidden"), "", 1});
+  auto client = NewClient();
+  std::vector<std::string> ids;
+  for (const auto& o : client->ListAcrossKinds("app=guestbook"))
+    ids.push_back(o.StrAt({"kind"}) + "/" + o.StrAt({"metadata", "namespace"}) + "/" + o.StrAt({"metadata", "name"}));
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"ConfigMap/other/b", "ConfigMap/team/a", "Deployment/team/d", "Namespace//team"}));
 }
 
 TEST_F(ClientTest, ListRestartsUnpagedWhenContinueExpires) {
