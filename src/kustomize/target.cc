@@ -143,7 +143,7 @@ void Target::Load() {
       Fail(Where("sortOptions") + ": the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'");
   }
   if (is_component_ && kind != "Component") Fail(file_ + ": " + loader_.root() + " must be a Component");
-  if (!is_component_ && kind == "Component") {
+  if (!is_component_ && kind == "Component" && loader_.root() != loader_.top_root()) {
     Fail(file_ + ": expected kind 'Kustomization' for path '" + loader_.root() +
          "' but got 'Component'");
   }
@@ -199,6 +199,8 @@ void Target::AccumulateInto(Accumulator& ra) {
     ra.config.Merge(ConfigFromCrds(doc));
   }
   if (const Node* oa = k_.Get("openapi"); oa && oa->IsMap()) {
+    // An explicit builtin version takes precedence over a base's schema.
+    if (!oa->StrAt({"version"}).empty()) ra.schema.reset();
     std::string path = oa->StrAt({"path"});
     if (!path.empty()) {
       std::string text = loader_.ReadFile(path);
