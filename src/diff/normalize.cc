@@ -1,0 +1,162 @@
+#include "diff/normalize.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "diff/known_types.h"
+#include "diff/value.h"
+
+namespace capstan::diff {
+
+using yaml::Node;
+
+std::string Base64Encode(std::string_view in) {
+  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  out.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return out;
+}
+
+// Go's base64.StdEncoding as encoding/json decodes []byte: standard
+// alphabet, '=' padding required, CR/LF ignored.
+bool IsValidBase64(std::string_view in) {
+  size_t count = 0, pad = 0;
+  for (char c : in) {
+    if (c == '\r' || c == '\n') continue;
+    bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 c == '+' || c == '/';
+    if (c == '=') {
+      ++pad;
+    } else if (!alpha || pad > 0) {
+      return false;
+    }
+    ++count;
+  }
+  return count % 4 == 0 && pad <= 2;
+}
+
+void Remarshal(Node& obj) {
+  Canonicalize(obj);
+  Gvk gvk = GvkOf(obj);
+  if (IsKnownKind(gvk)) TypedRemarshal(obj, gvk);
+}
+
+void NormalizeSecret(Node& obj) {
+  if (!obj.IsMap()) return;
+  Gvk gvk = GvkOf(obj);
+  if (!gvk.group.empty() || gvk.kind != "Secret") return;
+  const Node* sd = obj.Get("stringData");
+  if (sd && sd->IsMap()) {
+    Node copy = *sd;  // obj.Set below may move the field
+    const Node* string_data = &copy;
+    Node* data = obj.Get("data");
+    if (!data || !data->IsMap()) data = &obj.Set("data", Node::Map());
+    for (const auto& f : string_data->fields) {
+      if (f.value.IsString())
+        data->Set(f.key.value, Node::String(Base64Encode(f.value.value)));
+      else
+        data->Set(f.key.value, f.value);
+    }
+    obj.Remove("stringData");
+  }
+  // Typed decode of the result: every data value must be base64 text or null.
+  Node* data = obj.Get("data");
+  if (!data || !data->IsMap()) return;
+  for (const auto& f : data->fields) {
+    JType t = TypeOf(f.value);
+    if (t == JType::kNull) continue;
+    if (t != JType::kString || !IsValidBase64(f.value.value)) return;
+  }
+  for (auto& f : data->fields)
+    if (TypeOf(f.value) == JType::kNull) f.value = Node::String("");
+}
+
+namespace {
+
+void NormalizeRole(Node& obj, bool ignore_aggregated_roles) {
+  if (ignore_aggregated_roles) {
+    const Node* aggr = obj.Get("aggregationRule");
+    if (aggr && aggr->IsMap()) obj.Set("rules", Node::Null());
+  }
+  Node* rules = obj.Get("rules");
+  if (rules && rules->IsSeq() && rules->items.empty()) *rules = Node::Null();
+}
+
+bool EndpointsDecode(const Node& obj) {
+  const Node* subsets = obj.Get("subsets");
+  if (!subsets || TypeOf(*subsets) == JType::kNull) return true;
+  if (!subsets->IsSeq()) return false;
+  for (const auto& s : subsets->items) {
+    if (!s.IsMap()) return false;
+    for (auto key : {"addresses", "notReadyAddresses", "ports"}) {
+      const Node* list = s.Get(key);
+      if (!list || TypeOf(*list) == JType::kNull) continue;
+      if (!list->IsSeq()) return false;
+      for (const auto& item : list->items)
+        if (!item.IsMap()) return false;
+    }
+    if (const Node* ports = s.Get("ports"); ports && ports->IsSeq()) {
+      for (const auto& p : ports->items) {
+        const Node* port = p.Get("port");
+        if (port && TypeOf(*port) != JType::kNumber) return false;
+        const Node* proto = p.Get("protocol");
+        if (proto && TypeOf(*proto) != JType::kString && TypeOf(*proto) != JType::kNull) return false;
+      }
+    }
+  }
+  return true;
+}
+
+void SortBy(Node* list, bool by_ip) {
+  if (!list || !list->IsSeq()) return;
+  std::vector<std::pair<std::string, Node>> keyed;
+  keyed.reserve(list->items.size());
+  for (auto& item : list->items) {
+    std::string key = by_ip ? item.StrAt({"ip"}) + "\n" + SortedJson(item) : SortedJson(item);
+    keyed.emplace_back(std::move(key), std::move(item));
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  list->items.clear();
+  for (auto& k : keyed) list->items.push_back(std::move(k.second));
+}
+
+void NormalizeEndpoints(Node& obj) {
+  if (!EndpointsDecode(obj)) return;
+  Node* subsets = obj.Get("subsets");
+  if (!subsets || !subsets->IsSeq()) return;
+  for (auto& s : subsets->items) {
+    if (Node* ports = s.Get("ports"); ports && ports->IsSeq()) {
+      for (auto& p : ports->items) {
+        const Node* proto = p.Get("protocol");
+        if (!proto || TypeOf(*proto) == JType::kNull || proto->value.empty())
+          p.Set("protocol", Node::String("TCP"));
+      }
+    }
+    SortBy(s.Get("addresses"), true);
+    SortBy(s.Get("notReadyAddresses"), true);
+    SortBy(s.Get("ports"), false);
+  }
+  SortBy(subsets, false);
+}
+
+}  // namespace
+
+void NormalizeKnown(Node& obj, bool ignore_aggregated_roles) {
+  if (!obj.IsMap()) return;
+  if (Node* meta = obj.Get("metadata"); meta && meta->IsMap()) meta->Remove("creationTimestamp");
+  Gvk gvk = GvkOf(obj);
+  if (gvk.group.empty() && gvk.kind == "Secret") {
+    NormalizeSecret(obj);
+  } else if (gvk.group == "rbac.authorization.k8s.io" &&
+             (gvk.kind == "ClusterRole" || gvk.kind == "Role")) {
+    NormalizeRole(obj, ignore_aggregated_roles);
+  } else if (gvk.group.empty() && gvk.kind == "Endpoints") {
+    NormalizeEndpoints(obj);
+  }
+}
+
+}  // namespace capstan::diff
