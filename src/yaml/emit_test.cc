@@ -109,6 +109,16 @@ TEST(EmitYamlTest, PreservingKeepsOrderStylesTagsAndFlow) {
             "f: !Ref name\ng: !!str 1\nh: >\n  folded text\n\ni:\nj: ~\nk: 0x10\nl:\n- 1\n- two\n");
 }
 
+TEST(EmitYamlTest, PreservingBreaksLongFlowSequences) {
+  std::string items;
+  for (int i = 0; i < 12; ++i) items += (i ? ", " : "") + std::string("item-number-") + std::to_string(i);
+  std::string out = EmitYamlPreserving(ParseOne("key: [" + items + "]\n"));
+  EXPECT_EQ(out,
+            "key: [item-number-0, item-number-1, item-number-2, item-number-3, item-number-4, item-number-5,\n"
+            "  item-number-6, item-number-7, item-number-8, item-number-9, item-number-10, item-number-11]\n");
+  EXPECT_EQ(ParseOne(out), ParseOne("key: [" + items + "]\n"));
+}
+
 TEST(EmitYamlTest, KeysThatNeedQuoting) {
   EXPECT_EQ(Canon("'': a\n'1': b\n'on': c\n'a: b': d\n'-': e\n"),
             "\"\": a\n'-': e\n\"1\": b\n'a: b': d\n\"on\": c\n");

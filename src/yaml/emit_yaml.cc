@@ -378,13 +378,25 @@ class Emitter {
     Scalar(n, indent, ctx, after_tag);
   }
 
+  // Flow collections (preserving mode only): go-yaml starts an item on a
+  // new line at the collection's indent once the line is past column 80;
+  // nested collections and scalar continuation lines indent 2 more.
   void FlowCollection(const Node& n, int indent) {
     Context ctx{true, false};
+    auto separate = [&](bool first) {
+      if (!first) out_ += ',';
+      if (Column() > kBestWidth) {
+        out_ += '\n';
+        Spaces(indent);
+      } else if (!first) {
+        out_ += ' ';
+      }
+    };
     if (n.IsSeq()) {
       out_ += '[';
       bool first = true;
       for (const Node& item : n.items) {
-        if (!first) out_ += ", ";
+        separate(first);
         first = false;
         FlowItem(item, indent, ctx);
       }
@@ -393,12 +405,12 @@ class Emitter {
       out_ += '{';
       bool first = true;
       for (const Field& f : n.fields) {
-        if (!first) out_ += ", ";
+        separate(first);
         first = false;
         FlowItem(f.key, indent, Context{true, true, true});
         out_ += ':';
         if (f.value.IsScalar() || f.value.IsNull()) {
-          Scalar(f.value, indent, ctx, false);
+          Scalar(f.value, indent + 2, ctx, false);
         } else {
           out_ += ' ';
           FlowItem(f.value, indent, ctx);
@@ -416,10 +428,10 @@ class Emitter {
         out_ += tag;
         out_ += ' ';
       }
-      FlowCollection(n, indent);
+      FlowCollection(n, indent + 2);
       return;
     }
-    Scalar(n, indent, ctx, /*after_tag=*/true);  // no leading space
+    Scalar(n, indent + 2, ctx, /*after_tag=*/true);  // no leading space
   }
 
   bool IsSimpleKey(const Node& k) const {
