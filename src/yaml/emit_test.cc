@@ -24,6 +24,10 @@ TEST(EmitYamlTest, CanonicalScalars) {
   EXPECT_EQ(Canon("a: yes\nb: 'no'\nc: \"1\"\nd: \"\"\ne: on\nf: 1:20\ng: '*'\n"),
             "a: \"yes\"\nb: \"no\"\nc: \"1\"\nd: \"\"\ne: \"on\"\nf: \"1:20\"\ng: '*'\n");
   EXPECT_EQ(Canon("a: !Ref x\nb: !!str 1\nc: !!int \"2\"\n"), "a: x\nb: \"1\"\nc: 2\n");
+  // Checked against kubectl kustomize.
+  EXPECT_EQ(Canon("a: !!binary aGVsbG8=\nb: !!float 1\nc: !!str true\nd: !!null \"\"\n"
+                  "e: !!timestamp 2024-01-02\nf: !!int 0x10\n"),
+            "a: hello\nb: 1\nc: \"true\"\nd: null\ne: \"2024-01-02T00:00:00Z\"\nf: 16\n");
 }
 
 TEST(EmitYamlTest, BlockScalars) {
