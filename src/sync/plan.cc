@@ -225,7 +225,7 @@ Plan BuildPlan(const PlanInput& in) {
     }
     desired_keys.insert(key);
     auto live = live_by_key.find(key);
-    if (!only.empty() && !only.count(id.String())) continue;
+    if (!only.empty() && !only.count(GroupKindKey(id))) continue;
     if (opts.apply_out_of_sync_only && live != live_by_key.end() && !out_of_sync.count(id.String()))
       continue;
     Task t;
@@ -244,7 +244,7 @@ Plan BuildPlan(const PlanInput& in) {
     if (!HookTypesOf(obj).empty()) continue;  // hooks are never pruned
     const yaml::Node* owners = obj.At({"metadata", "ownerReferences"});
     if (owners && owners->size() > 0) continue;  // owned objects follow their owner
-    if (!only.empty() && !only.count(id.String())) continue;
+    if (!only.empty() && !only.count(GroupKindKey(id))) continue;
     Task t;
     t.wave = WaveOf(obj);
     t.id = id;

@@ -72,7 +72,7 @@ struct PlanInput {
   // Resources (ResId::String()) known to be out of sync, for
   // ApplyOutOfSyncOnly; ignored otherwise.
   std::vector<std::string> out_of_sync;
-  // Selective sync: only these resources (ResId::String()); hooks are then
+  // Selective sync: only these resources (GroupKindKey); hooks are then
   // skipped, as in Argo CD.
   std::vector<std::string> only;
   // Keys live objects by desired identity even when the live object is

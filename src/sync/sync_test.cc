@@ -100,7 +100,7 @@ TEST(Plan, HooksSkippedInSelectiveSyncAndApplyOutOfSyncOnly) {
   PlanInput in;
   in.desired = {Obj("v1", "ConfigMap", "ns", "a"), Obj("v1", "ConfigMap", "ns", "b"),
                 Obj("batch/v1", "Job", "ns", "h", "    argocd.argoproj.io/hook: Sync\n")};
-  in.only = {resource::ResId::Of(in.desired[0]).String()};
+  in.only = {GroupKindKey(resource::ResId::Of(in.desired[0]))};
   EXPECT_EQ(Order(BuildPlan(in)), (std::vector<std::string>{"ConfigMap/a"}));
   in.only.clear();
   in.options.apply_out_of_sync_only = true;

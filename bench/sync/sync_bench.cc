@@ -1,0 +1,148 @@
+// Sync throughput: N generated Applications (5 resources each: Namespace
+// via CreateNamespace aside, ServiceAccount, ConfigMap, Secret, Service,
+// Deployment) from one local Git repository, synced one after another into
+// a cluster reached through a kubeconfig (the local cluster, run out of
+// process by run.sh so its CPU is not counted), or into the in-memory fake
+// target (--fake) to isolate the engine.
+//
+// Prints apps/second for store and sync, the engine's CPU time
+// (getrusage of this process: Git, render, compare, plan, client) and its
+// peak RSS.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "app/kube_target.h"
+#include "app/manager.h"
+#include "kube/client.h"
+#include "sync/fake_target.h"
+#include "yaml/yaml.h"
+
+namespace fs = std::filesystem;
+using namespace capstan;
+
+namespace {
+
+double CpuSeconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+long PeakRssMb() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss / 1024;
+}
+
+double Now() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+void Write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << text;
+}
+
+void Run(const std::string& cmd) {
+  if (std::system(cmd.c_str()) != 0) {
+    std::fprintf(stderr, "sync_bench: failed: %s\n", cmd.c_str());
+    std::exit(1);
+  }
+}
+
+std::string Manifests(const std::string& n) {
+  return "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: " + n +
+         "\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + n +
+         "-config\ndata:\n  log-level: info\n  url: postgres://db:5432/" + n +
+         "\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: " + n +
+         "-secret\ntype: Opaque\nstringData:\n  token: not-a-real-token\n"
+         "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: " + n +
+         "\nspec:\n  selector:\n    app: " + n + "\n  ports:\n  - port: 80\n    targetPort: 80\n    name: http\n"
+         "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + n +
+         "\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: " + n +
+         "\n  template:\n    metadata:\n      labels:\n        app: " + n +
+         "\n    spec:\n      serviceAccountName: " + n + "\n      containers:\n      - name: app\n"
+         "        image: registry.example.com/" + n + ":v1\n        ports:\n        - containerPort: 80\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int apps = 1000;
+  std::string kubeconfig, workdir = "/tmp/capstan-sync-bench";
+  bool fake = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--apps" && i + 1 < argc) apps = std::atoi(argv[++i]);
+    else if (a == "--kubeconfig" && i + 1 < argc) kubeconfig = argv[++i];
+    else if (a == "--workdir" && i + 1 < argc) workdir = argv[++i];
+    else if (a == "--fake") fake = true;
+    else {
+      std::fprintf(stderr, "usage: sync_bench [--apps N] [--kubeconfig FILE | --fake] [--workdir DIR]\n");
+      return 2;
+    }
+  }
+  fs::remove_all(workdir);
+  fs::path work = fs::path(workdir) / "work", bare = fs::path(workdir) / "repo.git";
+  for (int i = 0; i < apps; ++i) {
+    std::string n = "svc-" + std::to_string(i);
+    Write(work / "apps" / n / "manifests.yaml", Manifests(n));
+  }
+  Run("git init -q -b main " + work.string() + " && git -C " + work.string() +
+      " -c user.name=b -c user.email=b@example.com add -A && git -C " + work.string() +
+      " -c user.name=b -c user.email=b@example.com commit -q -m bench && git init -q --bare -b main " +
+      bare.string() + " && git -C " + work.string() + " push -q " + bare.string() + " main");
+
+  std::unique_ptr<kube::Client> client;
+  std::unique_ptr<sync::Target> target;
+  if (fake) {
+    target = std::make_unique<sync::FakeTarget>();
+  } else {
+    kube::KubeconfigOptions ko;
+    ko.explicit_path = kubeconfig;
+    client = std::make_unique<kube::Client>(kube::LoadKubeconfig(ko));
+    target = std::make_unique<app::KubeTarget>(*client, &client->discovery());
+  }
+  app::ManagerOptions mo;
+  mo.cache_dir = workdir + "/cache";
+  mo.engine.wave_delay_ms = 0;
+  mo.fetch_interval_ms = 60000;  // one fetch for the whole run, as a controller would
+  app::Manager m(*target, mo);
+
+  double cpu0 = CpuSeconds(), t0 = Now();
+  for (int i = 0; i < apps; ++i) {
+    std::string n = "svc-" + std::to_string(i);
+    m.Store(yaml::ParseOne("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: " + n +
+                           "\nspec:\n  source:\n    repoURL: file://" + bare.string() +
+                           "\n    targetRevision: main\n    path: apps/" + n +
+                           "\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: " + n +
+                           "\n  syncPolicy:\n    syncOptions:\n    - CreateNamespace=true\n"),
+            "bench");
+  }
+  double t1 = Now(), cpu1 = CpuSeconds();
+  int failed = 0;
+  for (int i = 0; i < apps; ++i) {
+    app::Application a = m.Get("svc-" + std::to_string(i));
+    app::SyncOutcome out = m.Sync(a, {});
+    if (out.result.phase != "Succeeded") {
+      if (++failed <= 3) std::fprintf(stderr, "svc-%d: %s\n", i, out.result.message.c_str());
+    }
+  }
+  double t2 = Now(), cpu2 = CpuSeconds();
+  std::printf("target: %s\napps: %d (5 resources each + namespace), failed: %d\n",
+              fake ? "in-memory fake" : "cluster via kubeconfig", apps, failed);
+  std::printf("store: %.2f s (%.0f apps/s), engine CPU %.2f s\n", t1 - t0, apps / (t1 - t0), cpu1 - cpu0);
+  std::printf("sync:  %.2f s (%.1f apps/s), engine CPU %.2f s (%.2f ms/app)\n", t2 - t1, apps / (t2 - t1),
+              cpu2 - cpu1, (cpu2 - cpu1) * 1000 / apps);
+  std::printf("peak RSS of the engine process: %ld MB\n", PeakRssMb());
+  fs::remove_all(workdir);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,192 @@
+#include "app/kube_target.h"
+
+#include <algorithm>
+#include <set>
+
+#include "yaml/yaml.h"
+
+namespace capstan::app {
+namespace {
+
+sync::TargetError Convert(const kube::KubeError& e) { return sync::TargetError(e.what(), e.code, e.reason); }
+
+std::string Capitalized(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+}  // namespace
+
+KubeTarget::KubeTarget(kube::ResourceClient& client, kube::Discovery* discovery)
+    : client_(client), discovery_(discovery) {}
+
+std::optional<yaml::Node> KubeTarget::Get(const resource::ResId& id) {
+  try {
+    return client_.Get(id);
+  } catch (const kube::KubeError& e) {
+    if (e.code == 404) return std::nullopt;
+    throw Convert(e);
+  }
+}
+
+std::vector<kube::ApiResource> KubeTarget::ListableKinds() {
+  if (!kinds_.empty() || !discovery_) return kinds_;
+  std::set<std::string> seen;
+  std::vector<kube::ApiResource> all;
+  try {
+    all = discovery_->Resources();
+  } catch (const kube::KubeError& e) {
+    throw Convert(e);
+  }
+  // Preferred versions first so each group/kind is listed once.
+  std::stable_partition(all.begin(), all.end(), [](const kube::ApiResource& r) { return r.preferred; });
+  for (const auto& r : all) {
+    if (!r.HasVerb("list")) continue;
+    if (r.kind == "Event" || r.group == "events.k8s.io" || r.kind == "ComponentStatus" ||
+        r.kind == "Binding" || r.kind == "TokenReview" || r.kind == "Endpoints" || r.kind == "EndpointSlice" ||
+        r.kind == "Lease")
+      continue;  // never owned by an Application, and noisy
+    if (!seen.insert(r.group + "/" + r.kind).second) continue;
+    kinds_.push_back(r);
+  }
+  return kinds_;
+}
+
+std::vector<yaml::Node> KubeTarget::ListByLabel(const std::string& key, const std::string& value) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (prefetched_ && key == prefetched_key_) {
+      auto it = by_value_.find(value);
+      return it == by_value_.end() ? std::vector<yaml::Node>{} : it->second;
+    }
+  }
+  std::vector<yaml::Node> out;
+  kube::ListOptions lo;
+  lo.label_selector = value.empty() ? key : key + "=" + value;
+  for (const auto& r : ListableKinds()) {
+    try {
+      yaml::Node list = client_.List(r.gvk(), "", lo);
+      if (const yaml::Node* items = list.Get("items"); items && items->IsSeq()) {
+        for (auto item : items->items) {
+          // List items carry no apiVersion/kind; put them back.
+          item.Set("apiVersion", yaml::Node::String(r.gvk().ApiVersion()));
+          item.Set("kind", yaml::Node::String(r.kind));
+          out.push_back(std::move(item));
+        }
+      }
+    } catch (const kube::KubeError& e) {
+      if (e.code == 404 || e.code == 405 || e.code == 403) continue;
+      throw Convert(e);
+    }
+  }
+  return out;
+}
+
+void KubeTarget::Prefetch(const std::string& key) {
+  std::vector<yaml::Node> all = ListByLabel(key, "");
+  std::lock_guard<std::mutex> l(mu_);
+  by_value_.clear();
+  for (auto& obj : all) {
+    std::string v = obj.StrAt({"metadata", "labels", key});
+    const yaml::Node* labels = obj.At({"metadata", "labels"});
+    if (labels && labels->Get(key)) v = labels->Get(key)->value;
+    by_value_[v].push_back(std::move(obj));
+  }
+  prefetched_key_ = key;
+  prefetched_ = true;
+}
+
+void KubeTarget::Invalidate() {
+  std::lock_guard<std::mutex> l(mu_);
+  prefetched_ = false;
+  by_value_.clear();
+}
+
+yaml::Node KubeTarget::Apply(const yaml::Node& obj, const sync::ApplyOptions& opts) {
+  if (!opts.dry_run) Invalidate();
+  resource::ResId id = resource::ResId::Of(obj);
+  try {
+    if (opts.replace) {
+      auto live = Get(id);
+      kube::WriteOptions wo;
+      wo.dry_run = opts.dry_run;
+      wo.field_manager = opts.field_manager;
+      if (!live) return client_.Create(obj, wo);
+      yaml::Node copy = obj;
+      copy.GetOrCreateMap("metadata").Set(
+          "resourceVersion", yaml::Node::String(live->StrAt({"metadata", "resourceVersion"})));
+      return client_.Update(copy, wo);
+    }
+    yaml::Node applied = obj;
+    if (!opts.server_side) {
+      // Keep kubectl's last-applied-configuration so that the comparison
+      // notices fields removed from Git (three-way diff).
+      yaml::Node last = obj;
+      if (yaml::Node* ann = last.GetOrCreateMap("metadata").Get("annotations"))
+        ann->Remove("kubectl.kubernetes.io/last-applied-configuration");
+      if (yaml::Node* meta = last.Get("metadata"); meta && meta->Get("annotations") &&
+                                                   meta->Get("annotations")->size() == 0)
+        meta->Remove("annotations");
+      last.Remove("status");
+      applied.GetOrCreateMap("metadata")
+          .GetOrCreateMap("annotations")
+          .Set("kubectl.kubernetes.io/last-applied-configuration", yaml::Node::String(yaml::EmitJson(last) + "\n"));
+    }
+    return client_.Apply(applied, opts.field_manager, /*force=*/true, opts.dry_run);
+  } catch (const kube::KubeError& e) {
+    throw Convert(e);
+  }
+}
+
+void KubeTarget::Delete(const resource::ResId& id, const sync::DeleteOptions& opts) {
+  Invalidate();
+  kube::DeleteOptions d;
+  d.dry_run = opts.dry_run;
+  d.propagation_policy = Capitalized(opts.propagation);
+  try {
+    client_.Delete(id, d);
+  } catch (const kube::KubeError& e) {
+    if (e.code == 404) return;
+    throw Convert(e);
+  }
+}
+
+yaml::Node KubeTarget::UpdateStatus(const yaml::Node& obj) {
+  resource::ResId id = resource::ResId::Of(obj);
+  yaml::Node patch = yaml::Node::Map();
+  yaml::Node status = obj.Get("status") ? *obj.Get("status") : yaml::Node::Map();
+  kube::PatchOptions po;
+  po.type = kube::PatchType::kMerge;
+  try {
+    // A merge patch keeps keys it does not name: null out the top-level
+    // status keys that are gone (conditions cleared, ...).
+    if (auto live = Get(id)) {
+      if (const yaml::Node* old = live->Get("status"); old && old->IsMap())
+        for (const auto& f : old->fields)
+          if (!status.Get(f.key.value)) status.Set(f.key.value, yaml::Node::Null());
+    }
+    patch.Set("status", status);
+    return client_.Patch(id, patch, po);
+  } catch (const kube::KubeError& e) {
+    throw Convert(e);
+  }
+}
+
+std::vector<yaml::Node> KubeTarget::List(const resource::Gvk& gvk, const std::string& ns) {
+  try {
+    yaml::Node list = client_.List(gvk, ns);
+    std::vector<yaml::Node> out;
+    if (const yaml::Node* items = list.Get("items"); items && items->IsSeq()) {
+      for (auto item : items->items) {
+        item.Set("apiVersion", yaml::Node::String(gvk.ApiVersion()));
+        item.Set("kind", yaml::Node::String(gvk.kind));
+        out.push_back(std::move(item));
+      }
+    }
+    return out;
+  } catch (const kube::KubeError& e) {
+    throw Convert(e);
+  }
+}
+
+}  // namespace capstan::app

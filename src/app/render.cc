@@ -1,0 +1,258 @@
+#include "app/render.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/project.h"
+#include "kustomize/kustomize.h"
+#include "yaml/yaml.h"
+
+namespace fs = std::filesystem;
+
+namespace capstan::app {
+namespace {
+
+const char* kKustomizationNames[] = {"kustomization.yaml", "kustomization.yml", "Kustomization"};
+
+std::string ReadText(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw AppError(p.string() + ": cannot read");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The directory `path` inside `root`, refusing anything that escapes it.
+fs::path Resolve(const std::string& root, const std::string& path) {
+  fs::path rel = fs::path(path).lexically_normal();
+  if (rel.is_absolute() || (!rel.empty() && *rel.begin() == ".."))
+    throw AppError("spec.source.path: \"" + path + "\" is outside the repository");
+  fs::path dir = fs::path(root) / rel;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw AppError("spec.source.path: \"" + path + "\": app path does not exist");
+  return dir;
+}
+
+fs::path KustomizationIn(const fs::path& dir) {
+  for (const char* n : kKustomizationNames)
+    if (fs::exists(dir / n)) return dir / n;
+  return {};
+}
+
+// "name=repo:tag", "repo:tag", "repo@sha256:..." as `kustomize edit set image`.
+yaml::Node ImageEntry(const std::string& spec) {
+  std::string name, target = spec;
+  auto eq = spec.find('=');
+  if (eq != std::string::npos) {
+    name = spec.substr(0, eq);
+    target = spec.substr(eq + 1);
+  }
+  std::string new_name = target, tag, digest;
+  auto at = target.find('@');
+  if (at != std::string::npos) {
+    new_name = target.substr(0, at);
+    digest = target.substr(at + 1);
+  } else {
+    auto colon = target.rfind(':');
+    auto slash = target.rfind('/');
+    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+      new_name = target.substr(0, colon);
+      tag = target.substr(colon + 1);
+    }
+  }
+  yaml::Node e = yaml::Node::Map();
+  if (name.empty()) {
+    e.Set("name", yaml::Node::String(new_name));
+  } else {
+    e.Set("name", yaml::Node::String(name));
+    if (new_name != name) e.Set("newName", yaml::Node::String(new_name));
+  }
+  if (!tag.empty()) e.Set("newTag", yaml::Node::String(tag));
+  if (!digest.empty()) e.Set("digest", yaml::Node::String(digest));
+  return e;
+}
+
+// Applies the Application's kustomize overrides to a kustomization document.
+void Edit(yaml::Node& k, const KustomizeSource& ks) {
+  if (!ks.name_prefix.empty()) k.Set("namePrefix", yaml::Node::String(ks.name_prefix));
+  if (!ks.name_suffix.empty()) k.Set("nameSuffix", yaml::Node::String(ks.name_suffix));
+  if (!ks.namespace_.empty()) k.Set("namespace", yaml::Node::String(ks.namespace_));
+  auto merge_map = [&k](const char* key, const std::map<std::string, std::string>& m) {
+    if (m.empty()) return;
+    yaml::Node& target = k.GetOrCreateMap(key);
+    for (const auto& [a, b] : m) target.Set(a, yaml::Node::String(b));
+  };
+  merge_map("commonLabels", ks.common_labels);
+  merge_map("commonAnnotations", ks.common_annotations);
+  if (!ks.images.empty()) {
+    yaml::Node* images = k.Get("images");
+    if (!images || !images->IsSeq()) images = &k.Set("images", yaml::Node::Seq());
+    for (const auto& spec : ks.images) {
+      yaml::Node entry = ImageEntry(spec);
+      std::string name = entry.StrAt({"name"});
+      auto it = std::find_if(images->items.begin(), images->items.end(),
+                             [&](const yaml::Node& n) { return n.StrAt({"name"}) == name; });
+      if (it != images->items.end()) *it = entry;
+      else images->items.push_back(entry);
+    }
+  }
+}
+
+std::vector<yaml::Node> RenderKustomization(const std::string& root, const fs::path& dir,
+                                            const fs::path& kfile, const Source& src) {
+  kustomize::Options opts;
+  if (!src.kustomize || src.kustomize->empty()) {
+    try {
+      return kustomize::Render(dir.string(), opts);
+    } catch (const kustomize::Error& e) {
+      throw AppError(std::string("kustomize build ") + src.path + ": " + e.what());
+    }
+  }
+  // Overrides: a hard-linked copy of the tree (cheap) with the one
+  // kustomization file replaced, so the shared snapshot stays untouched.
+  char tmpl[] = "/tmp/capstan-render-XXXXXX";
+  if (!mkdtemp(tmpl)) throw AppError("cannot create a temporary directory");
+  fs::path tmp = tmpl;
+  struct Cleanup {
+    fs::path p;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(p, ec);
+    }
+  } cleanup{tmp};
+  std::error_code ec;
+  fs::copy(root, tmp / "repo", fs::copy_options::recursive | fs::copy_options::create_hard_links, ec);
+  if (ec) throw AppError("cannot stage the repository for kustomize overrides: " + ec.message());
+  fs::path rel = fs::relative(kfile, root);
+  fs::path staged = tmp / "repo" / rel;
+  yaml::Node k;
+  try {
+    k = yaml::ParseOne(ReadText(kfile), rel.string());
+  } catch (const yaml::ParseError& e) {
+    throw AppError(e.what());
+  }
+  Edit(k, *src.kustomize);
+  fs::remove(staged, ec);
+  std::ofstream(staged) << yaml::EmitYaml(k);
+  try {
+    return kustomize::Render(staged.parent_path().string(), opts);
+  } catch (const kustomize::Error& e) {
+    throw AppError(std::string("kustomize build ") + src.path + ": " + e.what());
+  }
+}
+
+void AddObjects(const yaml::Node& doc, const std::string& file, size_t index,
+                std::vector<yaml::Node>* out) {
+  if (doc.IsNull()) return;
+  std::string where = file + ": document " + std::to_string(index + 1);
+  if (!doc.IsMap()) throw AppError(where + ": not a Kubernetes object (not a mapping)");
+  std::string kind = doc.StrAt({"kind"});
+  if (doc.StrAt({"apiVersion"}).empty() || kind.empty())
+    throw AppError(where + ": not a Kubernetes object (apiVersion and kind required)");
+  if (kind.size() > 4 && kind.compare(kind.size() - 4, 4, "List") == 0 && doc.Get("items")) {
+    const yaml::Node* items = doc.Get("items");
+    if (items->IsSeq())
+      for (size_t i = 0; i < items->items.size(); ++i) AddObjects(items->items[i], file, i, out);
+    return;
+  }
+  if (doc.StrAt({"metadata", "name"}).empty() && doc.StrAt({"metadata", "generateName"}).empty())
+    throw AppError(where + ": " + kind + ": metadata.name: required");
+  out->push_back(doc);
+}
+
+std::vector<yaml::Node> RenderDirectory(const fs::path& dir, const Source& src) {
+  DirectorySource d = src.directory.value_or(DirectorySource{});
+  std::vector<fs::path> files;
+  auto consider = [&](const fs::path& p) {
+    std::string ext = p.extension().string();
+    if (ext != ".yaml" && ext != ".yml" && ext != ".json") return;
+    std::string rel = fs::relative(p, dir).string();
+    if (!d.include.empty() && !GlobMatch(d.include, rel) && !GlobMatch(d.include, p.filename().string()))
+      return;
+    if (!d.exclude.empty() && (GlobMatch(d.exclude, rel) || GlobMatch(d.exclude, p.filename().string())))
+      return;
+    files.push_back(p);
+  };
+  std::error_code ec;
+  if (d.recurse) {
+    for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      if (it->is_directory() && it->path().filename().string().rfind('.', 0) == 0) {
+        it.disable_recursion_pending();  // .git and other hidden dirs
+        continue;
+      }
+      if (it->is_regular_file()) consider(it->path());
+    }
+  } else {
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.is_regular_file()) consider(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<yaml::Node> out;
+  for (const auto& f : files) {
+    std::string rel = (fs::path(src.path) / fs::relative(f, dir)).lexically_normal().string();
+    std::vector<yaml::Node> docs;
+    try {
+      docs = yaml::ParseAll(ReadText(f), rel);
+    } catch (const yaml::ParseError& e) {
+      throw AppError(e.what());
+    }
+    for (size_t i = 0; i < docs.size(); ++i) AddObjects(docs[i], rel, i, &out);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<yaml::Node> RenderSource(const std::string& repo_root, const Source& src) {
+  if (src.helm)
+    throw AppError("spec.source: Helm sources are not supported yet (chart/helm); render the chart "
+                   "into the repository or use a kustomization");
+  fs::path dir = Resolve(repo_root, src.path.empty() ? "." : src.path);
+  fs::path kfile = KustomizationIn(dir);
+  if (!kfile.empty() && !src.directory) return RenderKustomization(repo_root, dir, kfile, src);
+  if (kfile.empty() && fs::exists(dir / "Chart.yaml"))
+    throw AppError("spec.source.path: \"" + src.path +
+                   "\" is a Helm chart; Helm sources are not supported yet");
+  return RenderDirectory(dir, src);
+}
+
+std::string RenderCache::Key(const Source& s, const std::string& commit) {
+  std::string key = NormalizeRepoUrl(s.repo_url) + "\n" + commit + "\n" + s.path + "\n";
+  if (s.kustomize) {
+    const auto& k = *s.kustomize;
+    key += "k:" + k.name_prefix + "|" + k.name_suffix + "|" + k.namespace_ + "|";
+    for (const auto& i : k.images) key += i + ",";
+    for (const auto& [a, b] : k.common_labels) key += a + "=" + b + ",";
+    for (const auto& [a, b] : k.common_annotations) key += a + "=" + b + ",";
+  }
+  if (s.directory)
+    key += std::string("d:") + (s.directory->recurse ? "r" : "") + "|" + s.directory->include + "|" +
+           s.directory->exclude;
+  return key;
+}
+
+bool RenderCache::Get(const std::string& key, std::vector<yaml::Node>* out) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return false;
+  *out = it->second;
+  return true;
+}
+
+void RenderCache::Put(const std::string& key, std::vector<yaml::Node> objects) {
+  std::lock_guard<std::mutex> l(mu_);
+  entries_[key] = std::move(objects);
+}
+
+size_t RenderCache::size() {
+  std::lock_guard<std::mutex> l(mu_);
+  return entries_.size();
+}
+
+}  // namespace capstan::app
