@@ -287,6 +287,37 @@ std::string_view CanonicalScalar(const Node& n, std::string* scratch, bool* is_s
   return n.value;
 }
 
+bool HasNextLine(std::string_view s) { return s.find("\xC2\x85") != std::string_view::npos; }
+
+std::string FoldNextLine(std::string_view s) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    // A run of blanks that contains at least one NEL folds.
+    size_t j = i;
+    int nels = 0;
+    while (j < s.size()) {
+      if (s[j] == ' ' || s[j] == '\t') {
+        ++j;
+      } else if (s.compare(j, 2, "\xC2\x85") == 0) {
+        ++nels;
+        j += 2;
+      } else {
+        break;
+      }
+    }
+    if (nels == 0) {
+      out.append(s.substr(i, j > i ? j - i : 1));
+      i = j > i ? j : i + 1;
+      continue;
+    }
+    if (nels == 1) out += ' ';
+    else out.append(nels - 1, '\n');
+    i = j;
+  }
+  return out;
+}
+
 bool KeyLess(std::string_view a, std::string_view b) {
   size_t i = 0, j = 0;
   // Decode lazily; compare rune by rune.

@@ -24,6 +24,12 @@ namespace capstan::yaml::internal {
 // (printed plain).
 std::string_view CanonicalScalar(const Node& n, std::string* scratch, bool* is_string);
 
+// kustomize's JSON-to-YAML step re-reads each string as a double-quoted
+// YAML scalar, where json.Marshal leaves U+0085 (NEL) unescaped and YAML 1.1
+// folds it like a line break: "a \u0085 b" becomes "a b", two NELs a "\n".
+bool HasNextLine(std::string_view s);
+std::string FoldNextLine(std::string_view s);
+
 // go-yaml v2 map key order (keyList.Less): runs of digits compare by
 // number, non-letters sort before letters.
 bool KeyLess(std::string_view a, std::string_view b);

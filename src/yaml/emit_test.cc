@@ -137,9 +137,22 @@ TEST(EmitYamlTest, InvalidUtf8FromCodeIsReplacedLikeJsonMarshal) {
   EXPECT_NO_THROW(ParseOne(EmitYamlPreserving(n)));  // !!binary there
 }
 
+// Checked against kubectl kustomize (JSON input): multi-line keys, quoted
+// keys, U+2028 kept raw in single quotes, U+0085 folded into a space.
+TEST(EmitYamlTest, OddKeysAndLineSeparators) {
+  Node n = ParseJson(
+      R"({"data": {"a\nb": "multikey", "t ": "trail", "- a": "dash", "x": "v\u2028w", "y": "a\u0085b",)"
+      R"( "z": {"a\nb": {"c": [1, {"d": "e"}]}}}})");
+  EXPECT_EQ(EmitYaml(n),
+            "data:\n  '- a': dash\n  ? |-\n    a\n    b\n  : multikey\n  't ': trail\n"
+            "  x: 'v\xE2\x80\xA8    w'\n  \"y\": a b\n  z:\n    ? |-\n      a\n      b\n"
+            "    : c:\n      - 1\n      - d: e\n");
+}
+
 TEST(EmitYamlTest, EscapesInDoubleQuotes) {
-  EXPECT_EQ(Canon("a: \"tab\\there\"\nb: \"\\u00e9\\U0001F600\"\nc: \"x\\u0085y\"\n"),
-            "a: \"tab\\there\"\nb: \"\xC3\xA9\\U0001F600\"\nc: \"x\\Ny\"\n");
+  EXPECT_EQ(Canon("a: \"tab\\there\"\nb: \"\\u00e9\\U0001F600\"\nc: \"x\\u0007y\"\n"),
+            "a: \"tab\\there\"\nb: \"\xC3\xA9\\U0001F600\"\nc: \"x\\ay\"\n");
+  EXPECT_EQ(EmitYamlPreserving(ParseOne("c: \"x\\u0085y\"\n")), "c: \"x\\Ny\"\n");
 }
 
 }  // namespace

@@ -277,10 +277,17 @@ class Emitter {
     order.reserve(m.fields.size());
     for (const Field& f : m.fields) order.push_back(&f);
     if (canonical_) {
-      // Sort by the text the key is printed with (a null key prints "").
-      std::stable_sort(order.begin(), order.end(), [](const Field* a, const Field* b) {
-        return internal::KeyLess(a->key.IsNull() ? std::string_view() : a->key.value,
-                                 b->key.IsNull() ? std::string_view() : b->key.value);
+      // Sort by the text the key is printed with (a null key prints "",
+      // NEL folds; see canonical.h).
+      auto text = [](const Node& k, std::string& tmp) -> std::string_view {
+        if (k.IsNull()) return {};
+        if (!internal::HasNextLine(k.value)) return k.value;
+        tmp = internal::FoldNextLine(k.value);
+        return tmp;
+      };
+      std::stable_sort(order.begin(), order.end(), [&](const Field* a, const Field* b) {
+        std::string ta, tb;
+        return internal::KeyLess(text(a->key, ta), text(b->key, tb));
       });
     }
     for (const Field* fp : order) {
@@ -505,6 +512,11 @@ class Emitter {
         // json.Marshal replaces invalid UTF-8 with U+FFFD.
         std::string fixed = ReplaceInvalidUtf8(value);
         b64.swap(fixed);
+        value = b64;
+      }
+      if (is_string && internal::HasNextLine(value)) {
+        std::string folded = internal::FoldNextLine(value);
+        b64.swap(folded);
         value = b64;
       }
       if (is_string) {
