@@ -55,6 +55,11 @@ struct SmpOptions {
 
 // Patch metadata comes from `schema` (built-in kinds compiled in, plus custom
 // OpenAPI documents).
+//
+// Without options: kKustomize, except that a patch carrying
+// `$setElementOrder/`, `$retainKeys` or `$deleteFromPrimitiveList/` keys
+// (only kubectl-computed patches have them; kustomize would copy them into
+// the object verbatim) is applied as kApiServer. Pass options to choose.
 yaml::Node ApplyStrategicMergePatch(const yaml::Node& target, const yaml::Node& patch,
                                     const Schema& schema = Schema::BuiltIn());
 yaml::Node ApplyStrategicMergePatch(const yaml::Node& target, const yaml::Node& patch,

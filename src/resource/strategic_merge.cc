@@ -5,8 +5,32 @@
 
 namespace capstan::resource {
 
+namespace {
+
+// Directives only apimachinery interprets (kubectl apply/patch sends them).
+bool HasApiMachineryDirective(const yaml::Node& n, int depth = 0) {
+  if (depth > 200) return false;
+  if (n.IsMap()) {
+    for (const yaml::Field& f : n.fields) {
+      std::string_view k = f.key.Str();
+      if (k.substr(0, 17) == "$setElementOrder/" || k == "$retainKeys" ||
+          k.substr(0, 25) == "$deleteFromPrimitiveList/")
+        return true;
+      if (HasApiMachineryDirective(f.value, depth + 1)) return true;
+    }
+  } else if (n.IsSeq()) {
+    for (const yaml::Node& i : n.items)
+      if (HasApiMachineryDirective(i, depth + 1)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 yaml::Node ApplyStrategicMergePatch(const yaml::Node& target, const yaml::Node& patch, const Schema& schema) {
-  return ApplyStrategicMergePatch(target, patch, schema, SmpOptions{});
+  SmpOptions o;
+  if (HasApiMachineryDirective(patch)) o.flavor = SmpFlavor::kApiServer;
+  return ApplyStrategicMergePatch(target, patch, schema, o);
 }
 
 yaml::Node ApplyStrategicMergePatch(const yaml::Node& target, const yaml::Node& patch, const Schema& schema,

@@ -32,10 +32,11 @@ TEST(StrategicMerge, MatchesKubectlRecordings) {
     std::string name = c.StrAt({"name"});
     const yaml::Node& target = *c.Get("target");
     const yaml::Node& patch = *c.Get("patch");
+    const Schema& b = Schema::BuiltIn();
     if (c.Has("kustomize_error")) {
-      EXPECT_THROW(ApplyStrategicMergePatch(target, patch), PatchError) << name;
+      EXPECT_THROW(ApplyStrategicMergePatch(target, patch, b, SmpOptions{}), PatchError) << name;
     } else {
-      yaml::Node got = ApplyStrategicMergePatch(target, patch);
+      yaml::Node got = ApplyStrategicMergePatch(target, patch, b, SmpOptions{});
       EXPECT_EQ(got, *c.Get("kustomize")) << name << " (kustomize) gave\n" << yaml::EmitYaml(got);
     }
     if (const yaml::Node* want = c.Get("apiserver")) {
@@ -211,6 +212,20 @@ TEST(StrategicMerge, ErrorsAreOneLineWithPath) {
   EXPECT_THROW(
       ApplyStrategicMergePatch(t, Y("spec: {containers: [{image: x}]}\n"), Schema::BuiltIn(), ApiServer()),
       PatchError);
+}
+
+// The default entry point switches to apiserver semantics for patches that
+// carry kubectl's directives, and is kustomize otherwise.
+TEST(StrategicMerge, DefaultFlavourFollowsDirectives) {
+  for (const yaml::Node& c : LoadCases()) {
+    std::string name = c.StrAt({"name"});
+    bool kubectl_patch = name == "set-element-order" || name == "set-element-order-env" || name == "retain-keys" ||
+                         name == "retain-keys-volume" || name == "delete-from-primitive-list" ||
+                         name == "set-order-primitive";
+    const yaml::Node* want = c.Get(kubectl_patch ? "apiserver" : "kustomize");
+    if (want == nullptr) continue;
+    EXPECT_EQ(ApplyStrategicMergePatch(*c.Get("target"), *c.Get("patch")), *want) << name;
+  }
 }
 
 TEST(StrategicMerge, TopLevelDeleteRemovesObject) {
