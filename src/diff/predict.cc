@@ -16,6 +16,8 @@ using yaml::Node;
 
 namespace {
 
+Node RemoveFields(const Node& config, const Node& live);
+
 struct Strategic {
   const Gvk& gvk;
   // StatefulSet workaround: live claim templates cut back to orig's keys; the
@@ -181,7 +183,7 @@ Node PredictStrategic(const Node* orig, const Node& config, const Node& live, co
     const Node* ot = orig->At({"spec", "volumeClaimTemplates"});
     const Node* lt = live.At({"spec", "volumeClaimTemplates"});
     if (IsArray(ot) && IsArray(lt)) {
-      cut = RemoveMapFields(*ot, *lt);
+      cut = RemoveFields(*ot, *lt);
       s.claim_templates_cut = &cut;
     }
   }
