@@ -11,7 +11,22 @@
 
 namespace capstan::kustomize {
 
+static std::vector<yaml::Node> RenderImpl(const std::string& dir, const Options& options);
+
+// Every failure leaves as one kustomize::Error, whatever layer raised it.
 std::vector<yaml::Node> Render(const std::string& dir, const Options& options) {
+  try {
+    return RenderImpl(dir, options);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw Error(dir + ": out of memory");
+  } catch (const std::exception& e) {
+    throw Error(e.what());
+  }
+}
+
+static std::vector<yaml::Node> RenderImpl(const std::string& dir, const Options& options) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
     if (Loader::IsRemote(dir)) Fail(dir + ": remote kustomizations not supported");
@@ -40,14 +55,19 @@ std::vector<yaml::Node> Render(const std::string& dir, const Options& options) {
   } else if (order != "fifo") {
     Fail(top.file() + ": sortOptions.order: unknown sort order '" + order + "'");
   }
-  bool origin = false, transformations = false;
+  bool origin = false, transformations = false, managed_by = false;
   if (const Node* bm = k.Get("buildMetadata"); bm && bm->IsSeq()) {
     for (const auto& b : bm->items) {
       if (b.value == "originAnnotations") origin = true;
       if (b.value == "transformerAnnotations") transformations = true;
+      if (b.value == "managedByLabel") managed_by = true;
     }
   }
   for (auto& r : ra.res) {
+    // kubectl's embedded kustomize (the reference) reports its version as "(devel)".
+    if (managed_by)
+      r.obj.GetOrCreateMap("metadata").GetOrCreateMap("labels").Set("app.kubernetes.io/managed-by",
+                                                                     Str("kustomize-(devel)"));
     if (origin && !r.origin.empty())
       r.obj.GetOrCreateMap("metadata").GetOrCreateMap("annotations").Set("config.kubernetes.io/origin", Str(r.origin));
     if (transformations && !r.transformations.empty())

@@ -107,6 +107,21 @@ void Target::Load() {
     if (canonical.empty()) Fail(file_ + ": invalid Kustomization: json: unknown field \"" + f.key.value + "\"");
     f.key.value = canonical;
   }
+  // map[string]string fields: kustomize's decoding rejects numbers and booleans.
+  auto string_map = [&](const Node* m, const std::string& field) {
+    if (!m || !m->IsMap()) return;
+    for (const auto& kv : m->fields) {
+      if (kv.value.IsInt() || kv.value.IsFloat() || kv.value.IsBool() || kv.value.IsMap() || kv.value.IsSeq()) {
+        Fail(file_ + ": invalid Kustomization: " + field + "." + kv.key.value +
+             ": json: cannot unmarshal " + (kv.value.IsBool() ? "bool" : kv.value.IsMap() ? "object" : kv.value.IsSeq() ? "array" : "number") +
+             " into Go struct field of type string");
+      }
+    }
+  };
+  string_map(k_.Get("commonLabels"), "commonLabels");
+  string_map(k_.Get("commonAnnotations"), "commonAnnotations");
+  if (const Node* labels = k_.Get("labels"); labels && labels->IsSeq())
+    for (const auto& l : labels->items) string_map(l.Get("pairs"), "labels.pairs");
   if (const Node* labels = k_.Get("labels"); labels && labels->IsSeq()) {
     static const std::set<std::string, std::less<>> kLabelFields = {"pairs", "includeSelectors",
                                                                      "includeTemplates", "fields"};
