@@ -81,16 +81,47 @@ void DiscardNulls(Node& n) {
   }
 }
 
+// Where the merge is, rendered only for error messages.
+struct Path {
+  const Path* parent = nullptr;
+  std::string_view field;
+  const std::string* elem_key = nullptr;  // list element [key=value]
+  const Node* elem_value = nullptr;
+
+  std::string Render() const {
+    std::string s = parent ? parent->Render() : "";
+    if (s == "<root>") s.clear();
+    if (elem_key) {
+      s += "[" + *elem_key + "=" + elem_value->Str() + "]";
+    } else if (!field.empty()) {
+      if (!s.empty()) s += ".";
+      s += field;
+    }
+    return s.empty() ? "<root>" : s;
+  }
+};
+
+// The value an element is identified by: its merge key, or itself.
+const Node* KeyOf(const Node& n, const std::string& key) { return key.empty() ? &n : n.Get(key); }
+
+std::vector<Node> KeysOf(const std::vector<Node>& list, const std::string& key) {
+  std::vector<Node> out;
+  out.reserve(list.size());
+  for (const Node& n : list)
+    if (const Node* k = KeyOf(n, key)) out.push_back(*k);
+  return out;
+}
+
 class Merger {
  public:
   explicit Merger(const Schema& schema) : schema_(schema) {}
 
-  [[noreturn]] void Fail(const std::string& path, const std::string& what) const {
-    throw PatchError("strategic merge patch: " + (path.empty() ? std::string("<root>") : path) + ": " + what);
+  [[noreturn]] void Fail(const Path& path, const std::string& what) const {
+    throw PatchError("strategic merge patch: " + path.Render() + ": " + what);
   }
 
   // Returns the merged map. `original` may be null.
-  Node MergeMap(Node original, Node patch, Schema::TypeRef type, const std::string& path, int depth) {
+  Node MergeMap(Node original, Node patch, Schema::TypeRef type, const Path& path, int depth) {
     if (depth > 500) Fail(path, "document nested too deeply");
     if (const Node* d = patch.Get(kDirective)) {
       if (d->Str() == "replace") {
@@ -121,24 +152,27 @@ class Merger {
       std::string field = key.substr(kSetOrderPrefix.size());
       Node order = *patch.Get(key);
       patch.Remove(key);
-      if (!order.IsSeq()) Fail(path + "." + key, "is not a list");
+      Path kpath{&path, key};
+      Path fpath{&path, field};
+      if (!order.IsSeq()) Fail(kpath, "is not a list");
       Meta m = FieldMeta(schema_, type, field);
       const Node* orig = original.Get(field);
       const Node* pl = patch.Get(field);
       if (orig && !orig->IsSeq()) orig = nullptr;
-      if (pl && !pl->IsSeq()) Fail(path + "." + field, "is not a list");
+      if (pl && !pl->IsSeq()) Fail(fpath, "is not a list");
       Node merged;
       if (orig && !pl) {
         merged = *orig;
       } else if (!orig && pl) {
         merged = RemoveListDirectives(*pl);
       } else if (orig && pl) {
-        merged = MergeListField(*orig, *pl, m, false, path + "." + field, depth + 1);
+        merged = MergeListField(*orig, *pl, m, false, fpath, depth + 1);
       } else {
         continue;
       }
-      Node orig_list = orig ? *orig : Node::Seq();
-      merged.items = Normalize(merged.items, order.items, orig_list.items, m.merge_key, path + "." + field);
+      std::vector<Node> server_keys = orig ? KeysOf(orig->items, m.merge_key) : std::vector<Node>{};
+      merged.items = Normalize(std::move(merged.items), KeysOf(order.items, m.merge_key), server_keys, m.merge_key,
+                               fpath);
       original.Set(field, std::move(merged));
       patch.Remove(field);
     }
@@ -153,7 +187,7 @@ class Merger {
         delete_list = true;
         if (!original.Has(k)) continue;
       }
-      std::string fpath = path.empty() ? k : path + "." + k;
+      Path fpath{&path, f.key.Str()};
       if (pv.IsNull()) {
         original.Remove(k);
         continue;
@@ -174,7 +208,7 @@ class Merger {
           *ov = MergeMap(std::move(*ov), std::move(pv), m.type, fpath, depth + 1);
         }
       } else if (ov->IsSeq()) {
-        *ov = MergeListField(*ov, pv, m, delete_list, fpath, depth + 1);
+        *ov = MergeListField(std::move(*ov), std::move(pv), m, delete_list, fpath, depth + 1);
       } else {
         *ov = std::move(pv);
       }
@@ -183,12 +217,10 @@ class Merger {
   }
 
  private:
-  Node MergeListField(const Node& original, const Node& patch, const Meta& m, bool delete_list,
-                      const std::string& path, int depth) {
+  Node MergeListField(Node original, Node patch, const Meta& m, bool delete_list, const Path& path, int depth) {
     if (m.strategy != "merge") return patch;
-    Node out = original;
-    out.items = MergeSlice(original.items, patch.items, m, delete_list, path, depth);
-    return out;
+    original.items = MergeSlice(std::move(original.items), std::move(patch.items), m, delete_list, path, depth);
+    return original;
   }
 
   static Node RemoveListDirectives(const Node& list) {
@@ -202,7 +234,7 @@ class Merger {
   }
 
   // Element kind shared by both lists: 1 map, 2 list, 5 scalar, 0 unknown.
-  int ElementKind(const std::vector<Node>& a, const std::vector<Node>& b, const std::string& path) {
+  int ElementKind(const std::vector<Node>& a, const std::vector<Node>& b, const Path& path) {
     int kind = -1;
     for (const auto* l : {&a, &b})
       for (const Node& n : *l) {
@@ -214,7 +246,7 @@ class Merger {
   }
 
   std::vector<Node> MergeSlice(std::vector<Node> original, std::vector<Node> patch, const Meta& m, bool delete_list,
-                               const std::string& path, int depth) {
+                               const Path& path, int depth) {
     if (original.empty() && patch.empty()) return original;
     int kind = ElementKind(original, patch, path);
     std::vector<Node> merged;
@@ -236,7 +268,7 @@ class Merger {
         bool in_patch = std::any_of(patch.begin(), patch.end(), [&](const Node& p) { return JsonEq(p, n); });
         (in_patch ? patch_items : server_only).push_back(n);
       }
-      return NormalizeOrder(patch_items, server_only, patch, original, "", path);
+      return NormalizeOrder(std::move(patch_items), std::move(server_only), patch, original, "", path);
     }
     const std::string& key = m.merge_key;
     if (key.empty()) Fail(path, "cannot merge lists without a merge key");
@@ -268,8 +300,8 @@ class Merger {
     }
     if (replace) return plain;
     patch = plain;
-    std::vector<Node> server_order = original;
-    merged = original;
+    std::vector<Node> server_order = KeysOf(original, key);
+    merged = std::move(original);
     for (const Node& p : patch) {
       const Node* kv = p.Get(key);
       if (kv == nullptr) Fail(path, "element has no merge key \"" + key + "\"");
@@ -278,34 +310,30 @@ class Merger {
         return ok && JsonEq(*ok, *kv);
       });
       if (it != merged.end()) {
-        *it = MergeMap(std::move(*it), p, m.type, path + "[" + key + "=" + kv->Str() + "]", depth + 1);
+        Path epath{&path, {}, &key, kv};
+        *it = MergeMap(std::move(*it), p, m.type, epath, depth + 1);
       } else {
         merged.push_back(p);
       }
     }
     std::vector<Node> patch_items, server_only;
-    for (const Node& n : merged) {
+    for (Node& n : merged) {
       const Node* kv = n.Get(key);
       bool in_patch = kv && std::any_of(patch.begin(), patch.end(), [&](const Node& p) {
                         const Node* pk = p.Get(key);
                         return pk && JsonEq(*pk, *kv);
                       });
-      (in_patch ? patch_items : server_only).push_back(n);
+      (in_patch ? patch_items : server_only).push_back(std::move(n));
     }
-    return NormalizeOrder(patch_items, server_only, patch, server_order, key, path);
+    return NormalizeOrder(std::move(patch_items), std::move(server_only), KeysOf(patch, key), server_order, key, path);
   }
 
-  // Index of `v` in `order` (by merge key, or by value for primitives).
+  // Index of `v` in `order`, a list of identifying values (KeysOf).
   static int IndexIn(const std::vector<Node>& order, const Node& v, const std::string& key) {
-    for (size_t i = 0; i < order.size(); ++i) {
-      if (key.empty()) {
-        if (JsonEq(order[i], v)) return static_cast<int>(i);
-      } else {
-        const Node* a = order[i].Get(key);
-        const Node* b = v.Get(key);
-        if (a && b && JsonEq(*a, *b)) return static_cast<int>(i);
-      }
-    }
+    const Node* kv = KeyOf(v, key);
+    if (kv == nullptr) return -1;
+    for (size_t i = 0; i < order.size(); ++i)
+      if (JsonEq(order[i], *kv)) return static_cast<int>(i);
     return -1;
   }
 
@@ -322,46 +350,47 @@ class Merger {
 
   // Merges the sorted patch items and server-only items: a server-only item
   // goes before a patch item only when it comes first in the live list.
-  static std::vector<Node> MergeSorted(const std::vector<Node>& left, const std::vector<Node>& right,
+  static std::vector<Node> MergeSorted(std::vector<Node> left, std::vector<Node> right,
                                        const std::vector<Node>& server_order, const std::string& key) {
     std::vector<Node> out;
+    out.reserve(left.size() + right.size());
     size_t i = 0, j = 0;
     while (i < left.size() || j < right.size()) {
       if (i >= left.size()) {
-        out.push_back(right[j++]);
+        out.push_back(std::move(right[j++]));
       } else if (j >= right.size()) {
-        out.push_back(left[i++]);
+        out.push_back(std::move(left[i++]));
       } else {
         int li = IndexIn(server_order, left[i], key), ri = IndexIn(server_order, right[j], key);
         if (li >= 0 && ri >= 0 && li < ri) {
-          out.push_back(left[i++]);
+          out.push_back(std::move(left[i++]));
         } else {
-          out.push_back(right[j++]);
+          out.push_back(std::move(right[j++]));
         }
       }
     }
     return out;
   }
 
-  std::vector<Node> NormalizeOrder(const std::vector<Node>& patch_items, const std::vector<Node>& server_only,
+  // `patch_order` and `server_order` hold identifying values (KeysOf).
+  std::vector<Node> NormalizeOrder(std::vector<Node> patch_items, std::vector<Node> server_only,
                                    const std::vector<Node>& patch_order, const std::vector<Node>& server_order,
-                                   const std::string& key, const std::string& path) {
+                                   const std::string& key, const Path& path) {
     if (!key.empty()) {
-      for (const auto* l : {&patch_items, &server_only, &patch_order})
+      for (const auto* l : {&patch_items, &server_only})
         for (const Node& n : *l)
           if (!n.Get(key)) Fail(path, "element has no merge key \"" + key + "\"");
     }
-    return MergeSorted(SortBy(server_only, server_order, key), SortBy(patch_items, patch_order, key), server_order,
-                       key);
+    return MergeSorted(SortBy(std::move(server_only), server_order, key),
+                       SortBy(std::move(patch_items), patch_order, key), server_order, key);
   }
 
-  // Orders a merged list by a $setElementOrder list.
-  std::vector<Node> Normalize(const std::vector<Node>& merged, const std::vector<Node>& order,
-                              const std::vector<Node>& server_order, const std::string& key,
-                              const std::string& path) {
+  // Orders a merged list by a $setElementOrder list (given as KeysOf).
+  std::vector<Node> Normalize(std::vector<Node> merged, const std::vector<Node>& order,
+                              const std::vector<Node>& server_order, const std::string& key, const Path& path) {
     std::vector<Node> in_order, server_only;
-    for (const Node& n : merged) (IndexIn(order, n, key) >= 0 ? in_order : server_only).push_back(n);
-    return NormalizeOrder(in_order, server_only, order, server_order, key, path);
+    for (Node& n : merged) (IndexIn(order, n, key) >= 0 ? in_order : server_only).push_back(std::move(n));
+    return NormalizeOrder(std::move(in_order), std::move(server_only), order, server_order, key, path);
   }
 
   const Schema& schema_;
@@ -393,7 +422,7 @@ yaml::Node ApiMachineryStrategicMerge(const yaml::Node& target, const yaml::Node
   std::string api = obj.StrAt({"apiVersion"}), kind = obj.StrAt({"kind"});
   if (!api.empty() && !kind.empty()) type = TypeForOldVersions(schema, Gvk::FromApiVersion(api, kind));
   Merger m(schema);
-  return m.MergeMap(target, patch, type, "", 0);
+  return m.MergeMap(target, patch, type, Path{}, 0);
 }
 
 }  // namespace capstan::resource::internal

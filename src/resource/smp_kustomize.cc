@@ -122,6 +122,28 @@ enum class Directive { kMerge, kReplace, kDelete, kUnknown };
 
 using Tuple = std::vector<std::string>;
 
+// Where the walker is, rendered only for error messages.
+struct Path {
+  const Path* parent = nullptr;
+  std::string_view field;                          // a mapping field, or
+  const std::vector<std::string>* keys = nullptr;  // a list element by key
+  const Tuple* values = nullptr;
+
+  std::string Render() const {
+    std::string s = parent ? parent->Render() : "";
+    if (keys) {
+      s += "[";
+      for (size_t i = 0; i < keys->size() && i < values->size(); ++i)
+        s += (i ? "," : "") + (*keys)[i] + "=" + (*values)[i];
+      s += "]";
+    } else if (!field.empty()) {
+      if (!s.empty()) s += ".";
+      s += field;
+    }
+    return s.empty() ? "<root>" : s;
+  }
+};
+
 class Walker {
  public:
   explicit Walker(const Schema& schema) : schema_(schema) {}
@@ -131,8 +153,8 @@ class Walker {
     const ListMeta* meta = nullptr;
   };
 
-  PRef Walk(PRef dest, PRef origin, S s, std::string path, int depth) {
-    if (depth > 500) throw PatchError("strategic merge patch: " + path + ": document nested too deeply");
+  PRef Walk(PRef dest, PRef origin, S s, const Path& path, int depth) {
+    if (depth > 500) throw PatchError("strategic merge patch: " + path.Render() + ": document nested too deeply");
     if (s.type == nullptr && s.meta == nullptr) s.type = TypeOfObject(dest, origin);
     const PRef* first = nullptr;
     for (const PRef* src : {&dest, &origin})
@@ -144,8 +166,7 @@ class Walker {
     yaml::Kind kind = (*first)->shell.kind;
     for (const PRef* src : {&dest, &origin}) {
       if (!IsMissingOrNull(*src) && (*src)->shell.kind != kind) {
-        throw PatchError("strategic merge patch: " + (path.empty() ? std::string("<root>") : path) +
-                         ": cannot merge " + KindName(origin->shell.kind) + " into " +
+        throw PatchError("strategic merge patch: " + path.Render() + ": cannot merge " + KindName(origin->shell.kind) + " into " +
                          KindName(dest->shell.kind));
       }
     }
@@ -197,7 +218,7 @@ class Walker {
     return r;
   }
 
-  PRef WalkMap(PRef dest, PRef origin, S s, const std::string& path, int depth) {
+  PRef WalkMap(PRef dest, PRef origin, S s, const Path& path, int depth) {
     PRef d;
     std::string dv;
     if (IsMissingOrNull(dest)) {
@@ -213,21 +234,25 @@ class Walker {
           d = origin;
           break;
         case Directive::kUnknown:
-          throw PatchError("strategic merge patch: " + (path.empty() ? std::string("<root>") : path) +
-                           ": unknown $patch directive \"" + dv + "\"");
+          throw PatchError("strategic merge patch: " + path.Render() + ": unknown $patch directive \"" + dv +
+                           "\"");
         default:
           d = dest;
       }
     }
     if (!d) return nullptr;
     if (!IsMap(d)) return d;  // null
-    std::set<std::string> names;
-    for (const auto& [k, v] : d->fields) names.insert(k.value);
-    if (IsMap(origin))
-      for (const auto& [k, v] : origin->fields) names.insert(k.value);
+    std::vector<std::string> names;
+    names.reserve(d->fields.size() + (IsMap(origin) ? origin->fields.size() : 0));
+    for (const auto& [k, v] : d->fields) names.push_back(k.value);
+    if (IsMap(origin) && origin != d)
+      for (const auto& [k, v] : origin->fields) names.push_back(k.value);
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
     for (const std::string& key : names) {
       S fs{schema_.FieldType(s.type, key), schema_.FieldListMeta(s.type, key)};
-      PRef val = Walk(Field(d, key), Field(origin, key), fs, path.empty() ? key : path + "." + key, depth + 1);
+      Path sub{&path, key};
+      PRef val = Walk(Field(d, key), Field(origin, key), fs, sub, depth + 1);
       if (IsMissingOrNull(val)) {
         RemoveField(d, key);
       } else {
@@ -416,7 +441,7 @@ class Walker {
     }
   }
 
-  PRef WalkAssociative(PRef dest, PRef origin, S s, const std::string& path, int depth) {
+  PRef WalkAssociative(PRef dest, PRef origin, S s, const Path& path, int depth) {
     PRef d;
     if (IsMissingOrNull(dest)) {
       d = origin;
@@ -442,7 +467,7 @@ class Walker {
   }
 
   PRef SetElements(std::vector<Tuple> values, const std::vector<std::string>& keys, PRef dest, PRef origin, S s,
-                   const std::string& path, int depth) {
+                   const Path& path, int depth) {
     auto items = std::make_shared<P>();
     items->shell = yaml::Node::Seq();
     if (keys.size() > 1) MergeTuples(values);
@@ -455,9 +480,7 @@ class Walker {
       std::vector<std::string> lk;
       Tuple lv;
       ValidKeys({vvalues}, vvalues, vkeys, &lk, &lv);
-      std::string where = path + "[";
-      for (size_t i = 0; i < lk.size(); ++i) where += (i ? "," : "") + lk[i] + "=" + lv[i];
-      where += "]";
+      Path where{&path, {}, &lk, &lv};
       PRef val = Walk(FindElement(dest, lk, lv), FindElement(origin, lk, lv), es, where, depth + 1);
       bool removed = false;
       for (size_t i = 0; i < vkeys.size(); ++i) {
@@ -489,7 +512,7 @@ class Walker {
 
 yaml::Node KustomizeStrategicMerge(const yaml::Node& target, const yaml::Node& patch, const Schema& schema) {
   Walker w(schema);
-  PRef out = w.Walk(ToP(target), ToP(patch), {}, "", 0);
+  PRef out = w.Walk(ToP(target), ToP(patch), {}, Path{}, 0);
   if (!out) return yaml::Node::Null();
   return FromP(*out);
 }
