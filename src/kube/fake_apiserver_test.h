@@ -431,33 +431,27 @@ class FakeApiServer {
                             std::to_string(start_rv) + "\"}}}\n";
             sink.write(b.data(), b.size());
           }
-          int64_t last = from;
           std::unique_lock<std::mutex> l(mu_);
+          // events_ only grows at the back: an index stays valid.
+          size_t pos = 0;
+          while (pos < events_.size() && events_[pos].rv <= from) ++pos;
           while (!closing_) {
-            for (const auto& e : events_) {
-              if (e.rv <= last || e.collection != collection || (!ns.empty() && e.ns != ns)) continue;
-              last = e.rv;
-              if (!Matches(e.object, selector)) continue;
-              yaml::Node ev = yaml::Node::Map();
-              ev.Set("type", yaml::Node::String(e.type));
-              ev.Set("object", e.object);
-              std::string line = yaml::EmitJson(ev) + "\n";
-              l.unlock();
-              bool ok = sink.write(line.data(), line.size());
-              l.lock();
-              if (!ok) return false;
-              if (limit > 0 && ++sent >= limit) {
-                sink.done();
-                return true;
-              }
-              break;  // events_ may have grown while unlocked: rescan
+            if (pos >= events_.size()) {
+              cv_.wait_for(l, std::chrono::milliseconds(20));
+              if (!sink.is_writable()) return false;
+              continue;
             }
-            bool pending = false;
-            for (const auto& e : events_)
-              if (e.rv > last && e.collection == collection && (ns.empty() || e.ns == ns)) pending = true;
-            if (pending) continue;
-            cv_.wait_for(l, std::chrono::milliseconds(20));
-            if (!sink.is_writable()) return false;
+            const StoredEvent& e = events_[pos++];
+            if (e.collection != collection || (!ns.empty() && e.ns != ns) || !Matches(e.object, selector)) continue;
+            yaml::Node ev = yaml::Node::Map();
+            ev.Set("type", yaml::Node::String(e.type));
+            ev.Set("object", e.object);
+            std::string line = yaml::EmitJson(ev) + "\n";
+            l.unlock();
+            bool ok = sink.write(line.data(), line.size());
+            l.lock();
+            if (!ok) return false;
+            if (limit > 0 && ++sent >= limit) break;
           }
           sink.done();
           return true;

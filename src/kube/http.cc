@@ -264,7 +264,9 @@ bool Transport::Do(const HttpRequest& request, HttpResponse* response, Transport
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count() * 1000));
   if (request.timeout.count() > 0)
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count() * 1000));
-  if (!on_chunk) curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // gzip for big lists
+  // gzip only, like client-go (Go adds it by itself); the API server
+  // compresses large responses (lists) and nothing else.
+  if (!on_chunk) curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip");
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 
