@@ -1,0 +1,179 @@
+#include "cluster/certs.h"
+
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+namespace capstan::cluster {
+namespace {
+
+std::string ReadFile(const std::string& path, bool* ok) {
+  std::ifstream f(path, std::ios::binary);
+  *ok = static_cast<bool>(f);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, const std::string& data) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw std::runtime_error(path + ": cannot write");
+    f << data;
+    if (!f) throw std::runtime_error(path + ": write failed");
+  }
+  chmod(tmp.c_str(), 0600);
+  if (rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error(path + ": cannot rename");
+}
+
+EVP_PKEY* NewKey() {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  if (!key) throw std::runtime_error("cannot generate EC key");
+  return key;
+}
+
+void AddExt(X509* cert, X509* issuer, int nid, const char* value) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+  if (!ext) throw std::runtime_error("cannot build certificate extension");
+  X509_add_ext(cert, ext, -1);
+  X509_EXTENSION_free(ext);
+}
+
+X509* NewCert(EVP_PKEY* key, const char* cn, X509* issuer, EVP_PKEY* issuer_key, bool ca) {
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  unsigned char serial[16];
+  RAND_bytes(serial, sizeof serial);
+  serial[0] &= 0x7f;
+  BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
+  BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert));
+  BN_free(bn);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 10L * 365 * 24 * 3600);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn),
+                             -1, -1, 0);
+  X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : name);
+  X509* iss = issuer ? issuer : cert;
+  if (ca) {
+    AddExt(cert, iss, NID_basic_constraints, "critical,CA:TRUE");
+    AddExt(cert, iss, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
+    AddExt(cert, iss, NID_subject_key_identifier, "hash");
+  } else {
+    AddExt(cert, iss, NID_basic_constraints, "critical,CA:FALSE");
+    AddExt(cert, iss, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+    AddExt(cert, iss, NID_ext_key_usage, "serverAuth");
+    AddExt(cert, iss, NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost");
+  }
+  if (!X509_sign(cert, issuer_key ? issuer_key : key, EVP_sha256()))
+    throw std::runtime_error("cannot sign certificate");
+  return cert;
+}
+
+std::string CertPem(X509* c) {
+  BIO* b = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509(b, c);
+  char* data;
+  long n = BIO_get_mem_data(b, &data);
+  std::string out(data, n);
+  BIO_free(b);
+  return out;
+}
+
+std::string KeyPem(EVP_PKEY* k) {
+  BIO* b = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(b, k, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data;
+  long n = BIO_get_mem_data(b, &data);
+  std::string out(data, n);
+  BIO_free(b);
+  return out;
+}
+
+std::string Base64(const std::string& in) {
+  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()), in.size());
+  out.resize(n);
+  return out;
+}
+
+}  // namespace
+
+Credentials LoadOrCreateCredentials(const std::string& dir) {
+  Credentials c;
+  bool a, b, k, t;
+  c.ca_pem = ReadFile(dir + "/ca.crt", &a);
+  c.cert_pem = ReadFile(dir + "/server.crt", &b);
+  c.key_pem = ReadFile(dir + "/server.key", &k);
+  c.token = ReadFile(dir + "/token", &t);
+  if (a && b && k && t && !c.token.empty()) return c;
+  EVP_PKEY* ca_key = NewKey();
+  X509* ca = NewCert(ca_key, "capstan-ca", nullptr, nullptr, true);
+  EVP_PKEY* key = NewKey();
+  X509* cert = NewCert(key, "capstan-apiserver", ca, ca_key, false);
+  c.ca_pem = CertPem(ca);
+  c.cert_pem = CertPem(cert);
+  c.key_pem = KeyPem(key);
+  unsigned char raw[24];
+  RAND_bytes(raw, sizeof raw);
+  static const char hex[] = "0123456789abcdef";
+  c.token.clear();
+  for (unsigned char x : raw) {
+    c.token += hex[x >> 4];
+    c.token += hex[x & 15];
+  }
+  WriteFile(dir + "/ca.key", KeyPem(ca_key));
+  WriteFile(dir + "/ca.crt", c.ca_pem);
+  WriteFile(dir + "/server.crt", c.cert_pem);
+  WriteFile(dir + "/server.key", c.key_pem);
+  WriteFile(dir + "/token", c.token);
+  X509_free(ca);
+  X509_free(cert);
+  EVP_PKEY_free(ca_key);
+  EVP_PKEY_free(key);
+  return c;
+}
+
+std::string WriteKubeconfig(const std::string& dir, const std::string& server,
+                            const Credentials& creds) {
+  std::string path = dir + "/kubeconfig";
+  std::string cfg =
+      "apiVersion: v1\n"
+      "kind: Config\n"
+      "clusters:\n"
+      "- name: capstan\n"
+      "  cluster:\n"
+      "    server: " + server + "\n"
+      "    certificate-authority-data: " + Base64(creds.ca_pem) + "\n"
+      "contexts:\n"
+      "- name: capstan\n"
+      "  context:\n"
+      "    cluster: capstan\n"
+      "    user: capstan-admin\n"
+      "    namespace: default\n"
+      "current-context: capstan\n"
+      "preferences: {}\n"
+      "users:\n"
+      "- name: capstan-admin\n"
+      "  user:\n"
+      "    token: " + creds.token + "\n";
+  WriteFile(path, cfg);
+  return path;
+}
+
+}  // namespace capstan::cluster

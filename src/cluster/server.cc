@@ -1,0 +1,190 @@
+// The HTTPS front end: cpp-httplib with TLS, bearer-token auth, and the
+// glue between httplib requests and Api::Handle.
+#include <httplib.h>
+#include <openssl/pem.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "cluster/api.h"
+#include "cluster/certs.h"
+#include "cluster/cluster.h"
+#include "cluster/controllers/manager.h"
+#include "cluster/store.h"
+#include "yaml/yaml.h"
+
+namespace capstan::cluster {
+
+std::string DefaultDataDir() {
+  if (const char* h = std::getenv("CAPSTAN_HOME"); h && *h) return std::string(h) + "/cluster";
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.capstan/cluster";
+}
+
+struct Server::Impl {
+  ServerOptions opt;
+  Credentials creds;
+  std::unique_ptr<Store> store;
+  Registry registry;
+  std::unique_ptr<Clock> clock;
+  std::unique_ptr<Api> api;
+  std::unique_ptr<ControllerManager> controllers;
+  std::unique_ptr<httplib::SSLServer> http;
+  std::thread thread;
+  int port = 0;
+  std::string kubeconfig;
+  bool running = false;
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->opt = std::move(options);
+}
+
+Server::~Server() { Stop(); }
+
+int Server::port() const { return impl_->port; }
+std::string Server::kubeconfig_path() const { return impl_->kubeconfig; }
+std::string Server::server_url() const { return "https://127.0.0.1:" + std::to_string(impl_->port); }
+std::string Server::token() const { return impl_->creds.token; }
+
+static X509* ParseCert(const std::string& pem) {
+  BIO* b = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  X509* c = PEM_read_bio_X509(b, nullptr, nullptr, nullptr);
+  BIO_free(b);
+  return c;
+}
+
+static EVP_PKEY* ParseKey(const std::string& pem) {
+  BIO* b = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  EVP_PKEY* k = PEM_read_bio_PrivateKey(b, nullptr, nullptr, nullptr);
+  BIO_free(b);
+  return k;
+}
+
+static bool Public(const std::string& path) {
+  return path == "/healthz" || path == "/livez" || path == "/readyz" || path == "/version" ||
+         path.rfind("/healthz/", 0) == 0 || path.rfind("/livez/", 0) == 0 ||
+         path.rfind("/readyz/", 0) == 0;
+}
+
+void Server::Start() {
+  Impl& s = *impl_;
+  if (s.running) return;
+  if (s.opt.data_dir.empty()) s.opt.data_dir = DefaultDataDir();
+  std::error_code ec;
+  std::filesystem::create_directories(s.opt.data_dir, ec);
+  if (ec) throw std::runtime_error(s.opt.data_dir + ": cannot create data dir: " + ec.message());
+  chmod(s.opt.data_dir.c_str(), 0700);
+  s.creds = LoadOrCreateCredentials(s.opt.data_dir);
+  s.store = std::make_unique<Store>(s.opt.data_dir + "/state.db", s.opt.watch_history);
+  // CRDs stored before a restart serve their resources again.
+  for (const auto& o : s.store->List("apiextensions.k8s.io/customresourcedefinitions", "")) {
+    try {
+      s.registry.AddCrd(yaml::ParseJson(o->json));
+    } catch (const std::exception&) {
+    }
+  }
+  s.clock = std::make_unique<Clock>(s.opt.speed);
+  SimOptions sim;
+  sim.nodes = s.opt.nodes;
+  sim.rules_file = s.opt.rules_file;
+  sim.pod_start_seconds = s.opt.pod_start_seconds;
+  sim.ca_pem = s.creds.ca_pem;
+  s.controllers = std::make_unique<ControllerManager>(s.store.get(), &s.registry, s.clock.get(), sim);
+  s.controllers->Bootstrap();
+
+  X509* cert = ParseCert(s.creds.cert_pem);
+  EVP_PKEY* key = ParseKey(s.creds.key_pem);
+  if (!cert || !key) throw std::runtime_error(s.opt.data_dir + "/server.crt: cannot load certificate");
+  s.http = std::make_unique<httplib::SSLServer>(cert, key);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  if (!s.http->is_valid()) throw std::runtime_error("TLS server setup failed");
+  s.http->new_task_queue = [] { return new httplib::ThreadPool(64); };
+  s.http->set_payload_max_length(64 * 1024 * 1024);
+  s.http->set_keep_alive_max_count(100000);
+  s.http->set_keep_alive_timeout(30);
+  s.http->set_read_timeout(60);
+  if (s.opt.port == 0) {
+    s.port = s.http->bind_to_any_port(s.opt.host);
+  } else {
+    s.port = s.http->bind_to_port(s.opt.host, s.opt.port) ? s.opt.port : -1;
+  }
+  if (s.port <= 0)
+    throw std::runtime_error("cannot listen on " + s.opt.host + ":" + std::to_string(s.opt.port));
+
+  ApiConfig cfg;
+  cfg.openapi_dir = s.opt.openapi_dir;
+  cfg.server_address = s.opt.host + ":" + std::to_string(s.port);
+  s.api = std::make_unique<Api>(s.store.get(), &s.registry, s.clock.get(), cfg);
+
+  std::string token = s.creds.token;
+  Api* api = s.api.get();
+  auto handler = [api, token](const httplib::Request& hreq, httplib::Response& hres) {
+    Request req;
+    req.method = hreq.method;
+    req.path = hreq.path;
+    for (const auto& [k, v] : hreq.params) req.query.emplace(k, v);
+    for (const auto& [k, v] : hreq.headers) {
+      std::string lk = k;
+      for (auto& c : lk) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers[lk] = v;
+    }
+    req.body = hreq.body;
+    Response res;
+    if (!Public(req.path) && req.Header("authorization") != "Bearer " + token) {
+      res.status = 401;
+      res.body =
+          "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+          "\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}";
+    } else {
+      res = api->Handle(req);
+    }
+    hres.status = res.status;
+    if (res.stream) {
+      auto stream = res.stream;
+      hres.set_chunked_content_provider(
+          res.content_type, [stream](size_t, httplib::DataSink& sink) {
+            stream([&sink](const std::string& chunk) {
+              if (chunk.empty()) return sink.is_writable();
+              return sink.write(chunk.data(), chunk.size());
+            });
+            sink.done();
+            return true;
+          });
+      return;
+    }
+    hres.set_content(res.body, res.content_type.c_str());
+  };
+  s.http->Get(".*", handler);
+  s.http->Post(".*", handler);
+  s.http->Put(".*", handler);
+  s.http->Patch(".*", handler);
+  s.http->Delete(".*", handler);
+  s.http->Options(".*", handler);
+
+  s.kubeconfig = WriteKubeconfig(s.opt.data_dir, server_url(), s.creds);
+  httplib::SSLServer* http = s.http.get();
+  s.thread = std::thread([http] { http->listen_after_bind(); });
+  if (s.opt.controllers) s.controllers->Start();
+  s.running = true;
+}
+
+void Server::Stop() {
+  Impl& s = *impl_;
+  if (!s.running) return;
+  s.running = false;
+  if (s.controllers) s.controllers->Stop();
+  if (s.api) s.api->Shutdown();
+  if (s.store) s.store->WakeAll();
+  if (s.http) s.http->stop();
+  if (s.thread.joinable()) s.thread.join();
+  s.http.reset();
+  s.controllers.reset();
+  s.api.reset();
+  s.store.reset();
+}
+
+}  // namespace capstan::cluster
