@@ -123,6 +123,13 @@ TEST(EmitYamlTest, PreservingBreaksLongFlowSequences) {
   EXPECT_EQ(ParseOne(out), ParseOne("key: [" + items + "]\n"));
 }
 
+TEST(EmitYamlTest, PreservingComplexKeysInFlowMappings) {
+  Node n = ParseOne("{? {a: b} : c, ? [x] : y, k: v}");
+  std::string out = EmitYamlPreserving(n);
+  EXPECT_EQ(out, "{? {a: b} : c, ? [x] : y, k: v}\n");
+  EXPECT_EQ(ParseOne(out), n);
+}
+
 TEST(EmitYamlTest, KeysThatNeedQuoting) {
   EXPECT_EQ(Canon("'': a\n'1': b\n'on': c\n'a: b': d\n'-': e\n"),
             "\"\": a\n'-': e\n\"1\": b\n'a: b': d\n\"on\": c\n");

@@ -414,8 +414,24 @@ class Emitter {
       for (const Field& f : n.fields) {
         separate(first);
         first = false;
-        FlowItem(f.key, indent, Context{true, true, true});
-        out_ += ':';
+        if (IsSimpleKey(f.key) && (f.key.IsScalar() || f.key.IsNull() || f.key.size() == 0)) {
+          FlowItem(f.key, indent, Context{true, true, true});
+          out_ += ':';
+        } else {
+          // Complex key: "? key : value" (go-yaml breaks before ':' past
+          // column 80).
+          out_ += "? ";
+          key_context_ = true;
+          FlowItem(f.key, indent, Context{true, false, true});
+          key_context_ = false;
+          if (Column() > kBestWidth) {
+            out_ += '\n';
+            Spaces(indent);
+          } else {
+            out_ += ' ';
+          }
+          out_ += ':';
+        }
         if (f.value.IsScalar() || f.value.IsNull()) {
           Scalar(f.value, indent + 2, ctx, false);
         } else {
