@@ -111,6 +111,10 @@ int RunHealth(int argc, char** argv) {
                  "(`_` folders are wildcards)");
   app.add_option("--health-config", config_file,
                  "argocd-cm style ConfigMap with resource.customizations.health.<group>_<kind> keys");
+  bool argocd_builtins = false;
+  app.add_flag("--argocd-builtins", argocd_builtins,
+               "Also apply the checks Argo CD ships as Lua: argoproj.io Rollout and Application, "
+               "batch CronJob");
   app.add_option("file", input, "YAML/JSON file of live objects, or - for stdin")->required();
   try {
     app.parse(argc, argv);
@@ -166,6 +170,7 @@ int RunHealth(int argc, char** argv) {
 
   health::Options options;
   if (!scripts.empty()) options.scripts = &scripts;
+  options.argocd_builtins = argocd_builtins;
   std::vector<Row> rows;
   std::vector<health::ResourceHealth> resources;
   for (size_t i = 0; i < objects.size(); ++i) {

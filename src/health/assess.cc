@@ -38,7 +38,9 @@ std::optional<HealthStatus> Assess(const yaml::Node& obj, const Options& options
         if (r.health) return r.health;
       }
     }
-    internal::CheckFn check = internal::FindBuiltin(gvk.group, gvk.kind);
+    internal::CheckFn check = nullptr;
+    if (options.argocd_builtins) check = internal::FindArgoCdBuiltin(gvk.group, gvk.kind);
+    if (check == nullptr) check = internal::FindBuiltin(gvk.group, gvk.kind);
     if (check == nullptr) return std::nullopt;
     return check(obj, gvk);
   } catch (const std::exception& e) {
@@ -50,6 +52,7 @@ std::optional<HealthStatus> Assess(const yaml::Node& obj, const Options& options
 
 bool HasHealthCheck(std::string_view group, std::string_view kind, const Options& options) {
   if (internal::FindBuiltin(group, kind) != nullptr) return true;
+  if (options.argocd_builtins && internal::FindArgoCdBuiltin(group, kind) != nullptr) return true;
   return options.scripts != nullptr && options.scripts->Find(group, kind) != nullptr;
 }
 

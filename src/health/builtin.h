@@ -41,6 +41,12 @@ HealthStatus HpaHealth(const yaml::Node& obj, const Gvk& gvk);
 HealthStatus ApiServiceHealth(const yaml::Node& obj, const Gvk& gvk);
 HealthStatus WorkflowHealth(const yaml::Node& obj, const Gvk& gvk);
 
+// Argo CD's Lua-defined checks (Options::argocd_builtins), or nullptr.
+CheckFn FindArgoCdBuiltin(std::string_view group, std::string_view kind);
+HealthStatus RolloutHealth(const yaml::Node& obj, const Gvk& gvk);
+HealthStatus CronJobHealth(const yaml::Node& obj, const Gvk& gvk);
+HealthStatus ApplicationHealth(const yaml::Node& obj, const Gvk& gvk);
+
 }  // namespace capstan::health::internal
 
 #endif  // CAPSTAN_HEALTH_BUILTIN_H_

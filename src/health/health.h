@@ -116,6 +116,13 @@ LuaResult RunHealthScript(const LuaScript& script, const yaml::Node& obj, const 
 
 struct Options {
   const LuaHealthScripts* scripts = nullptr;  // optional custom checks
+  // Also apply the health checks Argo CD ships as Lua rather than in
+  // gitops-engine, re-implemented natively: argoproj.io/Rollout and
+  // batch/CronJob (resource_customizations), and argoproj.io/Application
+  // (the snippet Argo CD documents for app-of-apps). Off by default, which
+  // is gitops-engine's behaviour (these kinds then have no health). Scripts
+  // in `scripts` still take precedence.
+  bool argocd_builtins = false;
 };
 
 // Health of one live object; nullopt means "no health" (no check for the

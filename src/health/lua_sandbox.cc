@@ -1,7 +1,7 @@
 // Runs one Argo CD style health.lua in a fresh, sandboxed Lua 5.4 state.
 //
-// Sandbox: base library without dofile/loadfile/print and with text-only
-// load; table, string (no dump), math, utf8; os reduced to time/clock/date;
+// Sandbox: base library without dofile/loadfile/print, with text-only load
+// and a setmetatable that refuses __gc (finalizers run without hooks); table, string (no dump), math, utf8; os reduced to time/clock/date;
 // require only returns those preloaded libraries. No io, no package, no
 // debug, no coroutine. A count hook bounds instructions and wall time, a
 // capped allocator bounds memory.
@@ -25,7 +25,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-enum class Abort { kNone, kInstructions, kTime };
+enum class Abort { kNone, kInstructions, kTime, kClosed };
 
 // Per-run state, reachable from the allocator's user data.
 struct RunState {
@@ -102,6 +102,23 @@ int SafeRequire(lua_State* L) {
   }
   return luaL_error(L, "module '%s' not found: the health script sandbox has no module loader",
                     name);
+}
+
+// setmetatable that refuses __gc: Lua runs finalizers with hooks turned off,
+// so a looping finalizer could never be stopped. (Only tables get
+// metatables from Lua code, and only at setmetatable time does Lua mark an
+// object for finalization.)
+int SafeSetmetatable(lua_State* L) {
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    int t = lua_rawget(L, 2);
+    lua_pop(L, 1);
+    if (t != LUA_TNIL) return luaL_error(L, "__gc metamethods are not allowed in health scripts");
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
 }
 
 // tostring that prints whole floats without ".0", as Lua 5.1 (and the
@@ -222,6 +239,9 @@ int Setup(lua_State* L) {
   lua_setglobal(L, "print");
   lua_pushcfunction(L, SafeRequire);
   lua_setglobal(L, "require");
+  lua_getglobal(L, "setmetatable");
+  lua_pushcclosure(L, SafeSetmetatable, 1);
+  lua_setglobal(L, "setmetatable");
   lua_pushcfunction(L, CompatToString);
   lua_setglobal(L, "tostring");
   lua_getglobal(L, LUA_STRLIBNAME);
@@ -250,12 +270,12 @@ std::string StringAt(lua_State* L, int idx) {
   return std::string(s, len);
 }
 
-std::string LimitError(const RunState& st, const LuaLimits& limits, const std::string& source) {
-  if (st.abort == Abort::kInstructions) {
+std::string LimitError(Abort abort, const LuaLimits& limits, const std::string& source) {
+  if (abort == Abort::kInstructions) {
     return source + ": health script exceeded its limit of " +
            std::to_string(limits.max_instructions) + " Lua instructions";
   }
-  if (st.abort == Abort::kTime) {
+  if (abort == Abort::kTime) {
     return source + ": health script timed out after " + std::to_string(limits.timeout.count()) +
            "ms";
   }
@@ -284,7 +304,7 @@ LuaResult RunHealthScript(const LuaScript& script, const yaml::Node& obj, const 
 
   lua_State* L = lua_newstate(Alloc, &st);
   if (L == nullptr) {
-    result.error = LimitError(st, limits, source);
+    result.error = LimitError(Abort::kNone, limits, source);
     return result;
   }
 
@@ -295,15 +315,19 @@ LuaResult RunHealthScript(const LuaScript& script, const yaml::Node& obj, const 
     lua_sethook(L, Hook, LUA_MASKCOUNT, kHookEvery);
     int base = lua_gettop(L) - 1;  // below the script function
     rc = lua_pcall(L, 0, LUA_MULTRET, 0);
-    lua_sethook(L, nullptr, 0, 0);
     if (rc == LUA_OK && lua_gettop(L) == base) lua_pushnil(L);  // returned nothing
   }
+  // Any Lua code that would still run, such as __gc finalizers at lua_close,
+  // stops at its first instruction.
+  Abort run_abort = st.abort;
+  st.abort = Abort::kClosed;
+  lua_sethook(L, Hook, LUA_MASKCOUNT, 1);
   // Reading the result must not fail for lack of memory.
   st.limit = static_cast<size_t>(-1);
 
   if (rc != LUA_OK) {
-    if (st.abort != Abort::kNone || (rc == LUA_ERRMEM && st.memory_exceeded)) {
-      result.error = LimitError(st, limits, source);
+    if (run_abort != Abort::kNone || (rc == LUA_ERRMEM && st.memory_exceeded)) {
+      result.error = LimitError(run_abort, limits, source);
     } else if (lua_type(L, -1) == LUA_TSTRING) {
       std::string msg = StringAt(L, -1);
       result.error = source + (msg.rfind(":", 0) == 0 ? "" : ": ") + msg;

@@ -94,6 +94,7 @@ TEST(Lua, SyntaxErrorIsAnError) {
 TEST(Lua, InfiniteLoopStopsAtInstructionLimit) {
   LuaLimits limits;
   limits.max_instructions = 1'000'000;
+  limits.timeout = std::chrono::seconds(60);  // the instruction cap must be what stops it
   auto start = std::chrono::steady_clock::now();
   LuaResult r = RunLua("while true do end", kRollout, limits);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
@@ -104,6 +105,7 @@ TEST(Lua, InfiniteLoopStopsAtInstructionLimit) {
 TEST(Lua, LoopCatchingTheAbortWithPcallStillStops) {
   LuaLimits limits;
   limits.max_instructions = 100'000;
+  limits.timeout = std::chrono::seconds(60);
   LuaResult r = RunLua("while true do pcall(function() while true do end end) end", kRollout, limits);
   EXPECT_FALSE(r.health);
   EXPECT_NE(r.error.find("instruction"), std::string::npos) << r.error;
@@ -118,9 +120,32 @@ TEST(Lua, WallClockTimeout) {
   EXPECT_NE(r.error.find("timed out"), std::string::npos) << r.error;
 }
 
+TEST(Lua, LoopingFinalizerIsRefused) {
+  // Lua runs __gc with hooks off, so the sandbox must not let one exist.
+  auto start = std::chrono::steady_clock::now();
+  LuaResult r = RunLua(
+      "setmetatable({}, {__gc = function() while true do end end})\n"
+      "collectgarbage()\n"
+      "return {status = 'Healthy'}");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_FALSE(r.health);
+  EXPECT_NE(r.error.find("__gc"), std::string::npos) << r.error;
+  // Adding __gc after setmetatable does not mark the table for finalization.
+  r = RunLua(
+      "local mt = {} setmetatable({}, mt) mt.__gc = function() while true do end end\n"
+      "collectgarbage() return {status = 'Healthy'}");
+  EXPECT_EQ(r.error, "");
+  // Ordinary metatables still work.
+  r = RunLua("local t = setmetatable({}, {__index = function() return 'Healthy' end})\n"
+             "return {status = t.anything}");
+  ASSERT_TRUE(r.health) << r.error;
+  EXPECT_EQ(r.health->code, Code::kHealthy);
+}
+
 TEST(Lua, MemoryBombIsStopped) {
   LuaLimits limits;
   limits.max_memory_bytes = 8 << 20;
+  limits.timeout = std::chrono::seconds(60);  // the memory cap must be what stops it
   LuaResult r = RunLua("local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 1024) .. i end",
                     kRollout, limits);
   EXPECT_FALSE(r.health);
