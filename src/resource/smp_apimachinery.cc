@@ -70,15 +70,23 @@ int GoType(const Node& n) {
   return 5;
 }
 
-void DiscardNulls(Node& n) {
+// A value the patch adds (the original has no such field, or one of another
+// type) is cleaned as apimachinery does: nulls dropped, and any mapping that
+// carries a `$patch` directive dropped with its key or list slot. Returns
+// false when `n` itself is such a mapping. (Elements appended to an existing
+// merged list are not cleaned; kubectl patch keeps them verbatim.)
+bool CleanAdded(Node& n) {
   if (n.IsMap()) {
+    if (n.Has(kDirective)) return false;
     auto& fs = n.fields;
-    fs.erase(std::remove_if(fs.begin(), fs.end(), [](const yaml::Field& f) { return f.value.IsNull(); }),
+    fs.erase(std::remove_if(fs.begin(), fs.end(),
+                            [](yaml::Field& f) { return f.value.IsNull() || !CleanAdded(f.value); }),
              fs.end());
-    for (auto& f : fs) DiscardNulls(f.value);
   } else if (n.IsSeq()) {
-    for (auto& i : n.items) DiscardNulls(i);
+    auto& is = n.items;
+    is.erase(std::remove_if(is.begin(), is.end(), [](Node& i) { return !CleanAdded(i); }), is.end());
   }
+  return true;
 }
 
 // Where the merge is, rendered only for error messages.
@@ -195,8 +203,11 @@ class Merger {
       Node* ov = original.Get(k);
       if (ov == nullptr || GoType(*ov) != GoType(pv)) {
         if (!delete_list) {
-          DiscardNulls(pv);
-          original.Set(k, std::move(pv));
+          if (CleanAdded(pv)) {
+            original.Set(k, std::move(pv));
+          } else {
+            original.Remove(k);
+          }
         }
         continue;
       }

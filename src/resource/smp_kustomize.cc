@@ -512,8 +512,13 @@ class Walker {
 
 yaml::Node KustomizeStrategicMerge(const yaml::Node& target, const yaml::Node& patch, const Schema& schema) {
   Walker w(schema);
-  PRef out = w.Walk(ToP(target), ToP(patch), {}, Path{}, 0);
+  PRef dest = ToP(target);
+  PRef out = w.Walk(dest, ToP(patch), {}, Path{}, 0);
   if (!out) return yaml::Node::Null();
+  // kustomize keeps the resource node it walked in place and ignores the
+  // walker's result unless it is empty, so a top-level `$patch: replace`
+  // leaves the object unchanged (checked with kubectl kustomize).
+  if (dest->shell.kind == yaml::Kind::kMapping) return FromP(*dest);
   return FromP(*out);
 }
 

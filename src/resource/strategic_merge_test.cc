@@ -49,17 +49,19 @@ TEST(StrategicMerge, MatchesKubectlRecordings) {
 }
 
 // Objects a single-key strategic merge patch cannot express: literal
-// directive keys (kustomize copies them through), or two container ports
-// with the same number (kubernetes/kubernetes#108255).
+// directive keys (kustomize copies them through), two container/service
+// ports with the same number (kubernetes/kubernetes#108255), duplicate list scalars.
 bool Inexpressible(const yaml::Node& n) {
   if (n.IsMap()) {
     for (const yaml::Field& f : n.fields)
       if (f.key.Str().rfind("$", 0) == 0 || Inexpressible(f.value)) return true;
   }
   if (n.IsSeq()) {
-    std::set<std::string> ports;
+    std::set<std::string> ports, scalars;
     for (const yaml::Node& i : n.items) {
-      if (const yaml::Node* p = i.Get("containerPort"); p && !ports.insert(p->Str()).second) return true;
+      for (const char* k : {"containerPort", "port"})
+        if (const yaml::Node* p = i.Get(k); p && !ports.insert(std::string(k) + "=" + p->Str()).second) return true;
+      if (i.IsScalar() && !scalars.insert(i.Str()).second) return true;  // duplicates in a set-like list
       if (Inexpressible(i)) return true;
     }
   }
@@ -221,7 +223,8 @@ TEST(StrategicMerge, DefaultFlavourFollowsDirectives) {
     std::string name = c.StrAt({"name"});
     bool kubectl_patch = name == "set-element-order" || name == "set-element-order-env" || name == "retain-keys" ||
                          name == "retain-keys-volume" || name == "delete-from-primitive-list" ||
-                         name == "set-order-primitive";
+                         name == "set-order-primitive" || name == "new-map-with-directives" ||
+                         name == "new-list-nested";
     const yaml::Node* want = c.Get(kubectl_patch ? "apiserver" : "kustomize");
     if (want == nullptr) continue;
     EXPECT_EQ(ApplyStrategicMergePatch(*c.Get("target"), *c.Get("patch")), *want) << name;
