@@ -354,6 +354,9 @@ bool KeyLess(std::string_view a, std::string_view b) {
 }
 
 bool IsOldBool(std::string_view s) {
+  if (s.empty() || s.size() > 3) return false;
+  char c = s[0];
+  if (c != 'y' && c != 'Y' && c != 'n' && c != 'N' && c != 'o' && c != 'O') return false;
   static const std::string_view kOld[] = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON",
                                           "n", "N", "no", "No", "NO", "off", "Off", "OFF"};
   for (std::string_view o : kOld)
@@ -363,7 +366,7 @@ bool IsOldBool(std::string_view s) {
 
 // ^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$
 bool IsBase60Float(std::string_view s) {
-  if (s.empty()) return false;
+  if (s.empty() || s.find(':') == std::string_view::npos) return false;
   size_t i = 0, n = s.size();
   if (s[i] == '+' || s[i] == '-') ++i;
   if (i >= n || s[i] < '0' || s[i] > '9') return false;

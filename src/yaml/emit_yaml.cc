@@ -279,16 +279,27 @@ class Emitter {
     if (canonical_) {
       // Sort by the text the key is printed with (a null key prints "",
       // NEL folds; see canonical.h).
-      auto text = [](const Node& k, std::string& tmp) -> std::string_view {
-        if (k.IsNull()) return {};
-        if (!internal::HasNextLine(k.value)) return k.value;
-        tmp = internal::FoldNextLine(k.value);
-        return tmp;
-      };
-      std::stable_sort(order.begin(), order.end(), [&](const Field* a, const Field* b) {
-        std::string ta, tb;
-        return internal::KeyLess(text(a->key, ta), text(b->key, tb));
-      });
+      std::vector<std::string> folded;  // rare: only keys holding U+0085
+      std::vector<std::pair<std::string_view, const Field*>> keyed;
+      keyed.reserve(order.size());
+      for (const Field* f : order) {
+        std::string_view k = f->key.IsNull() ? std::string_view() : std::string_view(f->key.value);
+        if (internal::HasNextLine(k)) {
+          folded.reserve(order.size());
+          folded.push_back(internal::FoldNextLine(k));
+          k = folded.back();
+        }
+        keyed.emplace_back(k, f);
+      }
+      bool sorted = true;
+      for (size_t i = 1; i < keyed.size() && sorted; ++i)
+        sorted = !internal::KeyLess(keyed[i].first, keyed[i - 1].first);
+      if (!sorted) {
+        std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+          return internal::KeyLess(a.first, b.first);
+        });
+        for (size_t i = 0; i < keyed.size(); ++i) order[i] = keyed[i].second;
+      }
     }
     for (const Field* fp : order) {
       const Field& f = *fp;
@@ -524,13 +535,15 @@ class Emitter {
         value = internal::CanonicalScalar(n, &b64, &is_string);
       }
       node_style = Style::kPlain;
-      if (is_string && !ValidUtf8(value)) {
+      bool ascii = true;
+      for (char c : value) ascii &= static_cast<unsigned char>(c) < 0x80;
+      if (is_string && !ascii && !ValidUtf8(value)) {
         // json.Marshal replaces invalid UTF-8 with U+FFFD.
         std::string fixed = ReplaceInvalidUtf8(value);
         b64.swap(fixed);
         value = b64;
       }
-      if (is_string && internal::HasNextLine(value)) {
+      if (is_string && !ascii && internal::HasNextLine(value)) {
         std::string folded = internal::FoldNextLine(value);
         b64.swap(folded);
         value = b64;
@@ -619,12 +632,11 @@ class Emitter {
 
   // Column of the output position, in characters (go-yaml counts runes).
   int Column() const {
+    size_t nl = out_.rfind('\n');
+    size_t start = nl == std::string::npos ? 0 : nl + 1;
     int col = 0;
-    for (size_t i = out_.size(); i > 0; --i) {
-      unsigned char c = out_[i - 1];
-      if (c == '\n') break;
-      if ((c & 0xC0) != 0x80) ++col;
-    }
+    for (size_t i = start; i < out_.size(); ++i)
+      col += (static_cast<unsigned char>(out_[i]) & 0xC0) != 0x80;
     return col;
   }
 
@@ -637,6 +649,11 @@ class Emitter {
 
   void Plain(std::string_view v, int indent, bool allow_breaks) {
     int col = Column();
+    // No space can reach past column 80: nothing to fold.
+    if (!allow_breaks || col + static_cast<int>(v.size()) <= kBestWidth + 1) {
+      out_.append(v);
+      return;
+    }
     bool spaces = false;
     for (size_t i = 0; i < v.size();) {
       size_t w = Utf8Width(v[i]);
