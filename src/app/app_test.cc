@@ -93,10 +93,16 @@ TEST(Project, SourceReposGlobsAndDeny) {
   p.source_repos = {"https://gitlab.com/ta-microservices/*", "!https://gitlab.com/ta-microservices/secret*"};
   EXPECT_FALSE(CheckSource(p, "https://gitlab.com/ta-microservices/gitops.git"));
   EXPECT_TRUE(CheckSource(p, "https://gitlab.com/ta-microservices/secrets.git"));
-  EXPECT_TRUE(CheckSource(p, "https://github.com/other/repo"));
+  // As in Argo CD, a `!` entry that does not match counts as a match: with
+  // a deny entry, repos outside the allowed globs are permitted too.
+  EXPECT_FALSE(CheckSource(p, "https://github.com/other/repo"));
+  AppProject q;
+  q.name = "dev";
+  q.source_repos = {"https://gitlab.com/ta-microservices/*"};
   // `*` does not cross `/` in repo URLs.
-  EXPECT_TRUE(CheckSource(p, "https://gitlab.com/ta-microservices/group/sub.git"));
-  auto msg = CheckSource(p, "https://github.com/other/repo");
+  EXPECT_TRUE(CheckSource(q, "https://gitlab.com/ta-microservices/group/sub.git"));
+  auto msg = CheckSource(q, "https://github.com/other/repo");
+  ASSERT_TRUE(msg);
   EXPECT_EQ(*msg, "application repo https://github.com/other/repo is not permitted in project 'dev'");
 }
 

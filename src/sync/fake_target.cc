@@ -80,9 +80,11 @@ yaml::Node FakeTarget::Apply(const yaml::Node& obj, const ApplyOptions& opts) {
   std::string key = Key(id.gvk.kind, id.ns, id.name);
   yaml::Node stored = obj;
   auto it = objects_.find(key);
+  // Status first: adding a field may move the others (no references held).
+  if (it != objects_.end())
+    if (const yaml::Node* status = it->second.Get("status")) stored.Set("status", *status);
   yaml::Node& meta = stored.GetOrCreateMap("metadata");
   if (it != objects_.end()) {
-    if (const yaml::Node* status = it->second.Get("status")) stored.Set("status", *status);
     meta.Set("uid", yaml::Node::String(it->second.StrAt({"metadata", "uid"})));
     int64_t gen = 1;
     if (const yaml::Node* g = it->second.At({"metadata", "generation"})) gen = g->AsInt(1);
