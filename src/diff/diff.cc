@@ -133,10 +133,8 @@ DiffResult Diff(const Node* desired, const Node* live, const Options& options) {
     // Structured-merge path: config's fields override live's, nothing is
     // removed, no client-side defaulting.
     r.mode = "server-side-apply";
-    Node c = config;
-    RemoveNamespaceAnnotation(c);
-    Node predicted = IsKnownKind(config_gvk) ? PredictStrategic(nullptr, c, cur, config_gvk)
-                                             : PredictStrategic(nullptr, c, cur, Gvk{});
+    RemoveNamespaceAnnotation(config);
+    Node predicted = PredictStrategic(nullptr, config, cur, IsKnownKind(config_gvk) ? config_gvk : Gvk{});
     r.modified = !JsonEqual(predicted, cur);
     r.normalized_desired = std::move(predicted);
     r.normalized_live = std::move(cur);
@@ -148,24 +146,23 @@ DiffResult Diff(const Node* desired, const Node* live, const Options& options) {
     three_way = true;
   }
   r.mode = three_way ? "three-way" : "two-way";
-  Node o = three_way ? orig : config;
-  Node c = config;
-  RemoveNamespaceAnnotation(o);
-  RemoveNamespaceAnnotation(c);
+  // Two-way is three-way with the desired object as last-applied.
+  RemoveNamespaceAnnotation(config);
+  if (three_way) RemoveNamespaceAnnotation(orig);
+  const Node& o = three_way ? orig : config;
 
   Gvk gvk = GvkOf(o);
   Node predicted;
-  Node live_out = cur;
   if (IsKnownKind(gvk)) {
-    predicted = PredictStrategic(&o, c, cur, gvk);
+    predicted = PredictStrategic(&o, config, cur, gvk);
     if (DecodesLeniently(predicted, gvk)) ApplyDefaults(predicted, gvk);
-    if (DecodesLeniently(live_out, gvk)) ApplyDefaults(live_out, gvk);
+    if (DecodesLeniently(cur, gvk)) ApplyDefaults(cur, gvk);
   } else {
-    predicted = PredictJsonMerge(o, c, cur);
+    predicted = PredictJsonMerge(o, config, cur);
   }
-  r.modified = !JsonEqual(predicted, live_out);
+  r.modified = !JsonEqual(predicted, cur);
   r.normalized_desired = std::move(predicted);
-  r.normalized_live = std::move(live_out);
+  r.normalized_live = std::move(cur);
   Render(r, three_way ? &orig : nullptr, options);
   return r;
 }

@@ -25,9 +25,10 @@ struct Strategic {
   const Node* claim_templates_cut = nullptr;
   std::vector<std::string_view> path;
 
-  Node MergeMap(const Node* orig, const Node& config, const Node& live);
+  // All merge in place into `live`, which starts as the live object.
+  void MergeMap(const Node* orig, const Node& config, Node& live);
   void MergeField(const Node* orig, const Node& cv, Node& result, std::string_view key);
-  Node MergeKeyedList(const Node* orig, const Node& config, const Node& live, const std::string& key);
+  void MergeKeyedList(const Node* orig, const Node& config, Node& live, const std::string& key);
 };
 
 bool AllMapsWithKey(const Node& list, const std::string& key) {
@@ -42,10 +43,9 @@ bool AllScalars(const Node& list) {
   return true;
 }
 
-Node MergeScalarList(const Node* orig, const Node& config, const Node& live) {
-  Node result = live;
+void MergeScalarList(const Node* orig, const Node& config, Node& result) {
   std::unordered_set<std::string> present, wanted;
-  for (const auto& item : live.items) present.insert(ScalarKey(item));
+  for (const auto& item : result.items) present.insert(ScalarKey(item));
   for (const auto& item : config.items) {
     std::string k = ScalarKey(item);
     wanted.insert(k);
@@ -64,12 +64,10 @@ Node MergeScalarList(const Node* orig, const Node& config, const Node& live) {
       result.items = std::move(kept);
     }
   }
-  return result;
 }
 
-Node Strategic::MergeKeyedList(const Node* orig, const Node& config, const Node& live,
+void Strategic::MergeKeyedList(const Node* orig, const Node& config, Node& result,
                                const std::string& key) {
-  Node result = live;
   std::unordered_set<std::string> wanted;
   size_t pos = 0;
   for (const auto& c : config.items) {
@@ -98,7 +96,7 @@ Node Strategic::MergeKeyedList(const Node* orig, const Node& config, const Node&
         }
       }
     }
-    result.items[found] = MergeMap(o, c, result.items[found]);
+    MergeMap(o, c, result.items[found]);
     pos = found + 1;
   }
   if (IsArray(orig)) {
@@ -116,7 +114,6 @@ Node Strategic::MergeKeyedList(const Node* orig, const Node& config, const Node&
       result.items = std::move(kept);
     }
   }
-  return result;
 }
 
 void Strategic::MergeField(const Node* orig, const Node& cv, Node& result, std::string_view key) {
@@ -137,7 +134,7 @@ void Strategic::MergeField(const Node* orig, const Node& cv, Node& result, std::
   }
   if (ct == JType::kObject) {
     path.push_back(key);
-    *lv = MergeMap(IsObject(orig) ? orig : nullptr, cv, *lv);
+    MergeMap(IsObject(orig) ? orig : nullptr, cv, *lv);
     path.pop_back();
     return;
   }
@@ -149,9 +146,9 @@ void Strategic::MergeField(const Node* orig, const Node& cv, Node& result, std::
       compare = claim_templates_cut;
     if (meta.merge && !meta.merge_key.empty() && AllMapsWithKey(cv, meta.merge_key) &&
         AllMapsWithKey(*lv, meta.merge_key)) {
-      *lv = MergeKeyedList(IsArray(orig) ? orig : nullptr, cv, *lv, meta.merge_key);
+      MergeKeyedList(IsArray(orig) ? orig : nullptr, cv, *lv, meta.merge_key);
     } else if (meta.merge && meta.merge_key.empty() && AllScalars(cv) && AllScalars(*lv)) {
-      *lv = MergeScalarList(IsArray(orig) ? orig : nullptr, cv, *lv);
+      MergeScalarList(IsArray(orig) ? orig : nullptr, cv, *lv);
     } else if (!JsonEqual(cv, *compare)) {
       *lv = cv;
     }
@@ -161,8 +158,7 @@ void Strategic::MergeField(const Node* orig, const Node& cv, Node& result, std::
   if (!JsonEqual(cv, *lv)) *lv = cv;
 }
 
-Node Strategic::MergeMap(const Node* orig, const Node& config, const Node& live) {
-  Node result = live;
+void Strategic::MergeMap(const Node* orig, const Node& config, Node& result) {
   for (const auto& f : config.fields) {
     const std::string& key = f.key.value;
     MergeField(Field(orig, key), f.value, result, key);
@@ -171,7 +167,6 @@ Node Strategic::MergeMap(const Node* orig, const Node& config, const Node& live)
     for (const auto& f : orig->fields)
       if (!config.Get(f.key.value)) result.Remove(f.key.value);
   }
-  return result;
 }
 
 }  // namespace
@@ -188,7 +183,9 @@ Node PredictStrategic(const Node* orig, const Node& config, const Node& live, co
     }
   }
   if (!config.IsMap() || !live.IsMap()) return StripNulls(config);
-  return s.MergeMap(orig && orig->IsMap() ? orig : nullptr, config, live);
+  Node result = live;
+  s.MergeMap(orig && orig->IsMap() ? orig : nullptr, config, result);
+  return result;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 // The typed decode/encode round trip of gitops-engine's remarshal, for the
 // built-in kinds: what encoding/json with the k8s.io/api struct tags does to
 // an object, limited to the fields listed here.
+#include <cstdint>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 
 #include "diff/known_types.h"
 #include "diff/quantity.h"
@@ -66,93 +68,137 @@ const Keys* TopLevelKeys(const Gvk& gvk) {
   return &kSpecStatus;
 }
 
-// Go map fields: their entries are data, never dropped or canonicalized as
-// struct fields.
-const Keys kMapFields = {"labels", "annotations", "nodeSelector", "data", "binaryData",
-                         "stringData", "matchLabels", "parameters", "volumeAttributes",
-                         "limits", "requests", "hard", "used", "capacity", "allocatable",
-                         "overhead", "max", "min", "default", "defaultRequest",
-                         "maxLimitRequestRatio"};
-// Go map fields whose values are resource quantities (LimitRange items
-// included).
-const Keys kQuantityMaps = {"limits", "requests", "hard", "used", "capacity", "allocatable",
-                            "overhead", "max", "min", "default", "defaultRequest",
-                            "maxLimitRequestRatio"};
-const Keys kQuantityScalars = {"sizeLimit", "divisor"};
-// List fields without omitempty: an empty list stays.
-const Keys kKeepEmptyList = {"rules", "containers", "verbs", "nodeSelectorTerms", "paths",
-                             "admissionReviewVersions", "sources"};
-// Null fields without omitempty: the null stays.
-const Keys kKeepNull = {"rules", "containers", "verbs", "nodeSelectorTerms", "paths",
-                        "admissionReviewVersions", "sources", "roleRef"};
-// Optional (omitempty) non-pointer scalars: their zero value is not encoded.
-const Keys kOmitEmptyString = {"value", "subPath", "subPathExpr", "workingDir", "hostIP",
-                               "nodeName", "serviceAccountName", "serviceAccount", "hostname",
-                               "subdomain", "priorityClassName", "imagePullPolicy", "protocol",
-                               "clusterIP", "externalName", "loadBalancerIP", "generateName"};
-const Keys kOmitFalse = {"readOnly", "stdin", "stdinOnce", "tty", "hostNetwork", "hostPID",
-                         "hostIPC", "paused"};
-const Keys kOmitZero = {"hostPort", "minReadySeconds", "nodePort", "initialDelaySeconds",
-                        "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"};
+// What the Go types say about a field name, as bit flags (one hash lookup
+// per field).
+enum : uint16_t {
+  kMapField = 1,         // a Go map: entries are data, never struct fields
+  kQuantityMap = 2,      // Go map of resource quantities
+  kQuantityScalar = 4,   // a resource quantity
+  kKeepEmptyList = 8,    // list without omitempty: [] stays
+  kKeepNull = 16,        // field without omitempty: null stays
+  kOmitEmptyString = 32, // optional non-pointer string: "" is not encoded
+  kOmitFalse = 64,       // optional non-pointer bool: false is not encoded
+  kOmitZero = 128,       // optional non-pointer int: 0 is not encoded
+};
 
-bool IsZeroScalar(std::string_view key, const Node& v) {
+const std::unordered_map<std::string_view, uint16_t>& FieldFlags() {
+  static const auto* kFlags = [] {
+    auto* m = new std::unordered_map<std::string_view, uint16_t>;
+    auto add = [m](std::initializer_list<std::string_view> keys, uint16_t flag) {
+      for (auto k : keys) (*m)[k] |= flag;
+    };
+    add({"labels", "annotations", "nodeSelector", "data", "binaryData", "stringData", "matchLabels",
+         "parameters", "volumeAttributes"},
+        kMapField);
+    // LimitRange items included.
+    add({"limits", "requests", "hard", "used", "capacity", "allocatable", "overhead", "max", "min",
+         "default", "defaultRequest", "maxLimitRequestRatio"},
+        kMapField | kQuantityMap);
+    add({"sizeLimit", "divisor"}, kQuantityScalar);
+    add({"rules", "containers", "verbs", "nodeSelectorTerms", "paths", "admissionReviewVersions",
+         "sources"},
+        kKeepEmptyList | kKeepNull);
+    add({"roleRef"}, kKeepNull);
+    add({"value", "subPath", "subPathExpr", "workingDir", "hostIP", "nodeName", "serviceAccountName",
+         "serviceAccount", "hostname", "subdomain", "priorityClassName", "imagePullPolicy", "protocol",
+         "clusterIP", "externalName", "loadBalancerIP", "generateName"},
+        kOmitEmptyString);
+    add({"readOnly", "stdin", "stdinOnce", "tty", "hostNetwork", "hostPID", "hostIPC", "paused"},
+        kOmitFalse);
+    add({"hostPort", "minReadySeconds", "nodePort", "initialDelaySeconds", "timeoutSeconds",
+         "periodSeconds", "successThreshold", "failureThreshold"},
+        kOmitZero);
+    return m;
+  }();
+  return *kFlags;
+}
+
+uint16_t Flags(std::string_view key) {
+  const auto& m = FieldFlags();
+  auto it = m.find(key);
+  return it == m.end() ? 0 : it->second;
+}
+
+bool IsZeroScalar(uint16_t flags, const Node& v) {
+  if (!(flags & (kOmitEmptyString | kOmitFalse | kOmitZero))) return false;
   JType t = TypeOf(v);
-  if (t == JType::kString) return v.value.empty() && kOmitEmptyString.count(key);
-  if (t == JType::kBool) return !v.AsBool() && kOmitFalse.count(key);
-  if (t == JType::kNumber) return v.AsFloat() == 0 && kOmitZero.count(key);
+  if (t == JType::kString) return v.value.empty() && (flags & kOmitEmptyString);
+  if (t == JType::kBool) return !v.AsBool() && (flags & kOmitFalse);
+  if (t == JType::kNumber) return v.AsFloat() == 0 && (flags & kOmitZero);
   return false;
 }
 
-// Returns false on a value the typed decode would reject.
-bool CanonicalizeQuantity(Node& v) {
+bool ValidQuantity(const Node& v) {
   JType t = TypeOf(v);
   if (t == JType::kNull) return true;
   if (t != JType::kString && t != JType::kNumber) return false;
-  auto q = CanonicalQuantity(v.value);
-  if (!q) return false;
-  v = Node::String(*q);
+  return CanonicalQuantity(v.value).has_value();
+}
+
+void CanonicalizeQuantity(Node& v) {
+  if (TypeOf(v) == JType::kNull) return;
+  if (auto q = CanonicalQuantity(v.value)) v = Node::String(*q);
+}
+
+// Read-only pass: would the typed decode accept every quantity?
+bool QuantitiesValid(const Node& v, uint16_t flags) {
+  if (flags & kQuantityScalar) return ValidQuantity(v);
+  if (v.IsMap()) {
+    if (flags & kQuantityMap) {
+      for (const auto& f : v.fields)
+        if (!ValidQuantity(f.value)) return false;
+      return true;
+    }
+    if (flags & kMapField) return true;
+    for (const auto& f : v.fields)
+      if (!QuantitiesValid(f.value, Flags(f.key.value))) return false;
+    return true;
+  }
+  if (v.IsSeq()) {
+    for (const auto& item : v.items)
+      if (item.IsMap() && !QuantitiesValid(item, 0)) return false;
+  }
   return true;
 }
 
-// Walks a struct-typed mapping. `depth` 0 is the object root.
-bool WalkStruct(Node& map, int depth, std::string_view self_key);
+void WalkStruct(Node& map, int depth, std::string_view self_key);
 
-bool WalkValue(Node& v, std::string_view key, int depth) {
-  if (kQuantityScalars.count(key)) return CanonicalizeQuantity(v);
+void WalkValue(Node& v, uint16_t flags, std::string_view key, int depth) {
+  if (flags & kQuantityScalar) return CanonicalizeQuantity(v);
   if (v.IsMap()) {
-    if (kQuantityMaps.count(key)) {
-      for (auto& f : v.fields)
-        if (!CanonicalizeQuantity(f.value)) return false;
-      return true;
+    if (flags & kQuantityMap) {
+      for (auto& f : v.fields) CanonicalizeQuantity(f.value);
+      return;
     }
-    if (kMapFields.count(key)) return true;
+    if (flags & kMapField) return;
     return WalkStruct(v, depth + 1, key);
   }
   if (v.IsSeq()) {
     for (auto& item : v.items)
-      if (item.IsMap() && !WalkStruct(item, depth + 1, key)) return false;
+      if (item.IsMap()) WalkStruct(item, depth + 1, key);
   }
-  return true;
 }
 
-bool WalkStruct(Node& map, int depth, std::string_view self_key) {
-  std::vector<yaml::Field> kept;
-  kept.reserve(map.fields.size());
-  for (auto& f : map.fields) {
+// Drops what the typed encoding leaves out, canonicalizes quantities.
+void WalkStruct(Node& map, int depth, std::string_view self_key) {
+  size_t out = 0;
+  for (size_t i = 0; i < map.fields.size(); ++i) {
+    yaml::Field& f = map.fields[i];
     std::string_view key = f.key.value;
+    uint16_t flags = Flags(key);
     JType t = TypeOf(f.value);
-    if (t == JType::kNull && !kKeepNull.count(key)) continue;
-    if (t == JType::kArray && f.value.items.empty() && !kKeepEmptyList.count(key)) continue;
-    if (t == JType::kObject && f.value.fields.empty() && kMapFields.count(key)) continue;
-    if (IsZeroScalar(key, f.value)) continue;
-    // creationTimestamp of embedded metadata (pod templates, claim templates).
-    if (depth > 0 && self_key == "metadata" && key == "creationTimestamp" && t == JType::kNull)
-      continue;
-    if (!WalkValue(f.value, key, depth)) return false;
-    kept.push_back(std::move(f));
+    bool drop = (t == JType::kNull && !(flags & kKeepNull)) ||
+                (t == JType::kArray && f.value.items.empty() && !(flags & kKeepEmptyList)) ||
+                (t == JType::kObject && f.value.fields.empty() && (flags & kMapField)) ||
+                IsZeroScalar(flags, f.value) ||
+                // creationTimestamp of embedded metadata (pod and claim templates)
+                (depth > 0 && self_key == "metadata" && key == "creationTimestamp" && t == JType::kNull);
+    if (drop) continue;
+    WalkValue(f.value, flags, key, depth);
+    if (out != i) map.fields[out] = std::move(f);
+    ++out;
   }
-  map.fields = std::move(kept);
-  return true;
+  map.fields.resize(out);
 }
 
 bool IsNumberOrNull(const Node* n) {
@@ -244,9 +290,8 @@ bool TypedRemarshal(Node& obj, const Gvk& gvk) {
       if (!kObjectMetaKeys.count(f.key.value)) return false;
   }
   if (!DecodesLeniently(obj, gvk)) return false;
-  Node copy = obj;
-  if (!WalkStruct(copy, 0, "")) return false;
-  obj = std::move(copy);
+  if (!QuantitiesValid(obj, 0)) return false;
+  WalkStruct(obj, 0, "");
   return true;
 }
 

@@ -77,6 +77,16 @@ std::string FormatNumber(const Node& n) {
   return Node::Float(d).value;
 }
 
+// "0", "-12", "345": already how a JSON int64 prints.
+bool PlainDecimal(std::string_view v) {
+  size_t i = !v.empty() && v[0] == '-' ? 1 : 0;
+  if (i >= v.size() || v.size() - i > 18) return false;
+  if (v[i] == '0' && v.size() - i > 1) return false;
+  for (; i < v.size(); ++i)
+    if (v[i] < '0' || v[i] > '9') return false;
+  return true;
+}
+
 }  // namespace
 
 void Canonicalize(Node& n) {
@@ -87,9 +97,10 @@ void Canonicalize(Node& n) {
       n = Node::Null();
       return;
     case JType::kBool:
-      n = Node::Bool(n.AsBool());
+      if (n.value != "true" && n.value != "false") n = Node::Bool(n.AsBool());
       return;
     case JType::kNumber: {
+      if (n.IsInt() && PlainDecimal(n.value)) return;
       std::string text = FormatNumber(n);
       bool whole = text.find_first_of(".eE") == std::string::npos &&
                    text != "NaN" && text.find("inf") == std::string::npos;
