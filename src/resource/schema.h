@@ -42,10 +42,19 @@ class Schema {
   // Patch metadata of field `name` within `type`, nullptr when none.
   const ListMeta* FieldListMeta(TypeRef type, std::string_view name) const;
 
-  // Adds (or overrides) types from an OpenAPI v2/v3 document, as kustomize's
-  // `openapi: {path: ...}` does. Throws std::runtime_error on bad input.
+  // Adds (or overrides, by definition name) types from an OpenAPI v2
+  // ("definitions") or v3 ("components.schemas") document; kinds come from
+  // x-kubernetes-group-version-kind. Throws std::runtime_error (one line
+  // naming the definition) on bad input and then leaves the schema as it was.
+  //
+  // Note for kustomize's `openapi: {path: ...}`: kustomize REPLACES its
+  // built-in schema with the custom document, so built-in kinds lose their
+  // merge keys (kubectl kustomize: a Deployment patch adding a container then
+  // replaces the containers list). To match, start from an empty Schema():
+  //   Schema s; s.AddOpenApi(doc);
   void AddOpenApi(const yaml::Node& document);
 
+  // An empty schema (no kinds): every list merges as replace.
   Schema();
   ~Schema();
   Schema(const Schema&);

@@ -198,6 +198,22 @@ definitions:
             Y("apiVersion: example.com/v1\nkind: Widget\nspec:\n  parts: [{id: a, size: 1}, {id: b, size: 3}, {id: c}]\n"));
 }
 
+// kubectl kustomize with `openapi: path:` set replaces the built-in schema:
+// a Deployment patch then replaces the containers list. An empty Schema plus
+// the custom document reproduces that.
+TEST(StrategicMerge, CustomSchemaAloneForgetsBuiltinKinds) {
+  Schema custom;
+  custom.AddOpenApi(Y("definitions:\n  x.W:\n    properties: {a: {type: string}}\n"));
+  yaml::Node t = Y("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+                   "spec: {template: {spec: {containers: [{name: a, image: a}]}}}\n");
+  yaml::Node p = Y("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+                   "spec: {template: {spec: {containers: [{name: b, image: b}]}}}\n");
+  EXPECT_EQ(*ApplyStrategicMergePatch(t, p, custom).At({"spec", "template", "spec", "containers"}),
+            Y("[{name: b, image: b}]"));
+  EXPECT_EQ(*ApplyStrategicMergePatch(t, p).At({"spec", "template", "spec", "containers"}),
+            Y("[{name: b, image: b}, {name: a, image: a}]"));
+}
+
 TEST(StrategicMerge, ErrorsAreOneLineWithPath) {
   yaml::Node t = Y("apiVersion: v1\nkind: Pod\nspec:\n  containers: [{name: a, image: a}]\n");
   yaml::Node p = Y("apiVersion: v1\nkind: Pod\nspec:\n  containers: [{name: a, image: {x: 1}}]\n");
