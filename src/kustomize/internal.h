@@ -54,6 +54,8 @@ using ResList = std::vector<Resource>;
 // "" and "default" are the same namespace for namespaced kinds.
 bool NsEquals(const std::string& a, const std::string& b);
 bool IdEquals(const ResId& a, const ResId& b);
+// A string equal for two ids exactly when IdEquals holds.
+std::string IdKey(const ResId& id);
 // gvk `want` selects `have`: empty parts match anything.
 bool GvkSelects(const Gvk& want, const Gvk& have);
 bool IsClusterScoped(const ResId& id);

@@ -4,6 +4,7 @@
 // by previous name, kind, namespace reachability, prefixes/suffixes, as
 // kustomize does, and an ambiguous reference is an error.
 #include <set>
+#include <unordered_map>
 
 #include "kustomize/internal.h"
 
@@ -36,7 +37,11 @@ bool PrevIdSelectedBy(const Resource& r, const Gvk& gvk) {
   return false;
 }
 
+// Current ids, computed once per pass (name references never rename).
+using IdCache = std::unordered_map<const Resource*, ResId>;
+
 struct Ref {
+  const IdCache& ids;
   const Resource& referrer;
   const Gvk& target;
   const FieldSpec& spec;
@@ -56,14 +61,14 @@ struct Ref {
       std::string kind = referrer.obj.StrAt({"roleRef", "kind"});
       std::string group = referrer.obj.StrAt({"roleRef", "apiGroup"});
       c = Sieve(c, [&](const Resource& r) {
-        ResId id = r.CurId();
+        const ResId& id = ids.at(&r);
         return id.gvk.kind == kind && id.gvk.group == group;
       });
     }
-    ResId ref_id = referrer.CurId();
+    const ResId& ref_id = ids.at(&referrer);
     if (!IsClusterScoped(ref_id)) {
       c = Sieve(c, [&](const Resource& r) {
-        ResId id = r.CurId();
+        const ResId& id = ids.at(&r);
         return IsClusterScoped(id) || id.gvk.kind == "ServiceAccount" || NsEquals(id.ns, ref_id.ns);
       });
     }
@@ -106,7 +111,7 @@ struct Ref {
       for (const auto* c : candidates) {
         // Grouped by effective namespace ("" is "default"); cluster-scoped
         // objects are in no group.
-        if (IsClusterScoped(c->CurId())) continue;
+        if (IsClusterScoped(ids.at(c))) continue;
         if (NsEquals(c->OrgId().ns, ns->value)) by_org.push_back(c);
         if (NsEquals(c->Namespace(), ns->value)) by_cur.push_back(c);
       }
@@ -141,9 +146,9 @@ struct Ref {
 
 // What `referrer` may refer to: same namespace, cluster-scoped, or a
 // namespace its RoleBinding subjects name.
-Cands CouldBeReferenced(const ResList& res, const Resource& referrer) {
+Cands CouldBeReferenced(const ResList& res, const IdCache& ids, const Resource& referrer) {
   Cands out;
-  ResId rid = referrer.CurId();
+  const ResId& rid = ids.at(&referrer);
   if (IsClusterScoped(rid)) {
     for (const auto& r : res) out.push_back(&r);
     return out;
@@ -162,8 +167,8 @@ Cands CouldBeReferenced(const ResList& res, const Resource& referrer) {
     }
   }
   for (const auto& r : res) {
-    ResId id = r.CurId();
-    if (IsClusterScoped(id) || NsEquals(id.ns, rid.ns) || rb_ns.count(r.Namespace())) out.push_back(&r);
+    const ResId& id = ids.at(&r);
+    if (IsClusterScoped(id) || NsEquals(id.ns, rid.ns) || rb_ns.count(id.ns)) out.push_back(&r);
   }
   return out;
 }
@@ -172,6 +177,8 @@ Cands CouldBeReferenced(const ResList& res, const Resource& referrer) {
 
 void FixNameReferences(ResList& res, const std::vector<NameRefEntry>& refs) {
   Node leaf;
+  IdCache ids;
+  for (const auto& r : res) ids.emplace(&r, r.CurId());
   for (auto& referrer : res) {
     Gvk org = referrer.OrgId().gvk;
     Cands candidates;
@@ -180,12 +187,12 @@ void FixNameReferences(ResList& res, const std::vector<NameRefEntry>& refs) {
       for (const auto& spec : entry.referrers) {
         if (!GvkSelects(spec.gvk, org)) continue;
         if (!have_candidates) {
-          candidates = CouldBeReferenced(res, referrer);
+          candidates = CouldBeReferenced(res, ids, referrer);
           have_candidates = true;
         }
         FieldSpec no_create = spec;
         no_create.create = false;
-        Ref ref{referrer, entry.gvk, spec, candidates};
+        Ref ref{ids, referrer, entry.gvk, spec, candidates};
         ApplyFieldSpec(referrer.obj, no_create, leaf, [&](Node& n) { ref.Set(n); });
       }
     }

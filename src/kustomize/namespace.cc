@@ -1,6 +1,8 @@
 // namespace: sets metadata.namespace of namespaced objects, the fields of
 // the namespace field specs, renames v1 Namespace objects, and moves the
 // RoleBinding subject for the "default" service account.
+#include <unordered_set>
+
 #include "kustomize/internal.h"
 
 namespace capstan::kustomize {
@@ -50,11 +52,10 @@ void TransformNamespace(ResList& res, const std::string& ns, const FsSlice& fss,
     }
     ApplyFsSlice(r.obj, specs, leaf, set);
   }
-  for (size_t i = 0; i < res.size(); ++i) {
-    for (size_t j = i + 1; j < res.size(); ++j) {
-      if (IdEquals(res[i].CurId(), res[j].CurId())) {
-        Fail("namespace transformation produces ID conflict: " + IdString(res[i].CurId()));
-      }
+  std::unordered_set<std::string> seen;
+  for (const auto& r : res) {
+    if (!seen.insert(IdKey(r.CurId())).second) {
+      Fail("namespace transformation produces ID conflict: " + IdString(r.CurId()));
     }
   }
 }

@@ -82,6 +82,11 @@ bool GvkSelects(const Gvk& want, const Gvk& have) {
          (want.kind.empty() || want.kind == have.kind);
 }
 
+std::string IdKey(const ResId& id) {
+  std::string ns = IsClusterScoped(id) ? "" : id.ns.empty() ? "default" : id.ns;
+  return id.gvk.group + "|" + id.gvk.version + "|" + id.gvk.kind + "|" + ns + "|" + id.name;
+}
+
 std::string IdString(const ResId& id) {
   std::string s = id.gvk.kind.empty() ? "<no kind>" : id.gvk.kind;
   if (!id.ns.empty()) s += "/" + id.ns;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "kustomize/generators.h"
 #include "kustomize/resources.h"
@@ -83,6 +84,18 @@ void AppendResource(ResList& list, Resource r, const std::string& where) {
     }
   }
   list.push_back(std::move(r));
+}
+
+void AppendAll(ResList& list, ResList src, const std::string& where) {
+  std::unordered_set<std::string> seen;
+  for (const auto& e : list) seen.insert(IdKey(e.CurId()));
+  for (auto& r : src) {
+    ResId id = r.CurId();
+    if (!seen.insert(IdKey(id)).second) {
+      Fail(where + ": may not add resource with an already registered id: " + IdString(id));
+    }
+    list.push_back(std::move(r));
+  }
 }
 
 Target::Target(Loader loader, const Options& options, bool is_component)
@@ -261,7 +274,7 @@ void Target::AccumulateResources(Accumulator& ra) {
       Accumulator sub_ra;
       sub_ra.schema = ra.schema;
       sub.AccumulateInto(sub_ra);
-      for (auto& r : sub_ra.res) AppendResource(ra.res, std::move(r), file_);
+      AppendAll(ra.res, std::move(sub_ra.res), file_);
       ra.config.Merge(sub_ra.config);
       for (auto& v : sub_ra.vars.items) {
         for (const auto& existing : ra.vars.items) {
@@ -274,10 +287,11 @@ void Target::AccumulateResources(Accumulator& ra) {
       continue;
     }
     std::string text = loader_.ReadFile(path);
-    for (auto& r : ParseResources(text, loader_.Resolve(path))) {
-      r.origin = "path: " + loader_.RelativeToTop(loader_.Resolve(path)) + "\n";
-      AppendResource(ra.res, std::move(r), loader_.Resolve(path));
-    }
+    std::string abs = loader_.Resolve(path);
+    ResList parsed = ParseResources(text, abs);
+    std::string origin = "path: " + loader_.RelativeToTop(abs) + "\n";
+    for (auto& r : parsed) r.origin = origin;
+    AppendAll(ra.res, std::move(parsed), abs);
   }
 }
 

@@ -56,6 +56,8 @@ class Target {
 // Appends `r`, failing when its current id is taken (kustomize's
 // "may not add resource with an already registered id").
 void AppendResource(ResList& list, Resource r, const std::string& where);
+// Appends all of `src` with the same check, in one pass.
+void AppendAll(ResList& list, ResList src, const std::string& where);
 
 }  // namespace capstan::kustomize
 

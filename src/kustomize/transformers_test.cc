@@ -142,7 +142,7 @@ TEST(Replacements, MissingSourceFails) {
 }
 
 TEST(Vars, ExpandsReferences) {
-  auto res = Load(R"(apiVersion: v1
+  auto res = Load(R"Y(apiVersion: v1
 kind: Pod
 metadata:
   name: p
@@ -155,7 +155,7 @@ apiVersion: v1
 kind: Service
 metadata:
   name: svc
-)");
+)Y");
   Node vars = yaml::ParseOne("- name: SVC\n  objref: {apiVersion: v1, kind: Service, name: svc}\n");
   BindVars(res, vars, "test");
   ResolveVars(res, vars, BuiltinConfig().var_reference);
