@@ -50,7 +50,7 @@ struct Node {
   std::vector<Node> items;     // kSequence
   std::vector<Field> fields;   // kMapping, in document order
   bool flow = false;           // collection was written in flow style ({}, [])
-  bool tagged = false;         // tag was written explicitly (`!!str 1`); printed again
+  bool tagged = false;         // tag written explicitly (`!!str 1`); EmitYamlPreserving keeps it
 
   // --- construction -------------------------------------------------------
   static Node Null();
