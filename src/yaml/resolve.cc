@@ -102,11 +102,16 @@ bool IsTimestamp(std::string_view s) {
   while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
   if (i != 4 || i == s.size() || s[i] != '-') return false;
   ++i;
+  int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
   int month, day;
   if (!ReadNum(s, i, 1, 2, &month) || month < 1 || month > 12) return false;
   if (i >= s.size() || s[i] != '-') return false;
   ++i;
-  if (!ReadNum(s, i, 1, 2, &day) || day < 1 || day > 31) return false;
+  // Go's time.Parse checks the day against the month ("2024-02-30" is a string).
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int max_day = kDays[month - 1];
+  if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0)) max_day = 29;
+  if (!ReadNum(s, i, 1, 2, &day) || day < 1 || day > max_day) return false;
   if (i == s.size()) return true;
   char sep = s[i];
   if (sep != 'T' && sep != 't' && sep != ' ') return false;

@@ -36,7 +36,8 @@ TEST(ResolvePlainTagTest, CoreSchemaAsGoYamlV3) {
       {"2024-01-02", kTimestampTag}, {"2024-1-2", kTimestampTag},
       {"2001-12-14t21:59:43.10-05:00", kTimestampTag}, {"2001-12-14 21:59:43.10", kTimestampTag},
       {"2001-12-14T21:59:43Z", kTimestampTag}, {"2001-12-14T21:59:43", kStrTag},
-      {"2024-13-02", kStrTag}, {"<<", kMergeTag},
+      {"2024-13-02", kStrTag}, {"2024-02-30", kStrTag}, {"2023-02-29", kStrTag},
+      {"2024-02-29", kTimestampTag}, {"2001-12-14T24:00:00Z", kStrTag}, {"<<", kMergeTag},
   };
   for (const Case& c : cases) EXPECT_EQ(ResolvePlainTag(c.text), c.tag) << "'" << c.text << "'";
 }
