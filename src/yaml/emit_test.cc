@@ -28,6 +28,10 @@ TEST(EmitYamlTest, CanonicalScalars) {
   EXPECT_EQ(Canon("a: !!binary aGVsbG8=\nb: !!float 1\nc: !!str true\nd: !!null \"\"\n"
                   "e: !!timestamp 2024-01-02\nf: !!int 0x10\n"),
             "a: hello\nb: 1\nc: \"true\"\nd: null\ne: \"2024-01-02T00:00:00Z\"\nf: 16\n");
+  EXPECT_EQ(Canon("a: 2024-02-30\nb: \"2024-02-30\"\nc: 2024-02-29\nd: 2001-12-14T24:00:00Z\n"
+                  "e: 2001-12-14t21:59:43.10-05:00\n"),
+            "a: 2024-02-30\nb: 2024-02-30\nc: \"2024-02-29T00:00:00Z\"\nd: 2001-12-14T24:00:00Z\n"
+            "e: \"2001-12-14T21:59:43.1-05:00\"\n");
 }
 
 TEST(EmitYamlTest, BlockScalars) {
