@@ -134,6 +134,14 @@ TEST(EmitYamlTest, PreservingComplexKeysInFlowMappings) {
   EXPECT_EQ(ParseOne(out), n);
 }
 
+TEST(EmitYamlTest, PreservingTaggedDocuments) {
+  EXPECT_EQ(Keep("!foo {}\n"), "!foo {}\n");
+  EXPECT_EQ(Keep("!foo [a]\n"), "!foo [a]\n");
+  EXPECT_EQ(Keep("!foo\na: b\n"), "!foo\na: b\n");
+  EXPECT_EQ(Keep("!foo x\n"), "!foo x\n");
+  EXPECT_EQ(Keep("- !foo {}\n- !bar\n  a: b\n"), "- !foo {}\n- !bar\n  a: b\n");
+}
+
 TEST(EmitYamlTest, KeysThatNeedQuoting) {
   EXPECT_EQ(Canon("'': a\n'1': b\n'on': c\n'a: b': d\n'-': e\n"),
             "\"\": a\n'-': e\n\"1\": b\n'a: b': d\n\"on\": c\n");

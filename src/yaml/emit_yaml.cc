@@ -237,9 +237,8 @@ class Emitter {
       else BlockSeq(n, 0);
       return;
     }
-    std::string tag = PrintedTag(n);
-    if (!tag.empty()) out_ += tag;
-    Inline(n, /*indent=*/2, Context{}, !tag.empty());
+    // Scalars and flow/empty collections print their own tag.
+    Inline(n, /*indent=*/2, Context{}, false);
     out_ += '\n';
   }
 
@@ -384,7 +383,7 @@ class Emitter {
     if (n.IsMap() || n.IsSeq()) {
       std::string tag = CollectionTag(n);
       if (!tag.empty()) {
-        out_ += ' ';
+        if (!out_.empty() && out_.back() != '\n' && out_.back() != ' ') out_ += ' ';
         out_ += tag;
       }
       if (!out_.empty() && out_.back() != '\n' && out_.back() != '[' && out_.back() != '{' &&
