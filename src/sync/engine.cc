@@ -114,8 +114,13 @@ class Run {
       try {
         target_.Apply(t.desired, ApplyOptsFor(t, true));
       } catch (const TargetError& e) {
-        if (e.code() == 404 && (t.options.skip_dry_run || planned_namespaces.count(t.id.ns) ||
-                                planned_kinds.count(t.id.gvk.group + "/" + t.id.gvk.kind)))
+        // A 404 is either the namespace (`namespaces "x" not found`) or the
+        // kind (no CRD yet); only the one this sync creates is expected.
+        std::string what = e.what();
+        bool ns_missing = what.find("namespaces \"" + t.id.ns + "\" not found") != std::string::npos;
+        if (e.code() == 404 &&
+            (t.options.skip_dry_run || (ns_missing && planned_namespaces.count(t.id.ns)) ||
+             (!ns_missing && planned_kinds.count(t.id.gvk.group + "/" + t.id.gvk.kind))))
           continue;
         Record(t, "SyncFailed", e.what(), t.hook ? "Failed" : "");
         failure_ = "one or more objects failed to apply (dry run), reason: " + std::string(e.what());
@@ -167,7 +172,10 @@ class Run {
         }
         case Action::kHook:
           if (HasPolicy(t, "BeforeHookCreation") && target_.Get(t.id)) {
-            target_.Delete(t.id, {});
+            // Background: the old hook goes at once, its pods after it.
+            DeleteOptions d;
+            d.propagation = "background";
+            target_.Delete(t.id, d);
             WaitGone(t.id);
           }
           target_.Apply(t.desired, ApplyOptsFor(t, false));
@@ -207,13 +215,13 @@ class Run {
         if (t.hook) {
           if (h.status == "Healthy" || h.status.empty()) {
             SetHookPhase(t, "Succeeded", h.message);
-            if (HasPolicy(t, "HookSucceeded")) target_.Delete(t.id, {});
+            if (HasPolicy(t, "HookSucceeded")) target_.Delete(t.id, {"background", false});
             it = pending.erase(it);
             continue;
           }
           if (h.status == "Degraded") {
             SetHookPhase(t, "Failed", h.message);
-            if (HasPolicy(t, "HookFailed")) target_.Delete(t.id, {});
+            if (HasPolicy(t, "HookFailed")) target_.Delete(t.id, {"background", false});
             failure_ = std::string(PhaseName(t.phase)) + " hook " + KubectlName(t.id) + " failed" +
                        (h.message.empty() ? "" : ": " + h.message);
             return false;
