@@ -24,14 +24,27 @@ std::vector<std::string_view> Lines(std::string_view text) {
 
 enum class Op { kKeep, kDel, kAdd };
 
-// Myers' O((N+M)D) shortest edit script.
-std::vector<Op> EditScript(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b) {
+// Above this many differing lines the exact script costs too much memory
+// (the trace is O(D*(N+M))): the changed middle is shown as replaced whole.
+constexpr int kMaxEdits = 4000;
+
+// Myers' O((N+M)D) shortest edit script of the middle part (common prefix
+// and suffix handled by the caller).
+std::vector<Op> MiddleScript(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b) {
   const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
+  // The trace keeps one row of 2(N+M)+1 ints per edit: bound it to ~16 MB.
+  const long row = 2L * (n + m) + 2;
+  const int max_edits = static_cast<int>(std::min<long>(kMaxEdits, 4'000'000L / row));
   const int max = n + m;
   std::vector<int> v(2 * static_cast<size_t>(max) + 2, 0);
   std::vector<std::vector<int>> trace;
   int found_d = -1;
   for (int d = 0; d <= max; ++d) {
+    if (d > max_edits) {
+      std::vector<Op> ops(static_cast<size_t>(n), Op::kDel);
+      ops.insert(ops.end(), static_cast<size_t>(m), Op::kAdd);
+      return ops;
+    }
     trace.push_back(v);
     for (int k = -d; k <= d; k += 2) {
       int x;
@@ -63,6 +76,20 @@ std::vector<Op> EditScript(const std::vector<std::string_view>& a, const std::ve
   }
   while (x > 0 && y > 0) ops.push_back(Op::kKeep), --x, --y;
   std::reverse(ops.begin(), ops.end());
+  return ops;
+}
+
+std::vector<Op> EditScript(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b) {
+  size_t pre = 0;
+  while (pre < a.size() && pre < b.size() && a[pre] == b[pre]) ++pre;
+  size_t suf = 0;
+  while (suf < a.size() - pre && suf < b.size() - pre && a[a.size() - 1 - suf] == b[b.size() - 1 - suf]) ++suf;
+  std::vector<std::string_view> ma(a.begin() + static_cast<long>(pre), a.end() - static_cast<long>(suf));
+  std::vector<std::string_view> mb(b.begin() + static_cast<long>(pre), b.end() - static_cast<long>(suf));
+  std::vector<Op> ops(pre, Op::kKeep);
+  std::vector<Op> mid = MiddleScript(ma, mb);
+  ops.insert(ops.end(), mid.begin(), mid.end());
+  ops.insert(ops.end(), suf, Op::kKeep);
   return ops;
 }
 
