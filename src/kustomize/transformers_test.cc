@@ -128,7 +128,8 @@ TEST(Replacements, CopiesFieldWithDelimiter) {
 - source: {kind: ConfigMap, name: cfg, fieldPath: data.tag}
   targets:
   - select: {kind: Deployment}
-    fieldPaths: [spec.template.spec.containers.[name=app].image]
+    fieldPaths:
+    - spec.template.spec.containers.[name=app].image
     options: {delimiter: ":", index: 1}
 )");
   ApplyReplacements(res, reps, "test");
