@@ -22,6 +22,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "resource/patch.h"
@@ -242,22 +243,70 @@ class Walker {
     }
     if (!d) return nullptr;
     if (!IsMap(d)) return d;  // null
-    std::vector<std::string> names;
-    names.reserve(d->fields.size() + (IsMap(origin) ? origin->fields.size() : 0));
-    for (const auto& [k, v] : d->fields) names.push_back(k.value);
+    size_t width = d->fields.size() + (IsMap(origin) && origin != d ? origin->fields.size() : 0);
+    if (width <= 32) {
+      std::vector<std::string> names;
+      names.reserve(width);
+      for (const auto& [k, v] : d->fields) names.push_back(k.value);
+      if (IsMap(origin) && origin != d)
+        for (const auto& [k, v] : origin->fields) names.push_back(k.value);
+      std::sort(names.begin(), names.end());
+      names.erase(std::unique(names.begin(), names.end()), names.end());
+      for (const std::string& key : names) {
+        S fs{schema_.FieldType(s.type, key), schema_.FieldListMeta(s.type, key)};
+        Path sub{&path, key};
+        PRef val = Walk(Field(d, key), Field(origin, key), fs, sub, depth + 1);
+        if (IsMissingOrNull(val)) {
+          RemoveField(d, key);
+        } else {
+          SetField(d, key, std::move(val));
+        }
+      }
+      return d;
+    }
+    // Wide maps (ConfigMap data): field positions by name keep this linear.
+    std::unordered_map<std::string_view, size_t> dpos, opos;
+    for (size_t i = 0; i < d->fields.size(); ++i) dpos.emplace(d->fields[i].first.value, i);
     if (IsMap(origin) && origin != d)
-      for (const auto& [k, v] : origin->fields) names.push_back(k.value);
+      for (size_t i = 0; i < origin->fields.size(); ++i) opos.emplace(origin->fields[i].first.value, i);
+    std::vector<std::string> names;
+    names.reserve(dpos.size() + opos.size());
+    for (const auto& [k, i] : dpos) names.emplace_back(k);
+    for (const auto& [k, i] : opos)
+      if (!dpos.count(k)) names.emplace_back(k);
     std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
+    // dpos holds views into d's keys; appending below may move them, so
+    // positions are kept by owned name from here on.
+    std::unordered_map<std::string, size_t> dat;
+    for (const auto& [k, i] : dpos) dat.emplace(std::string(k), i);
+    std::vector<bool> removed(d->fields.size(), false);
     for (const std::string& key : names) {
       S fs{schema_.FieldType(s.type, key), schema_.FieldListMeta(s.type, key)};
       Path sub{&path, key};
-      PRef val = Walk(Field(d, key), Field(origin, key), fs, sub, depth + 1);
-      if (IsMissingOrNull(val)) {
-        RemoveField(d, key);
-      } else {
-        SetField(d, key, std::move(val));
+      auto di = dat.find(key);
+      PRef dv = di == dat.end() ? nullptr : d->fields[di->second].second;
+      PRef ov;
+      if (origin == d) {
+        ov = dv;
+      } else if (auto oi = opos.find(key); oi != opos.end()) {
+        ov = origin->fields[oi->second].second;
       }
+      PRef val = Walk(dv, ov, fs, sub, depth + 1);
+      if (IsMissingOrNull(val)) {
+        if (di != dat.end()) removed[di->second] = true;
+      } else if (di != dat.end()) {
+        d->fields[di->second].second = std::move(val);
+      } else {
+        d->fields.emplace_back(yaml::Node::String(key), std::move(val));
+        removed.push_back(false);
+      }
+    }
+    if (std::find(removed.begin(), removed.end(), true) != removed.end()) {
+      std::vector<std::pair<yaml::Node, PRef>> kept;
+      kept.reserve(d->fields.size());
+      for (size_t i = 0; i < d->fields.size(); ++i)
+        if (!removed[i]) kept.push_back(std::move(d->fields[i]));
+      d->fields = std::move(kept);
     }
     return d;
   }

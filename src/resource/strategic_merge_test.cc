@@ -214,6 +214,21 @@ TEST(StrategicMerge, CustomSchemaAloneForgetsBuiltinKinds) {
             Y("[{name: b, image: b}, {name: a, image: a}]"));
 }
 
+// Maps wider than the linear-scan threshold take the indexed path.
+TEST(StrategicMerge, WideMapsMergeLikeMergePatch) {
+  std::string target = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n";
+  for (int i = 0; i < 100; ++i) target += "  k" + std::to_string(i) + ": v" + std::to_string(i) + "\n";
+  yaml::Node t = yaml::ParseOne(target);
+  yaml::Node p = Y("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k5: x, new: y, k7: null, k99: null}\n");
+  yaml::Node want = ApplyMergePatch(t, p);
+  yaml::Node got = ApplyStrategicMergePatch(t, p, Schema::BuiltIn(), SmpOptions{});
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(ApplyStrategicMergePatch(t, p, Schema::BuiltIn(), ApiServer()), want);
+  ASSERT_EQ(got.Get("data")->size(), 99u);
+  EXPECT_EQ(got.Get("data")->fields[5].key.Str(), "k5");  // order of kept keys unchanged
+  EXPECT_EQ(got.Get("data")->fields.back().key.Str(), "new");
+}
+
 TEST(StrategicMerge, ErrorsAreOneLineWithPath) {
   yaml::Node t = Y("apiVersion: v1\nkind: Pod\nspec:\n  containers: [{name: a, image: a}]\n");
   yaml::Node p = Y("apiVersion: v1\nkind: Pod\nspec:\n  containers: [{name: a, image: {x: 1}}]\n");
