@@ -60,6 +60,12 @@ check("cm/reader-unknown", rows["r"]["status"] == "Unknown" and "io" in rows["r"
 check("cm/reader-no-leak", "root:" not in out, out)
 check("cm/fast", elapsed < 10, "took %.1fs" % elapsed)
 
+# --argocd-builtins: Argo CD's Lua-defined checks (Rollout here), off by default.
+rc, out, err = run(["-o", "json", "--argocd-builtins", os.path.join(DATA, "app.yaml")])
+rows = {r["name"]: r for r in json.loads(out)}
+check("argocd/rollout", rows["canary"]["status"] == "Progressing" and
+      rows["canary"]["message"] == "Waiting for rollout spec update to be observed", out)
+
 # stdin, kind: List, yaml output.
 lst = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: PersistentVolumeClaim\n  metadata: {name: a}\n  status: {phase: Pending}\n"
 rc, out, err = run(["-o", "json", "-"], stdin=lst)
