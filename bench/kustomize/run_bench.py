@@ -50,6 +50,7 @@ def child(cmd, items, repeat):
     wall = time.perf_counter() - t0
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({'wall': wall, 'maxrss_kb': ru.ru_maxrss, 'failures': failures,
+                      'cpu': ru.ru_utime + ru.ru_stime,
                       'runs': repeat * len(items)}))
 
 
@@ -81,10 +82,12 @@ def main():
     print('renders per tool: %d (%d conformance output cases + 69 overlays + 4 aggregates) x %d' % (
         cap['runs'] // args.repeat, len(items) - 73, args.repeat))
     for name, r in (('capstan build', cap), ('kubectl kustomize', kub)):
-        print('%-18s wall %8.3f s   peak RSS %8.1f MiB   failed renders %d' % (
-            name, r['wall'], r['maxrss_kb'] / 1024.0, r['failures']))
-    print('ratio (kubectl / capstan): wall %.1fx   peak RSS %.1fx' % (
-        kub['wall'] / cap['wall'], kub['maxrss_kb'] / max(1, cap['maxrss_kb'])))
+        print('%-18s wall %8.3f s   cpu %8.3f s   peak RSS %8.1f MiB   failed renders %d' % (
+            name, r['wall'], r['cpu'], r['maxrss_kb'] / 1024.0, r['failures']))
+    print('ratio (kubectl / capstan): wall %.1fx   cpu %.1fx   peak RSS %.1fx' % (
+        kub['wall'] / cap['wall'], kub['cpu'] / max(1e-9, cap['cpu']),
+        kub['maxrss_kb'] / max(1, cap['maxrss_kb'])))
+    print('load average during the run: %.1f %.1f %.1f (wall ratios shrink on a loaded machine)' % os.getloadavg())
     return 0
 
 
