@@ -105,26 +105,49 @@ TEST_F(ClusterIntegrationTest, CrudListWatchApplyDelete) {
     wo.label_selector = "app=it";
     wo.stop = &stop;
     wo.timeout_seconds = 30;
-    NewClient()->Watch(kConfigMap, "kube-it", wo, [&](const WatchEvent& e) {
-      if (e.type == "BOOKMARK") return true;
-      events.push_back(e.type + " " + e.object.StrAt({"metadata", "name"}));
-      return events.size() < 2;
-    });
+    try {
+      NewClient()->Watch(kConfigMap, "kube-it", wo, [&](const WatchEvent& e) {
+        if (e.type == "BOOKMARK") return true;
+        events.push_back(e.type + " " + e.object.StrAt({"metadata", "name"}));
+        return events.size() < 2;
+      });
+    } catch (const std::exception& e) {
+      events.push_back(std::string("error: ") + e.what());
+    }
   });
 
-  // Server-side apply: our manager sets data.a; another manager's
-  // conflicting value is refused without force and wins with force.
+  // Whatever happens below, the watcher must be joined.
+  struct Joiner {
+    std::thread& t;
+    std::atomic<bool>& stop;
+    ~Joiner() {
+      if (t.joinable()) {
+        stop = true;
+        t.join();
+      }
+    }
+  } joiner{watcher, stop};
+
+  // Server-side apply: our manager takes data.a over from the create (an
+  // Update entry of manager "capstan", from the User-Agent: a different
+  // manager entry, so force is needed, as with kube-apiserver); another
+  // manager's conflicting value is then refused without force and wins with
+  // force.
   yaml::Node applied = client->Apply(
       Json(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"one","labels":{"app":"it"}},"data":{"a":"2"}})"),
-      "capstan");
+      "capstan-sync", /*force=*/true);
   EXPECT_EQ(applied.StrAt({"data", "a"}), "2");
   KubeError conflict = ErrorOf([&] {
     client->Apply(Json(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"one"},"data":{"a":"3"}})"), "intruder");
   });
   EXPECT_EQ(conflict.code, 409) << conflict.what();
   EXPECT_TRUE(IsConflict(conflict));
-  yaml::Node forced = client->Apply(
-      Json(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"one"},"data":{"a":"3"}})"), "intruder", true);
+  yaml::Node forced;
+  KubeError force_error = ErrorOf([&] {
+    forced = client->Apply(
+        Json(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"one"},"data":{"a":"3"}})"), "intruder", true);
+  });
+  EXPECT_EQ(force_error.code, -1) << force_error.what();
   EXPECT_EQ(forced.StrAt({"data", "a"}), "3");
 
   client->Delete({kConfigMap, "kube-it", "p0"});
