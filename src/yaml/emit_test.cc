@@ -139,6 +139,7 @@ TEST(EmitYamlTest, PreservingTaggedDocuments) {
   EXPECT_EQ(Keep("!foo [a]\n"), "!foo [a]\n");
   EXPECT_EQ(Keep("!foo\na: b\n"), "!foo\na: b\n");
   EXPECT_EQ(Keep("!foo x\n"), "!foo x\n");
+  EXPECT_EQ(Keep("!!binary%1a; x\n"), "!!binary%1A; x\n");  // fuzz finding: control char in tag
   EXPECT_EQ(Keep("- !foo {}\n- !bar\n  a: b\n"), "- !foo {}\n- !bar\n  a: b\n");
 }
 

@@ -256,9 +256,34 @@ class Emitter {
     return TagText(n.tag);
   }
 
+  // A tag as libyaml's tag writer prints it: the handle ("!" or "!!") as
+  // is, the rest %XX-escaped outside the URI characters it allows.
   static std::string TagText(std::string_view tag) {
-    if (!tag.empty() && tag[0] == '!') return std::string(tag);
-    return "!<" + std::string(tag) + ">";
+    std::string out;
+    size_t i = 0;
+    bool verbatim = tag.empty() || tag[0] != '!';
+    if (verbatim) {
+      out = "!<";
+    } else {
+      i = tag.size() > 1 && tag[1] == '!' ? 2 : 1;
+      out.assign(tag.substr(0, i));
+    }
+    static const char* hex = "0123456789ABCDEF";
+    for (; i < tag.size(); ++i) {
+      unsigned char c = tag[i];
+      bool ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                std::string_view("-;/?:@&=+$,_.~*'()[]").find(static_cast<char>(c)) !=
+                    std::string_view::npos;
+      if (ok) {
+        out += static_cast<char>(c);
+      } else {
+        out += '%';
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      }
+    }
+    if (verbatim) out += '>';
+    return out;
   }
 
   std::string PrintedTag(const Node& n) const {
