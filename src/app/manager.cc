@@ -471,6 +471,7 @@ std::string Manager::Notes(const Application& app) {
             id.gvk.kind == "ReplicaSet")
           reason = PodReason(id);
         if (reason.empty()) reason = r.StrAt({"health", "message"});
+        if (reason.empty()) reason = health;
         return id.name + " " + id.gvk.kind + (reason.empty() ? "" : ": " + reason);
       }
     }
