@@ -180,9 +180,62 @@ Response Api::Discovery(const Request& req, const std::string& path) {
   return JsonOut(200, *l);
 }
 
+// OpenAPI v3. With --openapi-dir the documents come from there; without it
+// (and for groups the directory lacks, such as CRD groups) a minimal
+// document is generated: one PATCH operation per kind carrying
+// x-kubernetes-group-version-kind and the fieldValidation/dryRun/
+// fieldManager/force parameters. That is what kubectl's query-parameter
+// verifier looks for to choose server-side field validation; without any
+// /openapi/v3, `kubectl apply` (default --validate=strict) fails with
+// "failed to download openapi". No schemas are included, so kubectl builds
+// strategic merge patches from its compiled-in types. /openapi/v2 is 404.
+static yaml::Node MinimalOpenApi(const Registry& reg, const std::string& group,
+                                 const std::string& version) {
+  using yaml::Node;
+  Node paths = Node::Map();
+  for (const auto& r : reg.All()) {
+    if (r.group != group || r.version != version) continue;
+    std::string base = group.empty() ? "/api/v1" : "/apis/" + group + "/" + version;
+    std::string item = base + (r.namespaced ? "/namespaces/{namespace}/" : "/") + r.plural + "/{name}";
+    Node gvk = Node::Map();
+    gvk.Set("group", Node::String(group));
+    gvk.Set("version", Node::String(version));
+    gvk.Set("kind", Node::String(r.kind));
+    Node params = Node::Seq();
+    for (const char* q : {"dryRun", "fieldManager", "fieldValidation", "force"}) {
+      Node prm = Node::Map();
+      prm.Set("name", Node::String(q));
+      prm.Set("in", Node::String("query"));
+      Node sch = Node::Map();
+      sch.Set("type", Node::String(std::string(q) == "force" ? "boolean" : "string"));
+      prm.Set("schema", sch);
+      params.items.push_back(prm);
+    }
+    Node op = Node::Map();
+    op.Set("operationId", Node::String("patch" + r.kind));
+    op.Set("parameters", params);
+    op.Set("responses", Node::Map());
+    op.Set("x-kubernetes-action", Node::String("patch"));
+    op.Set("x-kubernetes-group-version-kind", gvk);
+    Node path_item = Node::Map();
+    path_item.Set("patch", op);
+    paths.Set(item, path_item);
+  }
+  Node info = Node::Map();
+  info.Set("title", Node::String("Kubernetes"));
+  info.Set("version", Node::String("v1.32.0"));
+  Node doc = Node::Map();
+  doc.Set("openapi", Node::String("3.0.0"));
+  doc.Set("info", info);
+  doc.Set("paths", paths);
+  Node comps = Node::Map();
+  comps.Set("schemas", Node::Map());
+  doc.Set("components", comps);
+  return doc;
+}
+
 Response Api::OpenApi(const Request& req, const std::string& path) {
-  // /openapi/v2 is not served: kubectl then uses its compiled-in types.
-  if (config_.openapi_dir.empty() || path.rfind("/openapi/v3", 0) != 0) throw ResourceNotFound();
+  if (path.rfind("/openapi/v3", 0) != 0) throw ResourceNotFound();
   std::string rest = path.substr(strlen("/openapi/v3"));
   if (rest.empty() || rest == "/") {
     // Index: {"paths": {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1"}, ...}}
@@ -192,25 +245,30 @@ Response Api::OpenApi(const Request& req, const std::string& path) {
       e.Set("serverRelativeURL", yaml::Node::String("/openapi/v3/" + rel));
       paths.Set(rel, e);
     };
-    std::ifstream probe(config_.openapi_dir + "/api/v1.json");
-    if (probe) add("api/v1");
+    add("api/v1");
     for (const auto& [g, versions] : registry_->Groups())
-      for (const auto& v : versions) {
-        std::ifstream f(config_.openapi_dir + "/apis/" + g + "/" + v + ".json");
-        if (f) add("apis/" + g + "/" + v);
-      }
+      for (const auto& v : versions) add("apis/" + g + "/" + v);
     yaml::Node root = yaml::Node::Map();
     root.Set("paths", paths);
     return JsonOut(200, root);
   }
   if (rest.find("..") != std::string::npos) throw ResourceNotFound();
-  std::ifstream f(config_.openapi_dir + rest + ".json");
-  if (!f) throw ResourceNotFound();
-  std::stringstream ss;
-  ss << f.rdbuf();
-  Response r;
-  r.body = ss.str();
-  return r;
+  if (!config_.openapi_dir.empty()) {
+    std::ifstream f(config_.openapi_dir + rest + ".json");
+    if (f) {
+      std::stringstream ss;
+      ss << f.rdbuf();
+      Response r;
+      r.body = ss.str();
+      return r;
+    }
+  }
+  auto seg = Split(rest);
+  if (seg.size() == 2 && seg[0] == "api" && seg[1] == "v1")
+    return JsonOut(200, MinimalOpenApi(*registry_, "", "v1"));
+  if (seg.size() == 3 && seg[0] == "apis" && ApiResourceList(*registry_, seg[1], seg[2]))
+    return JsonOut(200, MinimalOpenApi(*registry_, seg[1], seg[2]));
+  throw ResourceNotFound();
 }
 
 }  // namespace capstan::cluster

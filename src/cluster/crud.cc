@@ -7,6 +7,7 @@
 #include "cluster/admission.h"
 #include "cluster/api.h"
 #include "cluster/fields.h"
+#include "cluster/protobuf.h"
 #include "cluster/selector.h"
 #include "cluster/status.h"
 #include "cluster/table.h"
@@ -57,6 +58,11 @@ std::string RandomSuffix() {
 
 Node ParseBody(const Request& req, const char* what) {
   const std::string& b = req.body;
+  // No protobuf here: 415 makes client-go fall back to JSON.
+  if (req.Header("content-type").rfind("application/vnd.kubernetes.protobuf", 0) == 0) {
+    if (auto obj = DecodeProtobufObject(b)) return *obj;
+    throw UnsupportedMediaType(req.Header("content-type"));
+  }
   size_t i = b.find_first_not_of(" \t\r\n");
   if (i == std::string::npos) throw BadRequest("the body of the request was empty");
   try {
@@ -565,6 +571,8 @@ Response Api::Patch(const Request& req, const ApiPath& p) {
 
 static Node DeleteOptions(const Request& req) {
   Node opts = Node::Map();
+  if (req.Header("content-type").rfind("application/vnd.kubernetes.protobuf", 0) == 0)
+    throw UnsupportedMediaType(req.Header("content-type"));
   if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
     try {
       opts = yaml::ParseJson(req.body, "body");

@@ -111,6 +111,10 @@ ApiError TooLarge(size_t limit) {
 ApiError Unauthorized() { return ApiError(401, "Unauthorized", "Unauthorized"); }
 
 ApiError UnsupportedMediaType(const std::string& content_type) {
+  if (content_type.find("patch") == std::string::npos)
+    return ApiError(415, "UnsupportedMediaType",
+                    "the body of the request was in an unknown format - accepted media types "
+                    "include: application/json, application/yaml");
   return ApiError(415, "UnsupportedMediaType",
                   "the body of the request was in an unknown format - accepted media types "
                   "include: application/json-patch+json, application/merge-patch+json, "

@@ -40,6 +40,9 @@ Response Api::Watch(const Request& req, const ApiPath& p) {
   Store* store = store_;
   int bookmark_ms = config_.bookmark_interval_ms;
   Response r;
+  // Not plain "application/json": httplib would gzip the stream and hold
+  // small events in the compressor's buffer.
+  r.content_type = "application/json;stream=watch";
   r.stream = [=, this](const ChunkWriter& write) {
     auto matches = [&](const StoredObject& o) {
       return labels.Matches(o.index.labels) && fields.Matches(o.index.fields);
