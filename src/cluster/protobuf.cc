@@ -104,7 +104,8 @@ Node ObjectMeta(const std::string& s) {
 
 std::optional<Node> DecodeProtobufObject(const std::string& body) {
   if (body.size() < 4 || body.compare(0, 4, std::string("k8s\0", 4)) != 0) return std::nullopt;
-  Reader r = R(body.substr(4));
+  std::string payload = body.substr(4);  // the Reader points into it
+  Reader r = R(payload);
   int f, w;
   std::string b, api_version, kind, raw;
   uint64_t n;
