@@ -162,7 +162,7 @@ data: {a: "1", b: "2"}
     check("server-side apply reports serverside-applied", "serverside-applied" in out, out)
     cm2 = cm.replace('data: {a: "1", b: "2"}', 'data: {a: "3"}')
     k("apply", "--server-side", "-f", "-", stdin=cm2, name="server-side apply changes+removes")
-    out, _ = k("get", "cm", "settings", "-n", "demo", "-o", "json")
+    out, _ = k("get", "cm", "settings", "-n", "demo", "-o", "json", "--show-managed-fields")
     obj = json.loads(out)
     check("SSA changed a, removed b", obj["data"] == {"a": "3"}, out)
     managers = [m["manager"] for m in obj["metadata"].get("managedFields", [])]
@@ -192,7 +192,7 @@ spec:
     check("endpoints list 4 pod IPs", len(json.loads(out).get("subsets", [{}])[0].get("addresses", [])) == 4, out)
 
     # A deployment that never becomes ready exceeds its progress deadline.
-    bad = deploy.replace("name: web", "name: stuck", 1).replace("nginx:1.27", "example/never-ready:1") \
+    bad = deploy.replace("name: web", "name: stuck", 1).replace("app: web", "app: stuck").replace("nginx:1.27", "example/never-ready:1") \
         .replace("replicas: 3", "replicas: 1\n  progressDeadlineSeconds: 20")
     k("apply", "-f", "-", stdin=bad, name="apply stuck deployment")
     out, err = k("rollout", "status", "deployment/stuck", "-n", "demo", "--timeout=60s", expect=1,
