@@ -516,7 +516,8 @@ Response Api::Patch(const Request& req, const ApiPath& p) {
       switch (type) {
         case kJson: patched = resource::ApplyJsonPatch(target, patch); break;
         case kMerge: patched = resource::ApplyMergePatch(target, patch); break;
-        case kStrategic: patched = resource::ApplyStrategicMergePatch(target, patch); break;
+        case kStrategic: patched = resource::ApplyStrategicMergePatch(
+            target, patch, resource::Schema::BuiltIn(), {resource::SmpFlavor::kApiServer}); break;
         case kApply: {
           ApplyResult ar = ServerSideApply(target, patch, manager, force, NowRfc3339());
           if (!ar.conflicts.empty()) {
