@@ -21,54 +21,8 @@ constexpr std::string_view kRetainKeys = "$retainKeys";
 constexpr std::string_view kSetOrderPrefix = "$setElementOrder/";
 constexpr std::string_view kDeletePrimPrefix = "$deleteFromPrimitiveList/";
 
-struct Meta {
-  Schema::TypeRef type = nullptr;  // map type, or element type of a list
-  std::string strategy;            // "merge", "replace" or "" (retainKeys stripped)
-  bool retain_keys = false;
-  std::string merge_key;
-};
-
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-Meta FieldMeta(const Schema& schema, Schema::TypeRef type, std::string_view field) {
-  Meta m;
-  m.type = schema.FieldType(type, field);
-  if (const ListMeta* lm = schema.FieldListMeta(type, field)) {
-    std::string_view s = lm->strategy;
-    while (!s.empty()) {
-      size_t c = s.find(',');
-      std::string_view part = s.substr(0, c);
-      if (part == "retainKeys") {
-        m.retain_keys = true;
-      } else if (!part.empty()) {
-        m.strategy = std::string(part);
-      }
-      if (c == std::string_view::npos) break;
-      s.remove_prefix(c + 1);
-    }
-    m.merge_key = lm->merge_key;
-  }
-  return m;
-}
-
-// Same JSON value (numbers by value, maps ignoring key order).
-bool JsonEq(const Node& a, const Node& b) {
-  if ((a.IsInt() || a.IsFloat()) && (b.IsInt() || b.IsFloat())) {
-    if (a.IsInt() && b.IsInt()) return a.AsInt() == b.AsInt();
-    return a.AsFloat() == b.AsFloat();
-  }
-  return a == b;
-}
-
-// Go type of a decoded JSON value, for "types differ -> replace".
-int GoType(const Node& n) {
-  if (n.IsMap()) return 1;
-  if (n.IsSeq()) return 2;
-  if (n.IsNull()) return 0;
-  if (n.IsBool()) return 3;
-  if (n.IsInt() || n.IsFloat()) return 4;
-  return 5;
-}
 
 // A value the patch adds (the original has no such field, or one of another
 // type) is cleaned as apimachinery does: nulls dropped, and any mapping that
