@@ -22,14 +22,20 @@ KubeTarget::KubeTarget(kube::ResourceClient& client, kube::Discovery* discovery)
 
 std::optional<yaml::Node> KubeTarget::Get(const resource::ResId& id) {
   try {
-    return client_.Get(id);
+    yaml::Node obj = client_.Get(id);
+    Remember(id, &obj);
+    return obj;
   } catch (const kube::KubeError& e) {
-    if (e.code == 404) return std::nullopt;
+    if (e.code == 404) {
+      Remember(id, nullptr);
+      return std::nullopt;
+    }
     throw Convert(e);
   }
 }
 
 std::vector<kube::ApiResource> KubeTarget::ListableKinds() {
+  std::lock_guard<std::mutex> l(kinds_mu_);
   if (!kinds_.empty() || !discovery_) return kinds_;
   std::set<std::string> seen;
   std::vector<kube::ApiResource> all;
@@ -52,22 +58,15 @@ std::vector<kube::ApiResource> KubeTarget::ListableKinds() {
   return kinds_;
 }
 
-std::vector<yaml::Node> KubeTarget::ListByLabel(const std::string& key, const std::string& value) {
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    if (prefetched_ && key == prefetched_key_) {
-      auto it = by_value_.find(value);
-      return it == by_value_.end() ? std::vector<yaml::Node>{} : it->second;
-    }
-  }
+std::vector<yaml::Node> KubeTarget::ListAllKinds(const std::string& selector) {
   std::vector<yaml::Node> out;
   kube::ListOptions lo;
-  lo.label_selector = value.empty() ? key : key + "=" + value;
+  lo.label_selector = selector;
   for (const auto& r : ListableKinds()) {
     try {
       yaml::Node list = client_.List(r.gvk(), "", lo);
-      if (const yaml::Node* items = list.Get("items"); items && items->IsSeq()) {
-        for (auto item : items->items) {
+      if (yaml::Node* items = list.Get("items"); items && items->IsSeq()) {
+        for (auto& item : items->items) {
           // List items carry no apiVersion/kind; put them back.
           item.Set("apiVersion", yaml::Node::String(r.gvk().ApiVersion()));
           item.Set("kind", yaml::Node::String(r.kind));
@@ -82,17 +81,33 @@ std::vector<yaml::Node> KubeTarget::ListByLabel(const std::string& key, const st
   return out;
 }
 
-void KubeTarget::Prefetch(const std::string& key) {
-  std::vector<yaml::Node> all = ListByLabel(key, "");
+std::vector<yaml::Node> KubeTarget::ListByLabel(const std::string& key, const std::string& value) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (prefetched_ && key == prefetched_key_ && (prefetched_value_.empty() || value == prefetched_value_)) {
+      if (value.empty()) {
+        std::vector<yaml::Node> all;
+        for (const auto& [v, objs] : by_value_) all.insert(all.end(), objs.begin(), objs.end());
+        return all;
+      }
+      auto it = by_value_.find(value);
+      return it == by_value_.end() ? std::vector<yaml::Node>{} : it->second;
+    }
+  }
+  return ListAllKinds(value.empty() ? key : key + "=" + value);
+}
+
+void KubeTarget::Prefetch(const std::string& key, const std::string& value) {
+  std::vector<yaml::Node> all = ListAllKinds(value.empty() ? key : key + "=" + value);
   std::lock_guard<std::mutex> l(mu_);
   by_value_.clear();
   for (auto& obj : all) {
-    std::string v = obj.StrAt({"metadata", "labels", key});
-    const yaml::Node* labels = obj.At({"metadata", "labels"});
-    if (labels && labels->Get(key)) v = labels->Get(key)->value;
-    by_value_[v].push_back(std::move(obj));
+    const yaml::Node* v = obj.At({"metadata", "labels"});
+    v = v ? v->Get(key) : nullptr;
+    by_value_[v ? v->value : ""].push_back(std::move(obj));
   }
   prefetched_key_ = key;
+  prefetched_value_ = value;
   prefetched_ = true;
 }
 
@@ -102,9 +117,34 @@ void KubeTarget::Invalidate() {
   by_value_.clear();
 }
 
+void KubeTarget::Remember(const resource::ResId& id, const yaml::Node* obj) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (!prefetched_) return;
+  auto same = [&id](const yaml::Node& o) {
+    resource::ResId other = resource::ResId::Of(o);
+    return other.gvk.group == id.gvk.group && other.gvk.kind == id.gvk.kind && other.ns == id.ns &&
+           other.name == id.name;
+  };
+  for (auto& [v, objs] : by_value_) objs.erase(std::remove_if(objs.begin(), objs.end(), same), objs.end());
+  if (!obj) return;
+  const yaml::Node* labels = obj->At({"metadata", "labels"});
+  const yaml::Node* v = labels ? labels->Get(prefetched_key_) : nullptr;
+  if (!v || (!prefetched_value_.empty() && v->value != prefetched_value_)) return;
+  yaml::Node copy = *obj;
+  copy.Set("apiVersion", yaml::Node::String(id.gvk.ApiVersion()));
+  copy.Set("kind", yaml::Node::String(id.gvk.kind));
+  by_value_[v->value].push_back(std::move(copy));
+}
+
 yaml::Node KubeTarget::Apply(const yaml::Node& obj, const sync::ApplyOptions& opts) {
-  if (!opts.dry_run) Invalidate();
   resource::ResId id = resource::ResId::Of(obj);
+  yaml::Node stored = ApplyUncached(id, obj, opts);
+  if (!opts.dry_run) Remember(id, &stored);
+  return stored;
+}
+
+yaml::Node KubeTarget::ApplyUncached(const resource::ResId& id, const yaml::Node& obj,
+                                     const sync::ApplyOptions& opts) {
   try {
     if (opts.replace) {
       auto live = Get(id);
@@ -139,7 +179,7 @@ yaml::Node KubeTarget::Apply(const yaml::Node& obj, const sync::ApplyOptions& op
 }
 
 void KubeTarget::Delete(const resource::ResId& id, const sync::DeleteOptions& opts) {
-  Invalidate();
+  if (!opts.dry_run) Remember(id, nullptr);
   kube::DeleteOptions d;
   d.dry_run = opts.dry_run;
   d.propagation_policy = Capitalized(opts.propagation);
@@ -158,21 +198,18 @@ void KubeTarget::Delete(const resource::ResId& id, const sync::DeleteOptions& op
 }
 
 yaml::Node KubeTarget::UpdateStatus(const yaml::Node& obj) {
-  resource::ResId id = resource::ResId::Of(obj);
-  yaml::Node patch = yaml::Node::Map();
-  yaml::Node status = obj.Get("status") ? *obj.Get("status") : yaml::Node::Map();
+  // One JSON patch replaces the whole status: keys dropped from it (cleared
+  // conditions, ...) go too, without reading the object first.
+  yaml::Node op = yaml::Node::Map();
+  op.Set("op", yaml::Node::String("add"));
+  op.Set("path", yaml::Node::String("/status"));
+  op.Set("value", obj.Get("status") ? *obj.Get("status") : yaml::Node::Map());
+  yaml::Node patch = yaml::Node::Seq();
+  patch.items.push_back(std::move(op));
   kube::PatchOptions po;
-  po.type = kube::PatchType::kMerge;
+  po.type = kube::PatchType::kJson;
   try {
-    // A merge patch keeps keys it does not name: null out the top-level
-    // status keys that are gone (conditions cleared, ...).
-    if (auto live = Get(id)) {
-      if (const yaml::Node* old = live->Get("status"); old && old->IsMap())
-        for (const auto& f : old->fields)
-          if (!status.Get(f.key.value)) status.Set(f.key.value, yaml::Node::Null());
-    }
-    patch.Set("status", status);
-    return client_.Patch(id, patch, po);
+    return client_.Patch(resource::ResId::Of(obj), patch, po);
   } catch (const kube::KubeError& e) {
     throw Convert(e);
   }

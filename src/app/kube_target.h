@@ -1,8 +1,16 @@
 // sync::Target over the Kubernetes client (a real API server or the local
 // cluster): server-side apply with field manager "capstan" and the
 // kubectl last-applied annotation (so comparisons stay three-way),
-// label-selected listing across every listable kind (cached for the
-// lifetime of a snapshot), deletes with a propagation policy.
+// label-selected listing across every listable kind, deletes with a
+// propagation policy. Safe to use from several threads at once.
+//
+// Prefetch() is the command-sized version of Argo CD's cluster cache: one
+// list per kind up front, then kept current by this target's own writes
+// and reads (an applied object replaces its entry, a deleted one leaves,
+// every Get refreshes its entry), so syncing many Applications costs a few
+// requests per resource rather than one list per kind per comparison.
+// Changes made by others after the prefetch (controllers updating status)
+// are seen only through Get.
 #ifndef CAPSTAN_APP_KUBE_TARGET_H_
 #define CAPSTAN_APP_KUBE_TARGET_H_
 
@@ -27,20 +35,27 @@ class KubeTarget : public sync::Target {
   yaml::Node UpdateStatus(const yaml::Node& obj) override;
   std::vector<yaml::Node> List(const resource::Gvk& gvk, const std::string& ns) override;
 
-  // Lists every object carrying `key` once, and answers ListByLabel(key, v)
-  // from memory until Invalidate() or the next write. For many apps at once.
-  void Prefetch(const std::string& key);
+  // Lists every object carrying label `key` (with `value`, or any value
+  // when empty) and answers ListByLabel(key, ...) from memory from then on.
+  void Prefetch(const std::string& key, const std::string& value = "");
   void Invalidate();
 
  private:
   std::vector<kube::ApiResource> ListableKinds();
+  yaml::Node ApplyUncached(const resource::ResId& id, const yaml::Node& obj, const sync::ApplyOptions& opts);
+  std::vector<yaml::Node> ListAllKinds(const std::string& selector);
+  // Keeps the prefetched objects current: `obj` replaces the entry of the
+  // same identity (nullptr: removes it).
+  void Remember(const resource::ResId& id, const yaml::Node* obj);
   kube::ResourceClient& client_;
   kube::Discovery* discovery_;
   std::vector<kube::ApiResource> kinds_;
   std::mutex mu_;
   std::string prefetched_key_;
+  std::string prefetched_value_;
   std::map<std::string, std::vector<yaml::Node>> by_value_;
   bool prefetched_ = false;
+  std::mutex kinds_mu_;
 };
 
 }  // namespace capstan::app

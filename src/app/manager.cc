@@ -144,15 +144,17 @@ std::string Manager::Store(const Node& in, const std::string& where) {
 
   // The argoproj.io kinds and the namespace, created on first use.
   resource::ResId ns_id{{"", "v1", "Namespace"}, "", ns};
-  if (!target_.Get(ns_id)) {
+  if (!ensured_.count("ns/" + ns) && !target_.Get(ns_id)) {
     Node n = yaml::ParseOne("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n");
     target_.Apply(n, {});
   }
+  ensured_.insert("ns/" + ns);
   bool is_app = kind == "Application";
   Node crd = is_app ? Crd("Application", "applications", "application", "app")
                     : Crd("AppProject", "appprojects", "appproject", "appproj");
   resource::ResId crd_id = resource::ResId::Of(crd);
-  if (!target_.Get(crd_id)) target_.Apply(crd, {});
+  if (!ensured_.count("crd/" + kind) && !target_.Get(crd_id)) target_.Apply(crd, {});
+  ensured_.insert("crd/" + kind);
   // A fresh CRD takes a moment to be served.
   for (int attempt = 0;; ++attempt) {
     try {
@@ -232,7 +234,6 @@ void Manager::SetCondition(Application& app, const std::string& type, const std:
 void Manager::WriteStatus(Application& app) {
   // Applications from a file (not stored) keep their status in memory.
   try {
-    if (!target_.Get({kAppGvk, app.namespace_, app.name})) return;
     target_.UpdateStatus(app.object);
   } catch (const sync::TargetError& e) {
     if (e.code() == 404) return;
@@ -241,6 +242,10 @@ void Manager::WriteStatus(Application& app) {
 }
 
 Comparison Manager::Refresh(Application& app, RefreshMode mode, const std::string& revision) {
+  return Refresh(app, mode, revision, /*write_status=*/true);
+}
+
+Comparison Manager::Refresh(Application& app, RefreshMode mode, const std::string& revision, bool write_status) {
   const Source& source = app.source;
   std::string rev = revision.empty() ? source.target_revision : revision;
   try {
@@ -251,6 +256,10 @@ Comparison Manager::Refresh(Application& app, RefreshMode mode, const std::strin
       throw AppError(*e);
     std::string commit;
     try {
+      // Concurrent syncs of one repository: the first one fetches, the
+      // others wait for it and then read the fresh mirror (resolving is a
+      // lookup of a millisecond).
+      std::lock_guard<std::mutex> l(fetch_mu_);
       int64_t now = clock_->NowMs();
       auto last = fetched_at_.find(source.repo_url);
       bool fresh = last != fetched_at_.end() && now - last->second < options_.fetch_interval_ms;
@@ -269,13 +278,13 @@ Comparison Manager::Refresh(Application& app, RefreshMode mode, const std::strin
     SetCondition(app, "", "");
     std::string root = repos_->Snapshot(source.repo_url, commit);
     SetComparisonStatus(StatusOf(app), app, source, c, SourceType(root, source), clock_->NowMs());
-    WriteStatus(app);
+    if (write_status) WriteStatus(app);
     return c;
   } catch (const AppError& e) {
     SetCondition(app, "ComparisonError", e.what());
     Node& status = StatusOf(app);
     status.GetOrCreateMap("sync").Set("status", Node::String("Unknown"));
-    WriteStatus(app);
+    if (write_status) WriteStatus(app);
     throw;
   }
 }
@@ -313,7 +322,8 @@ SyncOutcome Manager::Sync(Application& app, const SyncRequest& req) {
   target_app.source = source;
   Comparison c;
   try {
-    c = Refresh(target_app, RefreshMode::kNormal, rev);
+    // Status is written once, after the operation.
+    c = Refresh(target_app, RefreshMode::kNormal, rev, /*write_status=*/false);
   } catch (const AppError& e) {
     app.object = target_app.object;  // carries the condition
     op.revision = rev;
@@ -326,6 +336,8 @@ SyncOutcome Manager::Sync(Application& app, const SyncRequest& req) {
     return fail("Error", "auto-sync will wipe out all resources; set syncPolicy.automated.allowEmpty to allow it");
 
   sync::EngineOptions eo = options_.engine;
+  if (options_.progress)
+    eo.progress = [this, &app](const std::string& line) { options_.progress(app.name, line); };
   if (app.sync_options.create_namespace && !app.destination.namespace_.empty())
     eo.create_namespace = app.destination.namespace_;
   sync::SyncOptions so = app.sync_options;
@@ -413,6 +425,17 @@ void Manager::Delete(Application& app, bool cascade) {
       sync::DeleteOptions d;
       d.propagation = app.sync_options.prune_propagation;
       target_.Delete(t.id, d);
+    }
+    // As Argo CD's resources finalizer: the Application goes only once its
+    // resources are gone (a foreground delete finishes after its dependents).
+    int64_t deadline = clock_->NowMs() + options_.engine.health_timeout_ms;
+    for (const auto& t : plan.tasks) {
+      while (target_.Get(t.id)) {
+        if (clock_->NowMs() >= deadline)
+          throw AppError("application " + app.name + ": timed out waiting for " + sync::KubectlName(t.id) +
+                         " to be deleted");
+        clock_->SleepMs(200);
+      }
     }
   }
   target_.Delete({kAppGvk, app.namespace_, app.name}, {});

@@ -10,9 +10,12 @@
 #ifndef CAPSTAN_APP_MANAGER_H_
 #define CAPSTAN_APP_MANAGER_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <map>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +47,9 @@ struct ManagerOptions {
   // a hard refresh asks.
   bool fetch = true;
   int64_t fetch_interval_ms = 0;
+  // Called with each sync step as it happens (sync::EngineOptions::progress),
+  // prefixed by the Application's name; may be called from several threads.
+  std::function<void(const std::string& app, const std::string& line)> progress;
 };
 
 enum class RefreshMode { kNormal, kHard };
@@ -64,6 +70,8 @@ struct SyncOutcome {
   std::string revision;
 };
 
+// Operations on different Applications may run on several threads at once
+// (the Target must allow it; KubeTarget does); Store() is single-threaded.
 class Manager {
  public:
   Manager(sync::Target& target, ManagerOptions options);
@@ -93,7 +101,8 @@ class Manager {
   // Syncs the revision and source of history entry `id` (Argo CD refuses
   // while automated sync is on).
   SyncOutcome Rollback(Application& app, int64_t id, bool prune = false);
-  // Deletes the Application; with `cascade` its live resources first.
+  // Deletes the Application; with `cascade` its live resources first, and
+  // the Application only once they are gone (AppError on timeout).
   void Delete(Application& app, bool cascade);
 
   // The NOTES column of `app list`: why the app is not Synced/Healthy
@@ -104,6 +113,7 @@ class Manager {
   git::RepoCache& repos() { return *repos_; }
 
  private:
+  Comparison Refresh(Application& app, RefreshMode mode, const std::string& revision, bool write_status);
   std::string ResolveServer(const Application& app);
   std::vector<yaml::Node> Render(const Application& app, const Source& source,
                                  const std::string& commit, RefreshMode mode);
@@ -118,7 +128,9 @@ class Manager {
   std::unique_ptr<git::RepoCache> repos_;
   RenderCache render_cache_;
   std::vector<AppProject> file_projects_;
-  std::map<std::string, int64_t> fetched_at_;
+  std::mutex fetch_mu_;                        // one Git resolve at a time
+  std::map<std::string, int64_t> fetched_at_;   // guarded by fetch_mu_
+  std::set<std::string> ensured_;              // namespaces and CRDs Store() made sure of
 };
 
 }  // namespace capstan::app

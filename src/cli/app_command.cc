@@ -13,19 +13,21 @@
 // Applications live in the cluster of the kubeconfig (namespace argocd);
 // `--file app.yaml` works on Applications from a file instead (nothing
 // stored, AppProjects from the same file).
-#include <CLI/CLI.hpp>
+#include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
-#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "app/application.h"
 #include "app/kube_target.h"
 #include "app/manager.h"
+#include "app/sync_many.h"
 #include "cli/app_print.h"
 #include "cli/command.h"
 #include "kube/client.h"
@@ -85,6 +87,7 @@ struct Env {
   std::unique_ptr<app::Manager> manager;
   std::vector<app::Application> file_apps;
   bool from_file = false;
+  bool progress = false;  // per-resource progress lines on stderr (a terminal)
 
   explicit Env(const Common& o) {
     kube::KubeconfigOptions ko;
@@ -102,6 +105,11 @@ struct Env {
     if (!o.credentials.empty()) mo.credentials = git::Credentials::Load(o.credentials);
     if (const char* d = getenv("CAPSTAN_SYNC_WAVE_DELAY_MS")) mo.engine.wave_delay_ms = atoll(d);
     else if (const char* d2 = getenv("ARGOCD_SYNC_WAVE_DELAY")) mo.engine.wave_delay_ms = atoll(d2) * 1000;
+    progress = isatty(STDERR_FILENO);
+    if (progress)
+      mo.progress = [](const std::string& app, const std::string& line) {
+        std::fprintf(stderr, "%s: %s\n", app.c_str(), line.c_str());
+      };
     manager = std::make_unique<app::Manager>(*target, mo);
     if (!o.file.empty()) {
       from_file = true;
@@ -169,6 +177,8 @@ int Run(int argc, char** argv) {
   syncc->add_flag("--dry-run", dry_run, "Validate without changing anything");
   syncc->add_option("--revision", revision, "Sync this revision instead of targetRevision");
   syncc->add_option("--resource", resources, "Selective sync: GROUP:KIND:NAME or GROUP:KIND:NAMESPACE/NAME");
+  int workers = app::kDefaultSyncWorkers;
+  syncc->add_option("--workers", workers, "Applications synced in parallel (default 10)")->check(CLI::Range(1, 100));
   auto* history = cli.add_subcommand("history", "Deployment history");
   history->add_option("NAME", name)->required();
   auto* rollback = cli.add_subcommand("rollback", "Sync the revision of a history entry");
@@ -281,15 +291,30 @@ int Run(int argc, char** argv) {
         std::fprintf(stderr, "capstan app sync: give NAME or -l SELECTOR\n");
         return 2;
       }
-      bool all_ok = true;
-      std::vector<SyncRow> rows;
+      std::vector<app::SyncRequest> requests;
       for (auto& a : apps) {
         app::SyncRequest req;
         req.revision = revision;
         req.prune = prune;
         req.dry_run = dry_run;
         for (const auto& r : resources) req.resources.push_back(ParseResourceFlag(r, a.destination.namespace_));
-        app::SyncOutcome out = m.Sync(a, req);
+        requests.push_back(std::move(req));
+      }
+      // One list per kind for all of them, kept current by the sync itself.
+      if (!env.from_file) env.target->Prefetch(app::kInstanceLabel, apps.size() == 1 ? apps[0].name : "");
+      size_t finished = 0;
+      auto done = [&](const app::Application& a, const app::SyncOutcome& out) {
+        ++finished;
+        if (apps.size() > 1 && env.progress)
+          std::fprintf(stderr, "[%zu/%zu] %s: %s (%s, %s)\n", finished, apps.size(), a.name.c_str(),
+                       out.result.phase.c_str(), out.after.sync_status.c_str(), out.after.health.c_str());
+      };
+      std::vector<app::SyncOutcome> outs = app::SyncMany(m, apps, requests, workers, done);
+      bool all_ok = true;
+      std::vector<SyncRow> rows;
+      for (size_t i = 0; i < apps.size(); ++i) {
+        const app::Application& a = apps[i];
+        const app::SyncOutcome& out = outs[i];
         all_ok = all_ok && out.result.phase == "Succeeded";
         if (apps.size() == 1) {
           if (o.output == "json" || o.output == "yaml") PrintObject(a.object, o.output);

@@ -206,7 +206,7 @@ class Run {
     if (!resources_too)
       for (size_t i : idx)
         if (!tasks_[i].hook) pending.erase(i);
-    std::string last_wait;
+    std::string last_wait, last_reported;
     while (true) {
       for (auto it = pending.begin(); it != pending.end();) {
         Task& t = tasks_[*it];
@@ -235,6 +235,7 @@ class Run {
         ++it;
       }
       if (pending.empty()) return true;
+      if (last_wait != last_reported) Progress(last_reported = last_wait);
       if (clock_.NowMs() >= deadline) {
         failure_ = "timed out " + last_wait;
         return false;
@@ -266,10 +267,17 @@ class Run {
     r.hook_phase = std::move(hook_phase);
     r.sync_phase = std::string(PhaseName(t.phase));
     if (t.hook) r.hook_type = r.sync_phase;
+    Progress(r.message);
     result_.resources.push_back(std::move(r));
   }
 
+  void Progress(const std::string& line) {
+    if (engine_.progress && !line.empty()) engine_.progress(line);
+  }
+
   void SetHookPhase(const Task& t, const std::string& phase, const std::string& message) {
+    Progress(std::string(PhaseName(t.phase)) + " hook " + KubectlName(t.id) + " " + phase +
+             (message.empty() ? "" : ": " + message));
     for (auto& r : result_.resources) {
       if (r.id == t.id && r.hook_type == PhaseName(t.phase)) {
         r.hook_phase = phase;

@@ -34,6 +34,9 @@ struct EngineOptions {
   int64_t poll_interval_ms = 1000;     // health polling while waiting
   int64_t health_timeout_ms = 300000;  // give up waiting for one wave
   std::string create_namespace;        // CreateNamespace target ("" = none)
+  // Each step as it happens, for a terminal: "deployment.apps/x created",
+  // "waiting for healthy state of ...", "PreSync hook job/y Succeeded".
+  std::function<void(const std::string& line)> progress;
 };
 
 struct ResourceResult {

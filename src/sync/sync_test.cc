@@ -163,6 +163,32 @@ TEST(Engine, FirstSyncCreatesInOrderWithHooksAndWaitsBetweenWaves) {
   EXPECT_TRUE(target.Has("Job", "ns", "smoke"));     // BeforeHookCreation keeps it
 }
 
+TEST(Engine, ReportsProgressStepByStep) {
+  FakeTarget target;
+  FakeClock clock;
+  target.Put(Obj("v1", "Namespace", "", "ns"));
+  PlanInput in;
+  in.desired = {Obj("v1", "ConfigMap", "ns", "cfg", "    argocd.argoproj.io/sync-wave: \"-1\"\n"),
+                Obj("apps/v1", "Deployment", "ns", "web"),
+                Obj("batch/v1", "Job", "ns", "smoke", "    argocd.argoproj.io/hook: PostSync\n")};
+  int polls = 0;
+  HealthFn health = [&](const yaml::Node& obj) -> Health {
+    if (obj.StrAt({"kind"}) == "ConfigMap" && polls++ < 2) return {"Progressing", "not yet"};
+    return {"Healthy", ""};
+  };
+  std::vector<std::string> lines;
+  EngineOptions eo;
+  eo.progress = [&](const std::string& line) { lines.push_back(line); };
+  SyncResult r = RunPlan(BuildPlan(in), in.options, target, clock, health, eo);
+  ASSERT_EQ(r.phase, "Succeeded") << r.message;
+  // The wait is reported once, not once per poll.
+  EXPECT_EQ(lines, (std::vector<std::string>{
+                       "configmap/cfg created",
+                       "waiting for healthy state of configmap/cfg (Progressing: not yet)",
+                       "deployment.apps/web created", "job.batch/smoke created",
+                       "PostSync hook job.batch/smoke Succeeded"}));
+}
+
 TEST(Engine, DryRunFailureAppliesNothing) {
   FakeTarget target;
   FakeClock clock;
