@@ -1,9 +1,11 @@
 // Sync throughput: N generated Applications (5 resources each: Namespace
 // via CreateNamespace aside, ServiceAccount, ConfigMap, Secret, Service,
-// Deployment) from one local Git repository, synced one after another into
-// a cluster reached through a kubeconfig (the local cluster, run out of
-// process by run.sh so its CPU is not counted), or into the in-memory fake
-// target (--fake) to isolate the engine.
+// Deployment) from one local Git repository, synced into a cluster reached
+// through a kubeconfig (the local cluster, run out of process by run.sh so
+// its CPU is not counted) by --workers parallel operations (as
+// `capstan app sync -l`), or one after another into the in-memory fake
+// target (--fake) to isolate the engine. The client throttle comes from
+// ARGOCD_K8S_CLIENT_QPS/_BURST (default 50/100, as Argo CD).
 //
 // Prints apps/second for store and sync, the engine's CPU time
 // (getrusage of this process: Git, render, compare, plan, client) and its
@@ -20,6 +22,7 @@
 
 #include "app/kube_target.h"
 #include "app/manager.h"
+#include "app/sync_many.h"
 #include "kube/client.h"
 #include "sync/fake_target.h"
 #include "yaml/yaml.h"
@@ -79,14 +82,16 @@ int main(int argc, char** argv) {
   int apps = 1000;
   std::string kubeconfig, workdir = "/tmp/capstan-sync-bench";
   bool fake = false;
+  int workers = app::kDefaultSyncWorkers;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--apps" && i + 1 < argc) apps = std::atoi(argv[++i]);
     else if (a == "--kubeconfig" && i + 1 < argc) kubeconfig = argv[++i];
     else if (a == "--workdir" && i + 1 < argc) workdir = argv[++i];
     else if (a == "--fake") fake = true;
+    else if (a == "--workers" && i + 1 < argc) workers = std::atoi(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: sync_bench [--apps N] [--kubeconfig FILE | --fake] [--workdir DIR]\n");
+      std::fprintf(stderr, "usage: sync_bench [--apps N] [--kubeconfig FILE | --fake] [--workers N] [--workdir DIR]\n");
       return 2;
     }
   }
@@ -103,13 +108,19 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<kube::Client> client;
   std::unique_ptr<sync::Target> target;
+  app::KubeTarget* kube_target = nullptr;
+  kube::ClientOptions co = kube::ClientOptionsFromEnv();
   if (fake) {
     target = std::make_unique<sync::FakeTarget>();
+    workers = 1;  // the fake is single-threaded
   } else {
     kube::KubeconfigOptions ko;
     ko.explicit_path = kubeconfig;
-    client = std::make_unique<kube::Client>(kube::LoadKubeconfig(ko));
-    target = std::make_unique<app::KubeTarget>(*client, &client->discovery());
+    co.max_idle_handles = 2 * workers;
+    client = std::make_unique<kube::Client>(kube::LoadKubeconfig(ko), co);
+    auto kt = std::make_unique<app::KubeTarget>(*client, &client->discovery());
+    kube_target = kt.get();
+    target = std::move(kt);
   }
   app::ManagerOptions mo;
   mo.cache_dir = workdir + "/cache";
@@ -128,17 +139,21 @@ int main(int argc, char** argv) {
             "bench");
   }
   double t1 = Now(), cpu1 = CpuSeconds();
+  std::vector<app::Application> all = m.List();
+  if (kube_target) kube_target->Prefetch(app::kInstanceLabel);
+  std::vector<app::SyncRequest> requests(all.size());
+  std::vector<app::SyncOutcome> outs = app::SyncMany(m, all, requests, workers);
   int failed = 0;
-  for (int i = 0; i < apps; ++i) {
-    app::Application a = m.Get("svc-" + std::to_string(i));
-    app::SyncOutcome out = m.Sync(a, {});
-    if (out.result.phase != "Succeeded") {
-      if (++failed <= 3) std::fprintf(stderr, "svc-%d: %s\n", i, out.result.message.c_str());
-    }
+  for (size_t i = 0; i < outs.size(); ++i) {
+    if (outs[i].result.phase != "Succeeded" && ++failed <= 3)
+      std::fprintf(stderr, "%s: %s\n", all[i].name.c_str(), outs[i].result.message.c_str());
   }
   double t2 = Now(), cpu2 = CpuSeconds();
-  std::printf("target: %s\napps: %d (5 resources each + namespace), failed: %d\n",
-              fake ? "in-memory fake" : "cluster via kubeconfig", apps, failed);
+  std::printf("target: %s, %d worker(s), client throttle %s\napps: %d (5 resources each + namespace), failed: %d\n",
+              fake ? "in-memory fake" : "cluster via kubeconfig", workers,
+              fake ? "-" : co.qps > 0 ? (std::to_string(static_cast<int>(co.qps)) + " QPS / burst " +
+                                         std::to_string(co.burst)).c_str() : "off",
+              apps, failed);
   std::printf("store: %.2f s (%.0f apps/s), engine CPU %.2f s\n", t1 - t0, apps / (t1 - t0), cpu1 - cpu0);
   std::printf("sync:  %.2f s (%.1f apps/s), engine CPU %.2f s (%.2f ms/app)\n", t2 - t1, apps / (t2 - t1),
               cpu2 - cpu1, (cpu2 - cpu1) * 1000 / apps);

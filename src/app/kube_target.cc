@@ -10,6 +10,11 @@ namespace {
 
 sync::TargetError Convert(const kube::KubeError& e) { return sync::TargetError(e.what(), e.code, e.reason); }
 
+// group/kind/namespace/name: one entry per object whatever its version.
+std::string CacheKey(const resource::ResId& id) {
+  return id.gvk.group + "/" + id.gvk.kind + "/" + id.ns + "/" + id.name;
+}
+
 std::string Capitalized(std::string s) {
   if (!s.empty()) s[0] = static_cast<char>(toupper(static_cast<unsigned char>(s[0])));
   return s;
@@ -87,11 +92,14 @@ std::vector<yaml::Node> KubeTarget::ListByLabel(const std::string& key, const st
     if (prefetched_ && key == prefetched_key_ && (prefetched_value_.empty() || value == prefetched_value_)) {
       if (value.empty()) {
         std::vector<yaml::Node> all;
-        for (const auto& [v, objs] : by_value_) all.insert(all.end(), objs.begin(), objs.end());
+        for (const auto& [v, objs] : by_value_)
+          for (const auto& [id, obj] : objs) all.push_back(obj);
         return all;
       }
-      auto it = by_value_.find(value);
-      return it == by_value_.end() ? std::vector<yaml::Node>{} : it->second;
+      std::vector<yaml::Node> out;
+      if (auto it = by_value_.find(value); it != by_value_.end())
+        for (const auto& [id, obj] : it->second) out.push_back(obj);
+      return out;
     }
   }
   return ListAllKinds(value.empty() ? key : key + "=" + value);
@@ -101,10 +109,13 @@ void KubeTarget::Prefetch(const std::string& key, const std::string& value) {
   std::vector<yaml::Node> all = ListAllKinds(value.empty() ? key : key + "=" + value);
   std::lock_guard<std::mutex> l(mu_);
   by_value_.clear();
+  value_of_.clear();
   for (auto& obj : all) {
     const yaml::Node* v = obj.At({"metadata", "labels"});
     v = v ? v->Get(key) : nullptr;
-    by_value_[v ? v->value : ""].push_back(std::move(obj));
+    std::string id = CacheKey(resource::ResId::Of(obj));
+    value_of_[id] = v ? v->value : "";
+    by_value_[value_of_[id]][id] = std::move(obj);
   }
   prefetched_key_ = key;
   prefetched_value_ = value;
@@ -115,17 +126,17 @@ void KubeTarget::Invalidate() {
   std::lock_guard<std::mutex> l(mu_);
   prefetched_ = false;
   by_value_.clear();
+  value_of_.clear();
 }
 
 void KubeTarget::Remember(const resource::ResId& id, const yaml::Node* obj) {
   std::lock_guard<std::mutex> l(mu_);
   if (!prefetched_) return;
-  auto same = [&id](const yaml::Node& o) {
-    resource::ResId other = resource::ResId::Of(o);
-    return other.gvk.group == id.gvk.group && other.gvk.kind == id.gvk.kind && other.ns == id.ns &&
-           other.name == id.name;
-  };
-  for (auto& [v, objs] : by_value_) objs.erase(std::remove_if(objs.begin(), objs.end(), same), objs.end());
+  std::string key = CacheKey(id);
+  if (auto old = value_of_.find(key); old != value_of_.end()) {
+    by_value_[old->second].erase(key);
+    value_of_.erase(old);
+  }
   if (!obj) return;
   const yaml::Node* labels = obj->At({"metadata", "labels"});
   const yaml::Node* v = labels ? labels->Get(prefetched_key_) : nullptr;
@@ -133,7 +144,8 @@ void KubeTarget::Remember(const resource::ResId& id, const yaml::Node* obj) {
   yaml::Node copy = *obj;
   copy.Set("apiVersion", yaml::Node::String(id.gvk.ApiVersion()));
   copy.Set("kind", yaml::Node::String(id.gvk.kind));
-  by_value_[v->value].push_back(std::move(copy));
+  value_of_[key] = v->value;
+  by_value_[v->value][key] = std::move(copy);
 }
 
 yaml::Node KubeTarget::Apply(const yaml::Node& obj, const sync::ApplyOptions& opts) {

@@ -53,7 +53,9 @@ class KubeTarget : public sync::Target {
   std::mutex mu_;
   std::string prefetched_key_;
   std::string prefetched_value_;
-  std::map<std::string, std::vector<yaml::Node>> by_value_;
+  // label value -> object key -> object, and object key -> label value.
+  std::map<std::string, std::map<std::string, yaml::Node>> by_value_;
+  std::map<std::string, std::string> value_of_;
   bool prefetched_ = false;
   std::mutex kinds_mu_;
 };

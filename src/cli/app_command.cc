@@ -95,7 +95,9 @@ struct Env {
     ko.context = o.context;
     kube::Config cfg = kube::LoadKubeconfig(ko);
     std::string server = cfg.server;
-    client = std::make_unique<kube::Client>(cfg);
+    kube::ClientOptions co = kube::ClientOptionsFromEnv();
+    co.max_idle_handles = 2 * app::kDefaultSyncWorkers;  // one warm connection per sync worker
+    client = std::make_unique<kube::Client>(cfg, co);
     target = std::make_unique<app::KubeTarget>(*client, &client->discovery());
     app::ManagerOptions mo;
     mo.cache_dir = o.cache_dir;

@@ -240,6 +240,9 @@ std::string RepoCache::Snapshot(const std::string& raw_url, const std::string& s
   const std::string url = NormaliseUrl(raw_url);
   fs::path final_dir = fs::path(dir_) / "trees" / sha;
   if (fs::exists(final_dir)) return final_dir.string();
+  // Many syncs of one commit start together: one builds, the others wait.
+  FileLock lock(final_dir.string() + ".lock");
+  if (fs::exists(final_dir)) return final_dir.string();
 
   Repo repo;
   OpenRepo(&repo, RepoDir(url), url);

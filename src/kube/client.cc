@@ -2,12 +2,30 @@
 #include "kube/client.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "kube/client_impl.h"
 #include "kube/util.h"
 #include "yaml/yaml.h"
 
 namespace capstan::kube {
+
+ClientOptions ClientOptionsFromEnv() {
+  ClientOptions o;
+  auto number = [](const char* name, double* out) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return;
+    char* end = nullptr;
+    double d = std::strtod(v, &end);
+    if (*end) throw ConfigError(std::string(name) + "=" + v + ": not a number");
+    *out = d;
+  };
+  double burst = o.burst;
+  number("ARGOCD_K8S_CLIENT_QPS", &o.qps);
+  number("ARGOCD_K8S_CLIENT_BURST", &burst);
+  o.burst = static_cast<int>(burst);
+  return o;
+}
 
 // --- Impl: sending -----------------------------------------------------------
 

@@ -155,6 +155,11 @@ struct ClientOptions {
   Clock* clock = nullptr;  // nullptr: Clock::Real()
 };
 
+// Defaults, with the throttle from ARGOCD_K8S_CLIENT_QPS and
+// ARGOCD_K8S_CLIENT_BURST when set (Argo CD's names). Throws ConfigError
+// naming the variable when one is not a number.
+ClientOptions ClientOptionsFromEnv();
+
 // Counters for tests and `capstan` diagnostics.
 struct ClientStats {
   uint64_t requests = 0;           // HTTP requests sent (each retry counts)

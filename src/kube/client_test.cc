@@ -399,6 +399,19 @@ TEST_F(ClientTest, TokenBucketThrottlesBeyondBurst) {
   EXPECT_NEAR(total, 4.0, 1e-3);  // 8 requests at 2 per second
 }
 
+TEST(ClientOptionsTest, ThrottleFromArgoCdEnvironment) {
+  setenv("ARGOCD_K8S_CLIENT_QPS", "200", 1);
+  setenv("ARGOCD_K8S_CLIENT_BURST", "400", 1);
+  ClientOptions o = ClientOptionsFromEnv();
+  EXPECT_EQ(o.qps, 200);
+  EXPECT_EQ(o.burst, 400);
+  setenv("ARGOCD_K8S_CLIENT_QPS", "fast", 1);
+  EXPECT_THROW(ClientOptionsFromEnv(), ConfigError);
+  unsetenv("ARGOCD_K8S_CLIENT_QPS");
+  unsetenv("ARGOCD_K8S_CLIENT_BURST");
+  EXPECT_EQ(ClientOptionsFromEnv().qps, 50);
+}
+
 TEST_F(ClientTest, DefaultThrottleIsControllerSized) {
   ClientOptions o;
   EXPECT_EQ(o.qps, 50);

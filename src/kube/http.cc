@@ -1,5 +1,7 @@
 #include "kube/http.h"
 
+#include <algorithm>
+
 #include <curl/curl.h>
 
 #include <cctype>
@@ -251,6 +253,10 @@ bool Transport::Do(const HttpRequest& request, HttpResponse* response, Transport
   // reset keeps live connections and the share; every option is set anew.
   curl_easy_reset(h);
   curl_easy_setopt(h, CURLOPT_SHARE, static_cast<CURLSH*>(share_));
+  // The shared connection cache keeps at most this many connections (curl's
+  // default is 5): fewer than concurrent callers means a TLS handshake for
+  // most requests.
+  curl_easy_setopt(h, CURLOPT_MAXCONNECTS, static_cast<long>(std::max(5, options_.max_idle_handles)));
   *response = HttpResponse();
   TransferState st{response, &on_chunk, stop};
 
