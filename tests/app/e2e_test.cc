@@ -10,6 +10,7 @@
 
 #include "app/kube_target.h"
 #include "app/manager.h"
+#include "app/sync_many.h"
 #include "cluster/cluster.h"
 #include "kube/client.h"
 #include "sync/clock.h"
@@ -227,6 +228,59 @@ TEST_F(E2E, ProjectViolationAppliesNothing) {
   EXPECT_FALSE(Live("v1", "Namespace", "", "demo"));
   EXPECT_FALSE(Live("v1", "ConfigMap", "demo", "cfg"));
   EXPECT_FALSE(Live("rbac.authorization.k8s.io/v1", "ClusterRole", "", "too-much"));
+}
+
+// `capstan app sync -l`: many Applications of one repository, in parallel,
+// against one prefetched view of the live objects.
+TEST_F(E2E, ParallelSyncOfManyAppsSharingANamespace) {
+  const int n = 12;
+  for (int i = 0; i < n; ++i) {
+    std::string svc = "svc" + std::to_string(i);
+    Put("apps/" + svc + "/all.yaml", ConfigMap(svc + "-config") + "---\n" + Deployment(svc, "registry.example.com/" + svc + ":1"));
+  }
+  Put("apps/svc0/old.yaml", ConfigMap("svc0-old"));
+  Commit("services");
+  app::Manager& m = M();
+  for (int i = 0; i < n; ++i) {
+    std::string svc = "svc" + std::to_string(i);
+    m.Store(yaml::ParseOne("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: " + svc +
+                           "\n  namespace: argocd\nspec:\n  source:\n    repoURL: " + Url() +
+                           "\n    targetRevision: main\n    path: apps/" + svc +
+                           "\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: shared\n"
+                           "  syncPolicy:\n    syncOptions:\n    - CreateNamespace=true\n"),
+            svc + ".yaml");
+  }
+  std::vector<app::Application> apps = m.List();
+  ASSERT_EQ(apps.size(), static_cast<size_t>(n));
+  target_->Prefetch(app::kInstanceLabel);
+  std::vector<app::SyncRequest> requests(apps.size());
+  std::vector<app::SyncOutcome> outs = app::SyncMany(m, apps, requests, 5);
+  for (size_t i = 0; i < outs.size(); ++i) {
+    EXPECT_EQ(outs[i].result.phase, "Succeeded") << apps[i].name << ": " << outs[i].result.message;
+    // The cache saw this sync's own applies: nothing left out of sync.
+    EXPECT_EQ(outs[i].after.sync_status, "Synced") << apps[i].name;
+    EXPECT_TRUE(Live("apps/v1", "Deployment", "shared", apps[i].name)) << apps[i].name;
+  }
+  // A file removed from Git: the prefetched view finds it to prune.
+  Git("rm -q apps/svc0/old.yaml");
+  Commit("drop old config");
+  app::Manager& fresh = M();
+  app::Application svc0 = fresh.Get("svc0");
+  target_->Prefetch(app::kInstanceLabel);
+  app::SyncRequest prune;
+  prune.prune = true;
+  std::vector<app::Application> one = {svc0};
+  outs = app::SyncMany(fresh, one, {prune}, 5);
+  EXPECT_EQ(outs[0].result.phase, "Succeeded") << outs[0].result.message;
+  EXPECT_EQ(outs[0].after.sync_status, "Synced");
+  EXPECT_FALSE(Live("v1", "ConfigMap", "shared", "svc0-old"));
+  EXPECT_TRUE(Live("v1", "ConfigMap", "shared", "svc1-config"));
+  // Without the prefetch (one list per kind), a comparison agrees.
+  target_->Invalidate();
+  for (const char* name : {"svc0", "svc7"}) {
+    app::Application a = fresh.Get(name);
+    EXPECT_EQ(fresh.Refresh(a).sync_status, "Synced") << name;
+  }
 }
 
 TEST_F(E2E, RetryStopsAtLimitOnFakeClock) {
