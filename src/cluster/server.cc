@@ -12,6 +12,7 @@
 #include "cluster/certs.h"
 #include "cluster/cluster.h"
 #include "cluster/controllers/manager.h"
+#include "cluster/lazy_libraries.h"
 #include "cluster/store.h"
 #include "yaml/yaml.h"
 
@@ -98,6 +99,7 @@ void Server::Start() {
   X509* cert = ParseCert(s.creds.cert_pem);
   EVP_PKEY* key = ParseKey(s.creds.key_pem);
   if (!cert || !key) throw std::runtime_error(s.opt.data_dir + "/server.crt: cannot load certificate");
+  LoadClusterLibraries();
   s.http = std::make_unique<httplib::SSLServer>(cert, key);
   X509_free(cert);
   EVP_PKEY_free(key);

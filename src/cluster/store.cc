@@ -6,6 +6,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "cluster/lazy_libraries.h"
 #include "yaml/yaml.h"
 
 namespace capstan::cluster {
@@ -60,6 +61,7 @@ void Store::SplitKey(const std::string& key, std::string* rkey, std::string* ns,
 }
 
 Store::Store(const std::string& path, int history) : history_limit_(history) {
+  LoadClusterLibraries();
   if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
     std::string err = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);

@@ -11,17 +11,14 @@
 #include <mutex>
 
 #include "git/git.h"
+#include "git/libgit2_stubs.h"
 
 namespace fs = std::filesystem;
 
 namespace capstan::git {
 namespace {
 
-std::once_flag g_init;
-
-void InitLibgit2() {
-  std::call_once(g_init, [] { git_libgit2_init(); });
-}
+void InitLibgit2() { LoadLibgit2(); }
 
 std::string LastError(const std::string& what) {
   const git_error* e = git_error_last();

@@ -1,4 +1,5 @@
 #include "kube/http.h"
+#include "kube/libcurl_stubs.h"
 
 #include <algorithm>
 
@@ -18,10 +19,7 @@ void ShareUnlockFn(CURL*, curl_lock_data data, void* user) {
   static_cast<Transport*>(user)->ShareMutex(data).unlock();
 }
 
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+void GlobalInit() { LoadLibcurl(); }
 
 std::string Trim(std::string_view s) {
   size_t b = 0, e = s.size();

@@ -1,0 +1,40 @@
+#include "git/libgit2_stubs.h"
+
+#include <git2.h>
+
+#include <mutex>
+
+#include "base/lazy_library.h"
+#include "git/git.h"
+
+// Every libgit2 function capstan calls; a missing one fails to link.
+#define CAPSTAN_LIBGIT2_FUNCTIONS(X)                                                                   \
+  X(git_blob_free) X(git_blob_lookup) X(git_blob_rawcontent) X(git_blob_rawsize) X(git_buf_dispose)    \
+  X(git_commit_author) X(git_commit_free) X(git_commit_lookup) X(git_commit_summary) X(git_commit_tree) \
+  X(git_credential_ssh_key_new) X(git_credential_username_new) X(git_credential_userpass_plaintext_new) \
+  X(git_error_last) X(git_libgit2_init) X(git_object_free) X(git_object_id) X(git_object_peel)          \
+  X(git_oid_fromstr) X(git_oid_tostr) X(git_reference_free) X(git_reference_symbolic_create)           \
+  X(git_remote_connect) X(git_remote_create_anonymous) X(git_remote_default_branch) X(git_remote_fetch) \
+  X(git_remote_free) X(git_repository_free) X(git_repository_init) X(git_repository_open_bare)         \
+  X(git_revparse_single) X(git_tree_entry_bypath) X(git_tree_entry_filemode) X(git_tree_entry_free)     \
+  X(git_tree_entry_id) X(git_tree_entry_name) X(git_tree_free) X(git_tree_walk)
+
+CAPSTAN_LIBGIT2_FUNCTIONS(CAPSTAN_LAZY_STUB)
+
+namespace capstan::git {
+
+void LoadLibgit2() {
+  static std::once_flag once;
+  static std::string error;
+  std::call_once(once, [] {
+    try {
+      base::LoadLazyLibrary(CAPSTAN_LIBGIT2_SONAME, {CAPSTAN_LIBGIT2_FUNCTIONS(CAPSTAN_LAZY_SLOT)});
+      git_libgit2_init();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  });
+  if (!error.empty()) throw GitError(error + " (install the libgit2 runtime package)");
+}
+
+}  // namespace capstan::git

@@ -1,0 +1,36 @@
+#include "kube/libcurl_stubs.h"
+
+#include <curl/curl.h>
+
+#include <mutex>
+
+#include "base/lazy_library.h"
+#include "kube/client.h"
+
+// Every libcurl function capstan calls; a missing one fails to link. The
+// variadic setopt/getinfo calls pass through the stubs untouched (a jump
+// keeps every argument register).
+#define CAPSTAN_LIBCURL_FUNCTIONS(X)                                                                  \
+  X(curl_easy_cleanup) X(curl_easy_getinfo) X(curl_easy_init) X(curl_easy_perform) X(curl_easy_reset) \
+  X(curl_easy_setopt) X(curl_easy_strerror) X(curl_global_init) X(curl_share_cleanup)                 \
+  X(curl_share_init) X(curl_share_setopt) X(curl_slist_append) X(curl_slist_free_all)
+
+CAPSTAN_LIBCURL_FUNCTIONS(CAPSTAN_LAZY_STUB)
+
+namespace capstan::kube {
+
+void LoadLibcurl() {
+  static std::once_flag once;
+  static std::string error;
+  std::call_once(once, [] {
+    try {
+      base::LoadLazyLibrary(CAPSTAN_LIBCURL_SONAME, {CAPSTAN_LIBCURL_FUNCTIONS(CAPSTAN_LAZY_SLOT)});
+      curl_global_init(CURL_GLOBAL_DEFAULT);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  });
+  if (!error.empty()) throw KubeError(0, "ConnectionError", error + " (install the libcurl runtime package)");
+}
+
+}  // namespace capstan::kube
