@@ -43,8 +43,9 @@
   X(_ZN7httplib8Response28set_chunked_content_providerERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEESt8functionIFbmRNS_8DataSinkEEES9_IFvbEE) \
   X(_ZN7httplib9SSLServerC1EP7x509_stP11evp_pkey_stP13x509_store_st)
 
-CAPSTAN_SQLITE_FUNCTIONS(CAPSTAN_LAZY_STUB)
-CAPSTAN_HTTPLIB_FUNCTIONS(CAPSTAN_LAZY_STUB)
+#define CAPSTAN_CLUSTER_STUB(name) CAPSTAN_LAZY_STUB(cluster, name)
+CAPSTAN_SQLITE_FUNCTIONS(CAPSTAN_CLUSTER_STUB)
+CAPSTAN_HTTPLIB_FUNCTIONS(CAPSTAN_CLUSTER_STUB)
 
 namespace capstan::cluster {
 
@@ -63,3 +64,5 @@ void LoadClusterLibraries() {
 }
 
 }  // namespace capstan::cluster
+
+CAPSTAN_LAZY_RESOLVER(cluster, capstan::cluster::LoadClusterLibraries)

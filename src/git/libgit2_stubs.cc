@@ -19,7 +19,8 @@
   X(git_revparse_single) X(git_tree_entry_bypath) X(git_tree_entry_filemode) X(git_tree_entry_free)     \
   X(git_tree_entry_id) X(git_tree_entry_name) X(git_tree_free) X(git_tree_walk)
 
-CAPSTAN_LIBGIT2_FUNCTIONS(CAPSTAN_LAZY_STUB)
+#define CAPSTAN_LIBGIT2_STUB(name) CAPSTAN_LAZY_STUB(libgit2, name)
+CAPSTAN_LIBGIT2_FUNCTIONS(CAPSTAN_LIBGIT2_STUB)
 
 namespace capstan::git {
 
@@ -38,3 +39,5 @@ void LoadLibgit2() {
 }
 
 }  // namespace capstan::git
+
+CAPSTAN_LAZY_RESOLVER(libgit2, capstan::git::LoadLibgit2)

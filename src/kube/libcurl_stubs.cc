@@ -15,7 +15,8 @@
   X(curl_easy_setopt) X(curl_easy_strerror) X(curl_global_init) X(curl_share_cleanup)                 \
   X(curl_share_init) X(curl_share_setopt) X(curl_slist_append) X(curl_slist_free_all)
 
-CAPSTAN_LIBCURL_FUNCTIONS(CAPSTAN_LAZY_STUB)
+#define CAPSTAN_LIBCURL_STUB(name) CAPSTAN_LAZY_STUB(libcurl, name)
+CAPSTAN_LIBCURL_FUNCTIONS(CAPSTAN_LIBCURL_STUB)
 
 namespace capstan::kube {
 
@@ -34,3 +35,5 @@ void LoadLibcurl() {
 }
 
 }  // namespace capstan::kube
+
+CAPSTAN_LAZY_RESOLVER(libcurl, capstan::kube::LoadLibcurl)

@@ -1,0 +1,68 @@
+#include "base/libcrypto.h"
+
+#include <mutex>
+
+#include "base/lazy_library.h"
+
+// Every libcrypto function capstan calls (hashes, base64, certificates for
+// the local cluster); a missing one fails to link. Regenerate with
+//   nm -u src/*/libcapstan_*.a | grep -wFf <(nm -D --defined-only libcrypto.so.3 ...)
+#define CAPSTAN_LIBCRYPTO_FUNCTIONS(X) \
+  X(BIO_ctrl) \
+  X(BIO_free) \
+  X(BIO_new) \
+  X(BIO_new_mem_buf) \
+  X(BIO_s_mem) \
+  X(BN_bin2bn) \
+  X(BN_free) \
+  X(BN_to_ASN1_INTEGER) \
+  X(EVP_DecodeBlock) \
+  X(EVP_Digest) \
+  X(EVP_EncodeBlock) \
+  X(EVP_PKEY_Q_keygen) \
+  X(EVP_PKEY_free) \
+  X(EVP_sha256) \
+  X(PEM_read_bio_PrivateKey) \
+  X(PEM_read_bio_X509) \
+  X(PEM_write_bio_PrivateKey) \
+  X(PEM_write_bio_X509) \
+  X(RAND_bytes) \
+  X(SHA256) \
+  X(X509V3_EXT_conf_nid) \
+  X(X509V3_set_ctx) \
+  X(X509_EXTENSION_free) \
+  X(X509_NAME_add_entry_by_txt) \
+  X(X509_add_ext) \
+  X(X509_free) \
+  X(X509_get_serialNumber) \
+  X(X509_get_subject_name) \
+  X(X509_getm_notAfter) \
+  X(X509_getm_notBefore) \
+  X(X509_gmtime_adj) \
+  X(X509_new) \
+  X(X509_set_issuer_name) \
+  X(X509_set_pubkey) \
+  X(X509_set_version) \
+  X(X509_sign)
+
+#define CAPSTAN_LIBCRYPTO_STUB(name) CAPSTAN_LAZY_STUB(libcrypto, name)
+CAPSTAN_LIBCRYPTO_FUNCTIONS(CAPSTAN_LIBCRYPTO_STUB)
+
+namespace capstan::base {
+
+void LoadLibcrypto() {
+  static std::once_flag once;
+  static std::string error;
+  std::call_once(once, [] {
+    try {
+      LoadLazyLibrary(CAPSTAN_LIBCRYPTO_SONAME, {CAPSTAN_LIBCRYPTO_FUNCTIONS(CAPSTAN_LAZY_SLOT)});
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  });
+  if (!error.empty()) throw std::runtime_error(error + " (install the OpenSSL runtime package libssl3)");
+}
+
+}  // namespace capstan::base
+
+CAPSTAN_LAZY_RESOLVER(libcrypto, capstan::base::LoadLibcrypto)
