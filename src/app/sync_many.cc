@@ -25,6 +25,11 @@ std::vector<SyncOutcome> SyncMany(Manager& manager, std::vector<Application>& ap
         std::lock_guard<std::mutex> l(done_mu);
         done(apps[i], out[i]);
       }
+      // Keep the verdicts, not every app's objects (1,000 apps: 228 MB).
+      out[i].after.desired.clear();
+      out[i].after.desired.shrink_to_fit();
+      out[i].after.live.clear();
+      out[i].after.live.shrink_to_fit();
     }
   };
   size_t n = std::min<size_t>(std::max(workers, 1), apps.size());

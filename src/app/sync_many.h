@@ -16,7 +16,9 @@ namespace capstan::app {
 // Argo CD's default --operation-processors.
 constexpr int kDefaultSyncWorkers = 10;
 
-// Syncs apps[i] with requests[i]; outcomes are in the order of `apps`.
+// Syncs apps[i] with requests[i]; outcomes are in the order of `apps`,
+// without the compared objects (after.desired/after.live are dropped once
+// `done` has seen them).
 // `done` (optional) is called once per finished app, never concurrently.
 // An AppError from one app becomes that app's "Error" outcome.
 std::vector<SyncOutcome> SyncMany(Manager& manager, std::vector<Application>& apps,
