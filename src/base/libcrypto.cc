@@ -4,8 +4,8 @@
 
 #include "base/lazy_library.h"
 
-// Every libcrypto function capstan calls (hashes, base64, certificates for
-// the local cluster); a missing one fails to link. Regenerate with
+// Every libcrypto function capstan calls (certificates and base64 for the
+// local cluster); a missing one fails to link. Regenerate with
 //   nm -u src/*/libcapstan_*.a | grep -wFf <(nm -D --defined-only libcrypto.so.3 ...)
 #define CAPSTAN_LIBCRYPTO_FUNCTIONS(X) \
   X(BIO_ctrl) \
@@ -17,7 +17,6 @@
   X(BN_free) \
   X(BN_to_ASN1_INTEGER) \
   X(EVP_DecodeBlock) \
-  X(EVP_Digest) \
   X(EVP_EncodeBlock) \
   X(EVP_PKEY_Q_keygen) \
   X(EVP_PKEY_free) \
@@ -27,7 +26,6 @@
   X(PEM_write_bio_PrivateKey) \
   X(PEM_write_bio_X509) \
   X(RAND_bytes) \
-  X(SHA256) \
   X(X509V3_EXT_conf_nid) \
   X(X509V3_set_ctx) \
   X(X509_EXTENSION_free) \

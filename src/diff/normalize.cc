@@ -1,6 +1,6 @@
 #include "diff/normalize.h"
 
-#include <openssl/evp.h>
+#include <nettle/base64.h>
 
 #include <algorithm>
 #include <string>
@@ -14,10 +14,8 @@ namespace capstan::diff {
 using yaml::Node;
 
 std::string Base64Encode(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  out.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  std::string out(BASE64_ENCODE_RAW_LENGTH(in.size()), '\0');
+  base64_encode_raw(out.data(), in.size(), reinterpret_cast<const uint8_t*>(in.data()));
   return out;
 }
 

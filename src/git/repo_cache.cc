@@ -1,7 +1,7 @@
 // RepoCache over libgit2: bare mirrors per URL, immutable tree snapshots.
 #include <fcntl.h>
 #include <git2.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -40,9 +40,11 @@ void Check(int rc, const std::string& what) {
 }
 
 std::string Sha256Hex(const std::string& s) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(s.data(), s.size(), md, &len, EVP_sha256(), nullptr);
+  uint8_t md[SHA256_DIGEST_SIZE];
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  sha256_update(&ctx, s.size(), reinterpret_cast<const uint8_t*>(s.data()));
+  sha256_digest(&ctx, sizeof md, md);
   static const char* hex = "0123456789abcdef";
   std::string out;
   for (unsigned i = 0; i < 16; ++i) {  // 128 bits is plenty for a dir name

@@ -1,27 +1,31 @@
 #include "kustomize/base64.h"
 
-#include <openssl/evp.h>
+#include <nettle/base64.h>
 
 namespace capstan::kustomize {
 
 std::string Base64Encode(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  out.resize(static_cast<size_t>(n));
+  std::string out(BASE64_ENCODE_RAW_LENGTH(in.size()), '\0');
+  base64_encode_raw(out.data(), in.size(), reinterpret_cast<const uint8_t*>(in.data()));
   return out;
 }
 
 bool Base64Decode(std::string_view in, std::string* out) {
   if (in.size() % 4 != 0) return false;
-  std::string buf(3 * in.size() / 4 + 1, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(buf.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  if (n < 0) return false;
-  size_t pad = 0;
-  if (!in.empty() && in.back() == '=') ++pad;
-  if (in.size() > 1 && in[in.size() - 2] == '=') ++pad;
-  buf.resize(static_cast<size_t>(n) - pad);
+  // Strict: whole quanta, standard alphabet, '=' only as final padding.
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+    if (!alpha && !(c == '=' && i + 2 >= in.size() && (i + 1 == in.size() || in[i + 1] == '='))) return false;
+  }
+  std::string buf(BASE64_DECODE_LENGTH(in.size()), '\0');
+  base64_decode_ctx ctx;
+  base64_decode_init(&ctx);
+  size_t n = buf.size();
+  if (!base64_decode_update(&ctx, &n, reinterpret_cast<uint8_t*>(buf.data()), in.size(), in.data()) ||
+      !base64_decode_final(&ctx))
+    return false;
+  buf.resize(n);
   *out = std::move(buf);
   return true;
 }

@@ -4,7 +4,7 @@
 //
 // Quirk kept on purpose: kustomize looks the name up with a path string as
 // one key, finds nothing, and hashes an empty name; so does this.
-#include <openssl/sha.h>
+#include <nettle/sha2.h>
 
 #include "kustomize/internal.h"
 #include "yaml/yaml.h"
@@ -41,8 +41,11 @@ std::string HashResource(const Node& obj) {
   }
   // Go json.Marshal bytes: sorted keys, HTML-safe escapes, canonical numbers.
   std::string json = yaml::EmitJsonSorted(m);
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(json.data()), json.size(), digest);
+  uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  sha256_update(&ctx, json.size(), reinterpret_cast<const uint8_t*>(json.data()));
+  sha256_digest(&ctx, sizeof digest, digest);
   static const char* kHex = "0123456789abcdef";
   std::string out;
   for (int i = 0; i < 5; ++i) {
