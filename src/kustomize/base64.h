@@ -8,8 +8,6 @@
 namespace capstan::kustomize {
 
 std::string Base64Encode(std::string_view in);
-// False when `in` is not valid padded base64.
-bool Base64Decode(std::string_view in, std::string* out);
 
 }  // namespace capstan::kustomize
 
