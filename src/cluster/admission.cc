@@ -24,8 +24,8 @@ void DefaultContainer(Node& c) {
   if (!c.IsMap()) return;
   std::string image = c.StrAt({"image"});
   std::string last = image.substr(image.rfind('/') == std::string::npos ? 0 : image.rfind('/'));
-  bool latest = last.find(':') == std::string::npos || image.size() >= 7 &&
-                                                           image.compare(image.size() - 7, 7, ":latest") == 0;
+  bool latest = last.find(':') == std::string::npos ||
+                (image.size() >= 7 && image.compare(image.size() - 7, 7, ":latest") == 0);
   if (image.find('@') != std::string::npos) latest = false;
   Default(c, "imagePullPolicy", Node::String(latest ? "Always" : "IfNotPresent"));
   Default(c, "resources", Node::Map());

@@ -176,7 +176,10 @@ std::vector<std::shared_ptr<const StoredObject>> Store::List(const std::string& 
   if (list_rv) *list_rv = rv_;
   std::string prefix = ns.empty() ? rkey + "/" : rkey + "/" + ns + "/";
   std::vector<std::shared_ptr<const StoredObject>> out;
-  auto it = after_key.empty() ? objects_.lower_bound(prefix) : objects_.upper_bound(after_key);
+  // Never start before the prefix: a continue key from another list would
+  // otherwise end the walk at once.
+  auto it = objects_.lower_bound(prefix);
+  if (!after_key.empty() && after_key >= prefix) it = objects_.upper_bound(after_key);
   for (; it != objects_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
     if (limit && out.size() == limit) {
       if (next_key) *next_key = std::prev(it)->first;

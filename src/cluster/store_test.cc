@@ -58,6 +58,12 @@ TEST(StoreTest, ListIsScopedAndPaginated) {
   EXPECT_EQ(next, "/configmaps/ns/b");
   auto rest = s.List("/configmaps", "ns", next, 2, &next);
   EXPECT_EQ(rest.size(), 1u);
+  // A continue key from before this namespace (another list's token) starts
+  // at the namespace's first object, not past the end.
+  auto from_before = s.List("/configmaps", "other", "/configmaps/ns/b", 10, &next);
+  ASSERT_EQ(from_before.size(), 1u);
+  auto from_after = s.List("/configmaps", "ns", "/configmaps/other/z", 10, &next);
+  EXPECT_TRUE(from_after.empty());
 }
 
 TEST(StoreTest, EventsAndCompaction) {
