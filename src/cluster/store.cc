@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <stdexcept>
 
 #include "cluster/lazy_libraries.h"
@@ -102,6 +103,7 @@ Store::Store(const std::string& path, int history) : history_limit_(history) {
   }
   sqlite3_finalize(st);
   prep("SELECT rv, type, key, data FROM events ORDER BY rv", &st);
+  std::map<std::string, std::shared_ptr<const StoredObject>> last_of;  // for MODIFIED's prev
   while (sqlite3_step(st) == SQLITE_ROW) {
     WatchEvent e;
     e.rv = sqlite3_column_int64(st, 0);
@@ -116,6 +118,11 @@ Store::Store(const std::string& path, int history) : history_limit_(history) {
     } catch (const std::exception&) {
     }
     e.object = o;
+    if (e.type == "MODIFIED") {
+      auto p = last_of.find(key);
+      if (p != last_of.end()) e.prev = p->second;
+    }
+    last_of[key] = o;
     history_.push_back(std::move(e));
   }
   sqlite3_finalize(st);
@@ -253,6 +260,7 @@ WriteResult Store::Write(const std::string& type, const std::string& rkey, const
   int64_t rv = rv_ + 1;
   auto stored = std::make_shared<StoredObject>();
   stored->rv = rv;
+  std::shared_ptr<const StoredObject> prev = it != objects_.end() ? it->second : nullptr;
   yaml::Node old;
   if (it != objects_.end()) {
     try {
@@ -323,7 +331,7 @@ WriteResult Store::Write(const std::string& type, const std::string& rkey, const
     objects_[key] = stored;
     IndexOwners(key, *obj, true);
   }
-  WatchEvent e{rv, type, rkey, ns, name, stored};
+  WatchEvent e{rv, type, rkey, ns, name, stored, type == "MODIFIED" ? prev : nullptr};
   history_.push_back(std::move(e));
   while (history_.size() > history_limit_) {
     compacted_rv_ = history_.front().rv;

@@ -44,6 +44,10 @@ struct WatchEvent {
   std::string rkey;  // "<group>/<plural>"
   std::string ns, name;
   std::shared_ptr<const StoredObject> object;
+  // MODIFIED: the object before the change, so a watch with a selector can
+  // turn it into ADDED or DELETED when the object enters or leaves the
+  // selection (as kube-apiserver's watch cache does). Null when unknown.
+  std::shared_ptr<const StoredObject> prev;
 };
 
 enum class WriteResult { kOk, kConflict, kNotFound, kExists };

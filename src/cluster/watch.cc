@@ -80,8 +80,18 @@ Response Api::Watch(const Request& req, const ApiPath& p) {
       for (const auto& e : evs) {
         last = e.rv;
         if (!ns.empty() && e.ns != ns) continue;
-        if (!matches(*e.object)) continue;
-        if (!write(event_line(e.type, e.object->json))) return;
+        bool now = matches(*e.object);
+        std::string type = e.type;
+        if (e.type == "MODIFIED" && e.prev) {
+          // Entering the selection is ADDED, leaving it DELETED.
+          bool before = matches(*e.prev);
+          if (!before && !now) continue;
+          if (!before) type = "ADDED";
+          else if (!now) type = "DELETED";
+        } else if (!now) {
+          continue;
+        }
+        if (!write(event_line(type, e.object->json))) return;
       }
       if (upto > last) last = upto;
       auto now = std::chrono::steady_clock::now();

@@ -167,6 +167,37 @@ TEST_F(ClusterIntegrationTest, CrudListWatchApplyDelete) {
   EXPECT_TRUE(IsNotFound(ErrorOf([&] { client->Get({kConfigMap, "kube-it", "one"}); })));
 }
 
+// A watch with a label selector sees an object that stops matching as
+// DELETED and one that starts matching as ADDED, as kube-apiserver sends.
+TEST_F(ClusterIntegrationTest, WatchSelectorSeesObjectsLeaveAndEnter) {
+  auto client = NewClient();
+  try {
+    client->Create(Json(R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"kube-it"}})"));
+  } catch (const KubeError& e) {
+    if (!IsAlreadyExists(e)) throw;
+  }
+  yaml::Node cm = client->Create(
+      Json(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"mover","labels":{"tier":"a"}}})"));
+  std::string rv = cm.StrAt({"metadata", "resourceVersion"});
+  PatchOptions mp;
+  client->Patch({kConfigMap, "kube-it", "mover"}, Json(R"({"data":{"x":"1"}})"), mp);                  // still a
+  client->Patch({kConfigMap, "kube-it", "mover"}, Json(R"({"metadata":{"labels":{"tier":"b"}}})"), mp);  // leaves
+  client->Patch({kConfigMap, "kube-it", "mover"}, Json(R"({"data":{"x":"2"}})"), mp);                  // unseen
+  client->Patch({kConfigMap, "kube-it", "mover"}, Json(R"({"metadata":{"labels":{"tier":"a"}}})"), mp);  // enters
+  std::vector<std::string> events;
+  WatchOptions wo;
+  wo.resource_version = rv;
+  wo.label_selector = "tier=a";
+  wo.timeout_seconds = 10;
+  NewClient()->Watch(kConfigMap, "kube-it", wo, [&](const WatchEvent& e) {
+    if (e.type == "BOOKMARK") return true;
+    events.push_back(e.type + " tier=" + e.object.StrAt({"metadata", "labels", "tier"}));
+    return events.size() < 3;
+  });
+  EXPECT_EQ(events, (std::vector<std::string>{"MODIFIED tier=a", "DELETED tier=b", "ADDED tier=a"}));
+  client->Delete({kConfigMap, "kube-it", "mover"});
+}
+
 TEST_F(ClusterIntegrationTest, CrdRegisteredAtRunTime) {
   auto client = NewClient();
   client->Resource(kConfigMap);  // discovery cached before the CRD exists
