@@ -17,7 +17,10 @@
 //   #define FOO_FUNCTIONS(X) X(foo_open) X(foo_close) ...
 //   #define FOO_STUB(name) CAPSTAN_LAZY_STUB(foo, name)
 //   FOO_FUNCTIONS(FOO_STUB)
-//   void LoadFoo() { base::LoadLazyLibrary("libfoo.so.1", {FOO_FUNCTIONS(CAPSTAN_LAZY_SLOT)}); }  // once
+//   void LoadFoo() {
+//     static base::LazyLibrary lib("libfoo.so.1", {FOO_FUNCTIONS(CAPSTAN_LAZY_SLOT)}, "install libfoo1");
+//     lib.Load();
+//   }
 //   CAPSTAN_LAZY_RESOLVER(foo, LoadFoo)
 #ifndef CAPSTAN_BASE_LAZY_LIBRARY_H_
 #define CAPSTAN_BASE_LAZY_LIBRARY_H_
@@ -26,22 +29,58 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <initializer_list>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace capstan::base {
 
-// dlopens `soname` and resolves every (name, slot) pair; throws
-// std::runtime_error naming the library (or the missing symbol) on failure.
-inline void LoadLazyLibrary(const char* soname, std::initializer_list<std::pair<const char*, void**>> slots) {
-  void* h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-  if (!h) throw std::runtime_error(std::string("cannot load ") + soname + ": " + dlerror());
-  for (const auto& [name, slot] : slots) {
-    void* p = dlsym(h, name);
-    if (!p) throw std::runtime_error(std::string(soname) + ": missing symbol " + name);
-    *slot = p;
+// One library: loaded (and `after_load` run) by the first Load(); a failure
+// is remembered, and every Load() throws it as std::runtime_error with the
+// installation hint.
+class LazyLibrary {
+ public:
+  LazyLibrary(const char* soname, std::initializer_list<std::pair<const char*, void**>> slots, std::string hint)
+      : soname_(soname), slots_(slots), hint_(std::move(hint)) {}
+
+  void Load(const std::function<void()>& after_load = {}) {
+    std::call_once(once_, [&] {
+      try {
+        void* h = dlopen(soname_, RTLD_NOW | RTLD_LOCAL);
+        if (!h) throw std::runtime_error(std::string("cannot load ") + soname_ + ": " + dlerror());
+        for (const auto& [name, slot] : slots_) {
+          void* p = dlsym(h, name);
+          if (!p) throw std::runtime_error(std::string(soname_) + ": missing symbol " + name);
+          *slot = p;
+        }
+        if (after_load) after_load();
+      } catch (const std::exception& e) {
+        error_ = std::string(e.what()) + " (" + hint_ + ")";
+      }
+    });
+    if (!error_.empty()) throw std::runtime_error(error_);
+  }
+
+ private:
+  const char* soname_;
+  std::vector<std::pair<const char*, void**>> slots_;
+  std::string hint_;
+  std::once_flag once_;
+  std::string error_;
+};
+
+// For the resolvers: no exception can cross their frames, so a library that
+// cannot be loaded there ends the program with its message.
+inline void LoadOrExit(void (*load)()) {
+  try {
+    load();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "capstan: %s\n", e.what());
+    std::_Exit(1);
   }
 }
 
@@ -68,12 +107,7 @@ inline void LoadLazyLibrary(const char* soname, std::initializer_list<std::pair<
 // no exception can cross these frames.
 #define CAPSTAN_LAZY_RESOLVER(lib, load)                                                    \
   extern "C" __attribute__((visibility("hidden"), used)) void capstan_lazy_load_##lib() {    \
-    try {                                                                                    \
-      load();                                                                                \
-    } catch (const std::exception& e) {                                                      \
-      std::fprintf(stderr, "capstan: %s\n", e.what());                                       \
-      std::_Exit(1);                                                                         \
-    }                                                                                        \
+    capstan::base::LoadOrExit(load);                                                         \
   }                                                                                          \
   asm(".pushsection .text\n\t.type capstan_lazy_resolve_" #lib ",@function\n"               \
       "capstan_lazy_resolve_" #lib ":\n"                                                     \
@@ -98,16 +132,8 @@ inline void LoadLazyLibrary(const char* soname, std::initializer_list<std::pair<
       ",@function\n" #name ":\n\tadrp x16, capstan_lazy_" #name                             \
       "\n\tldr x16, [x16, :lo12:capstan_lazy_" #name "]\n\tbr x16\n\t.size " #name ",.-" #name \
       "\n\t.popsection\n");
-#define CAPSTAN_LAZY_RESOLVER(lib, load)                 \
-  static const bool capstan_lazy_eager_##lib = [] {      \
-    try {                                                \
-      load();                                            \
-    } catch (const std::exception& e) {                  \
-      std::fprintf(stderr, "capstan: %s\n", e.what());   \
-      std::_Exit(1);                                     \
-    }                                                    \
-    return true;                                         \
-  }();
+#define CAPSTAN_LAZY_RESOLVER(lib, load) \
+  static const bool capstan_lazy_eager_##lib = (capstan::base::LoadOrExit(load), true);
 #else
 #error "lazy library stubs are written for x86-64 and aarch64"
 #endif

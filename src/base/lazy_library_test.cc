@@ -17,8 +17,8 @@ TEST_ZLIB_FUNCTIONS(TEST_ZLIB_STUB)
 namespace {
 int loads = 0;
 void LoadTestZlib() {
-  ++loads;
-  capstan::base::LoadLazyLibrary("libz.so.1", {TEST_ZLIB_FUNCTIONS(CAPSTAN_LAZY_SLOT)});
+  static capstan::base::LazyLibrary lib("libz.so.1", {TEST_ZLIB_FUNCTIONS(CAPSTAN_LAZY_SLOT)}, "install zlib1g");
+  lib.Load([] { ++loads; });
 }
 }  // namespace
 
@@ -41,11 +41,15 @@ TEST(LazyLibrary, FirstCallLoadsTheLibraryOnce) {
 }
 
 TEST(LazyLibrary, MissingLibraryIsAClearError) {
-  try {
-    LoadLazyLibrary("libcapstan-no-such-library.so.9", {});
-    FAIL();
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("cannot load libcapstan-no-such-library.so.9"), std::string::npos);
+  LazyLibrary lib("libcapstan-no-such-library.so.9", {}, "install it");
+  for (int i = 0; i < 2; ++i) {  // remembered, not retried
+    try {
+      lib.Load();
+      FAIL();
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("cannot load libcapstan-no-such-library.so.9"), std::string::npos);
+      EXPECT_NE(std::string(e.what()).find("(install it)"), std::string::npos);
+    }
   }
 }
 

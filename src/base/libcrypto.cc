@@ -1,7 +1,5 @@
 #include "base/libcrypto.h"
 
-#include <mutex>
-
 #include "base/lazy_library.h"
 
 // Every libcrypto function capstan calls (certificates and base64 for the
@@ -49,16 +47,9 @@ CAPSTAN_LIBCRYPTO_FUNCTIONS(CAPSTAN_LIBCRYPTO_STUB)
 namespace capstan::base {
 
 void LoadLibcrypto() {
-  static std::once_flag once;
-  static std::string error;
-  std::call_once(once, [] {
-    try {
-      LoadLazyLibrary(CAPSTAN_LIBCRYPTO_SONAME, {CAPSTAN_LIBCRYPTO_FUNCTIONS(CAPSTAN_LAZY_SLOT)});
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-  });
-  if (!error.empty()) throw std::runtime_error(error + " (install the OpenSSL runtime package libssl3)");
+  static LazyLibrary lib(CAPSTAN_LIBCRYPTO_SONAME, {CAPSTAN_LIBCRYPTO_FUNCTIONS(CAPSTAN_LAZY_SLOT)},
+                         "install the OpenSSL runtime package libssl3");
+  lib.Load();
 }
 
 }  // namespace capstan::base

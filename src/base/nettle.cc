@@ -3,8 +3,6 @@
 // lazy_library.h). Nettle needs no global initialisation, unlike OpenSSL 3,
 // whose first digest loads its provider and configuration: that was 2 ms of
 // a 13 ms `capstan build` of one overlay with a generator.
-#include <mutex>
-#include <string>
 
 #include "base/lazy_library.h"
 
@@ -20,16 +18,9 @@ namespace capstan::base {
 namespace {
 
 void LoadNettle() {
-  static std::once_flag once;
-  static std::string error;
-  std::call_once(once, [] {
-    try {
-      LoadLazyLibrary(CAPSTAN_NETTLE_SONAME, {CAPSTAN_NETTLE_FUNCTIONS(CAPSTAN_LAZY_SLOT)});
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-  });
-  if (!error.empty()) throw std::runtime_error(error + " (install the Nettle runtime package libnettle8)");
+  static LazyLibrary lib(CAPSTAN_NETTLE_SONAME, {CAPSTAN_NETTLE_FUNCTIONS(CAPSTAN_LAZY_SLOT)},
+                         "install the Nettle runtime package libnettle8");
+  lib.Load();
 }
 
 }  // namespace

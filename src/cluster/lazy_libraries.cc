@@ -1,6 +1,5 @@
 #include "cluster/lazy_libraries.h"
 
-#include <mutex>
 #include <stdexcept>
 
 #include "base/lazy_library.h"
@@ -50,17 +49,12 @@ CAPSTAN_HTTPLIB_FUNCTIONS(CAPSTAN_CLUSTER_STUB)
 namespace capstan::cluster {
 
 void LoadClusterLibraries() {
-  static std::once_flag once;
-  static std::string error;
-  std::call_once(once, [] {
-    try {
-      base::LoadLazyLibrary(CAPSTAN_SQLITE_SONAME, {CAPSTAN_SQLITE_FUNCTIONS(CAPSTAN_LAZY_SLOT)});
-      base::LoadLazyLibrary(CAPSTAN_HTTPLIB_SONAME, {CAPSTAN_HTTPLIB_FUNCTIONS(CAPSTAN_LAZY_SLOT)});
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-  });
-  if (!error.empty()) throw std::runtime_error(error + " (install the SQLite and cpp-httplib runtime packages)");
+  static base::LazyLibrary sqlite(CAPSTAN_SQLITE_SONAME, {CAPSTAN_SQLITE_FUNCTIONS(CAPSTAN_LAZY_SLOT)},
+                                  "install the SQLite runtime package libsqlite3-0");
+  static base::LazyLibrary httplib(CAPSTAN_HTTPLIB_SONAME, {CAPSTAN_HTTPLIB_FUNCTIONS(CAPSTAN_LAZY_SLOT)},
+                                   "install the cpp-httplib runtime package");
+  sqlite.Load();
+  httplib.Load();
 }
 
 }  // namespace capstan::cluster

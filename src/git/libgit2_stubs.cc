@@ -2,8 +2,6 @@
 
 #include <git2.h>
 
-#include <mutex>
-
 #include "base/lazy_library.h"
 #include "git/git.h"
 
@@ -25,17 +23,13 @@ CAPSTAN_LIBGIT2_FUNCTIONS(CAPSTAN_LIBGIT2_STUB)
 namespace capstan::git {
 
 void LoadLibgit2() {
-  static std::once_flag once;
-  static std::string error;
-  std::call_once(once, [] {
-    try {
-      base::LoadLazyLibrary(CAPSTAN_LIBGIT2_SONAME, {CAPSTAN_LIBGIT2_FUNCTIONS(CAPSTAN_LAZY_SLOT)});
-      git_libgit2_init();
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-  });
-  if (!error.empty()) throw GitError(error + " (install the libgit2 runtime package)");
+  static base::LazyLibrary lib(CAPSTAN_LIBGIT2_SONAME, {CAPSTAN_LIBGIT2_FUNCTIONS(CAPSTAN_LAZY_SLOT)},
+                               "install the libgit2 runtime package");
+  try {
+    lib.Load([] { git_libgit2_init(); });
+  } catch (const std::runtime_error& e) {
+    throw GitError(e.what());
+  }
 }
 
 }  // namespace capstan::git

@@ -1,7 +1,5 @@
 // Lua loads with the first custom health script, not with every capstan
 // command (see base/lazy_library.h).
-#include <mutex>
-#include <string>
 
 #include "base/lazy_library.h"
 
@@ -59,16 +57,9 @@ namespace capstan::health {
 namespace {
 
 void LoadLua() {
-  static std::once_flag once;
-  static std::string error;
-  std::call_once(once, [] {
-    try {
-      base::LoadLazyLibrary(CAPSTAN_LUA_SONAME, {CAPSTAN_LUA_FUNCTIONS(CAPSTAN_LAZY_SLOT)});
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-  });
-  if (!error.empty()) throw std::runtime_error(error + " (install the Lua 5.4 runtime package liblua5.4-0)");
+  static base::LazyLibrary lib(CAPSTAN_LUA_SONAME, {CAPSTAN_LUA_FUNCTIONS(CAPSTAN_LAZY_SLOT)},
+                               "install the Lua 5.4 runtime package liblua5.4-0");
+  lib.Load();
 }
 
 }  // namespace

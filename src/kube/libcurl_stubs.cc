@@ -2,8 +2,6 @@
 
 #include <curl/curl.h>
 
-#include <mutex>
-
 #include "base/lazy_library.h"
 #include "kube/client.h"
 
@@ -21,17 +19,13 @@ CAPSTAN_LIBCURL_FUNCTIONS(CAPSTAN_LIBCURL_STUB)
 namespace capstan::kube {
 
 void LoadLibcurl() {
-  static std::once_flag once;
-  static std::string error;
-  std::call_once(once, [] {
-    try {
-      base::LoadLazyLibrary(CAPSTAN_LIBCURL_SONAME, {CAPSTAN_LIBCURL_FUNCTIONS(CAPSTAN_LAZY_SLOT)});
-      curl_global_init(CURL_GLOBAL_DEFAULT);
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-  });
-  if (!error.empty()) throw KubeError(0, "ConnectionError", error + " (install the libcurl runtime package)");
+  static base::LazyLibrary lib(CAPSTAN_LIBCURL_SONAME, {CAPSTAN_LIBCURL_FUNCTIONS(CAPSTAN_LAZY_SLOT)},
+                               "install the libcurl runtime package");
+  try {
+    lib.Load([] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  } catch (const std::runtime_error& e) {
+    throw KubeError(0, "ConnectionError", e.what());
+  }
 }
 
 }  // namespace capstan::kube
