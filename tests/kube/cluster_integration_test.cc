@@ -44,6 +44,13 @@ class ClusterIntegrationTest : public ::testing::Test {
     c.ns = "kube-it";
     return std::make_unique<Client>(c);
   }
+  static void EnsureNamespace(Client& client) {
+    try {
+      client.Create(Json(R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"kube-it"}})"));
+    } catch (const KubeError& e) {
+      if (!IsAlreadyExists(e)) throw;
+    }
+  }
   static KubeError ErrorOf(const std::function<void()>& f) {
     try {
       f();
@@ -72,11 +79,7 @@ TEST_F(ClusterIntegrationTest, DiscoveryFromKubeconfig) {
 
 TEST_F(ClusterIntegrationTest, CrudListWatchApplyDelete) {
   auto client = NewClient();
-  try {
-    client->Create(Json(R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"kube-it"}})"));
-  } catch (const KubeError& e) {
-    if (!IsAlreadyExists(e)) throw;
-  }
+  EnsureNamespace(*client);
   // Dry run stores nothing.
   WriteOptions dry{true, ""};
   client->Create(Json(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dry"},"data":{"a":"1"}})"), dry);
@@ -171,11 +174,7 @@ TEST_F(ClusterIntegrationTest, CrudListWatchApplyDelete) {
 // DELETED and one that starts matching as ADDED, as kube-apiserver sends.
 TEST_F(ClusterIntegrationTest, WatchSelectorSeesObjectsLeaveAndEnter) {
   auto client = NewClient();
-  try {
-    client->Create(Json(R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"kube-it"}})"));
-  } catch (const KubeError& e) {
-    if (!IsAlreadyExists(e)) throw;
-  }
+  EnsureNamespace(*client);
   yaml::Node cm = client->Create(
       Json(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"mover","labels":{"tier":"a"}}})"));
   std::string rv = cm.StrAt({"metadata", "resourceVersion"});
