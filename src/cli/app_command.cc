@@ -40,6 +40,7 @@ namespace {
 
 struct Common {
   std::string kubeconfig, context, file, cache_dir, credentials, output, apps_namespace = "argocd";
+  int connections = 2 * app::kDefaultSyncWorkers;  // warm connections kept (>= sync workers)
 };
 
 void AddCommon(CLI::App* c, Common& o) {
@@ -96,7 +97,7 @@ struct Env {
     kube::Config cfg = kube::LoadKubeconfig(ko);
     std::string server = cfg.server;
     kube::ClientOptions co = kube::ClientOptionsFromEnv();
-    co.max_idle_handles = 2 * app::kDefaultSyncWorkers;  // one warm connection per sync worker
+    co.max_idle_handles = o.connections;
     client = std::make_unique<kube::Client>(cfg, co);
     target = std::make_unique<app::KubeTarget>(*client, &client->discovery());
     app::ManagerOptions mo;
@@ -207,6 +208,7 @@ int Run(int argc, char** argv) {
     return 2;
   }
   app::RefreshMode mode = hard ? app::RefreshMode::kHard : app::RefreshMode::kNormal;
+  o.connections = std::max(o.connections, workers);
 
   try {
     Env env(o);
