@@ -195,12 +195,6 @@ void KubeTarget::Delete(const resource::ResId& id, const sync::DeleteOptions& op
   kube::DeleteOptions d;
   d.dry_run = opts.dry_run;
   d.propagation_policy = Capitalized(opts.propagation);
-  // Kinds that own nothing finish the same way in the background; the local
-  // cluster's garbage collector does not finish foreground deletes of these.
-  static const char* kLeaf[] = {"ConfigMap", "Secret", "Pod", "Endpoints", "Event"};
-  if (id.gvk.group.empty() && d.propagation_policy == "Foreground")
-    for (const char* k : kLeaf)
-      if (id.gvk.kind == k) d.propagation_policy = "Background";
   try {
     client_.Delete(id, d);
   } catch (const kube::KubeError& e) {

@@ -622,7 +622,11 @@ static Node DeleteOne(Store* store, Registry* reg, const ResourceInfo& r, const 
       fins.items.push_back(Node::String(f));
     };
     bool is_ns = r.kind == "Namespace" && !r.custom;
-    if (pp == "Foreground" && !is_ns) add_fin("foregroundDeletion");
+    // Foreground waits for dependents; with none, the garbage collector
+    // would drop the finalizer at once, so the object goes now (the GC
+    // never lists the leaf kinds: pods, configmaps, secrets, ...).
+    if (pp == "Foreground" && !is_ns && !store->Dependents(obj.StrAt({"metadata", "uid"})).empty())
+      add_fin("foregroundDeletion");
     if (pp == "Orphan" && !is_ns) add_fin("orphan");
     if (is_ns || !fins.items.empty()) {
       bool already = !md.StrAt({"deletionTimestamp"}).empty();

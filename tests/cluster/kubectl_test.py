@@ -271,6 +271,11 @@ spec:
             break
         time.sleep(0.5)
     check("replicasets and pods of web are gone", out.strip() == "", out)
+    # Foreground delete of an object with no dependents finishes (kubectl waits for it).
+    k("create", "configmap", "leaf", "-n", "demo", "--from-literal=a=1")
+    k("delete", "configmap", "leaf", "-n", "demo", "--cascade=foreground", "--timeout=20s",
+      name="foreground delete of a leaf object finishes")
+    k("get", "configmap", "leaf", "-n", "demo", expect=1, name="leaf configmap is gone")
 
     # Restart durability.
     rc, out, _ = run([KUBECTL, "get", "cm", "settings", "-n", "demo", "-o", "jsonpath={.metadata.resourceVersion}"], env=ENV)
