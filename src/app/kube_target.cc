@@ -15,6 +15,11 @@ std::string CacheKey(const resource::ResId& id) {
   return id.gvk.group + "/" + id.gvk.kind + "/" + id.ns + "/" + id.name;
 }
 
+// "key" (any value) or "key=value".
+std::string LabelSelector(const std::string& key, const std::string& value) {
+  return value.empty() ? key : key + "=" + value;
+}
+
 std::string Capitalized(std::string s) {
   if (!s.empty()) s[0] = static_cast<char>(toupper(static_cast<unsigned char>(s[0])));
   return s;
@@ -102,11 +107,11 @@ std::vector<yaml::Node> KubeTarget::ListByLabel(const std::string& key, const st
       return out;
     }
   }
-  return ListAllKinds(value.empty() ? key : key + "=" + value);
+  return ListAllKinds(LabelSelector(key, value));
 }
 
 void KubeTarget::Prefetch(const std::string& key, const std::string& value) {
-  std::vector<yaml::Node> all = ListAllKinds(value.empty() ? key : key + "=" + value);
+  std::vector<yaml::Node> all = ListAllKinds(LabelSelector(key, value));
   std::lock_guard<std::mutex> l(mu_);
   by_value_.clear();
   value_of_.clear();
