@@ -33,6 +33,9 @@ const Col kAge = {"Age", "string", "", 0,
                   "lists. More info: "
                   "https://git.k8s.io/community/contributors/devel/sig-architecture/"
                   "api-conventions.md#metadata"};
+// The wide columns of every kind with a pod template.
+const Col kContainers = {"Containers", "string", "", 1, "Names of each container in the template."};
+const Col kImages = {"Images", "string", "", 1, "Images referenced by each container in the template."};
 
 Node S(const std::string& s) { return Node::String(s); }
 Node I(int64_t v) { return Node::Int(v); }
@@ -268,8 +271,8 @@ Node ToTable(const ResourceInfo& r, const std::vector<Node>& objects,
             {"Up-to-date", "string", "", 0, "Total number of non-terminated pods targeted by this deployment that have the desired template spec."},
             {"Available", "string", "", 0, "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."},
             kAge,
-            {"Containers", "string", "", 1, "Names of each container in the template."},
-            {"Images", "string", "", 1, "Images referenced by each container in the template."},
+            kContainers,
+            kImages,
             {"Selector", "string", "", 1, "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment."}};
     row = [&](const Node& o) -> std::vector<Node> {
       std::string cn, im;
@@ -286,8 +289,8 @@ Node ToTable(const ResourceInfo& r, const std::vector<Node>& objects,
             {"Current", "integer", "", 0, "Replicas is the most recently observed number of replicas."},
             {"Ready", "integer", "", 0, "The number of ready replicas for this replica set."},
             kAge,
-            {"Containers", "string", "", 1, "Names of each container in the template."},
-            {"Images", "string", "", 1, "Images referenced by each container in the template."},
+            kContainers,
+            kImages,
             {"Selector", "string", "", 1, "Selector is a label query over pods that should match the replica count."}};
     row = [&](const Node& o) -> std::vector<Node> {
       std::string cn, im;
@@ -298,8 +301,8 @@ Node ToTable(const ResourceInfo& r, const std::vector<Node>& objects,
     };
   } else if (k == "StatefulSet") {
     cols = {kName, {"Ready", "string", "", 0, "Number of the pod with ready state"}, kAge,
-            {"Containers", "string", "", 1, "Names of each container in the template."},
-            {"Images", "string", "", 1, "Images referenced by each container in the template."}};
+            kContainers,
+            kImages};
     row = [&](const Node& o) -> std::vector<Node> {
       std::string cn, im;
       ContainersImages(o.At({"spec", "template", "spec"}), &cn, &im);
@@ -317,8 +320,8 @@ Node ToTable(const ResourceInfo& r, const std::vector<Node>& objects,
             {"Available", "integer", "", 0, "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)"},
             {"Node Selector", "string", "", 0, "NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/"},
             kAge,
-            {"Containers", "string", "", 1, "Names of each container in the template."},
-            {"Images", "string", "", 1, "Images referenced by each container in the template."},
+            kContainers,
+            kImages,
             {"Selector", "string", "", 1, "A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"}};
     row = [&](const Node& o) -> std::vector<Node> {
       std::string cn, im;
@@ -408,8 +411,8 @@ Node ToTable(const ResourceInfo& r, const std::vector<Node>& objects,
     cols = {kName, {"Status", "string", "", 0, "Status of the job."},
             {"Completions", "string", "", 0, "The desired number of successfully finished pods the job should be run with."},
             {"Duration", "string", "", 0, "Time required to complete the job."}, kAge,
-            {"Containers", "string", "", 1, "Names of each container in the template."},
-            {"Images", "string", "", 1, "Images referenced by each container in the template."},
+            kContainers,
+            kImages,
             {"Selector", "string", "", 1, "A label query over pods that should match the pod count."}};
     row = [&](const Node& o) -> std::vector<Node> {
       std::string cn, im;
