@@ -1,6 +1,7 @@
 #include "diff/jq_path.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cmath>
 #include <regex>
@@ -152,7 +153,8 @@ class Parser {
       if (start == i_ || (s_[start] == '-' && i_ == start + 1)) Fail("expected an index or a string");
       JqNode n;
       n.op = JqNode::kIndex;
-      n.index = std::stol(std::string(s_.substr(start, i_ - start)));
+      if (std::from_chars(s_.data() + start, s_.data() + i_, n.index).ec != std::errc())
+        Fail("index out of range");
       step = Make(std::move(n));
     }
     Expect("]");

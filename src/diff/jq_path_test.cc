@@ -84,5 +84,11 @@ TEST(JqPath, ParseErrorsAreOneLine) {
   }
 }
 
+TEST(JqPath, IndexPastInt64IsAParseError) {
+  EXPECT_THROW(JqPath::Parse(".a[99999999999999999999]"), JqError);
+  EXPECT_THROW(JqPath::Parse(".a[-99999999999999999999]"), JqError);
+  EXPECT_NO_THROW(JqPath::Parse(".a[-1]"));
+}
+
 }  // namespace
 }  // namespace capstan::diff

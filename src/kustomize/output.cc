@@ -61,9 +61,13 @@ bool GoYamlKeyLess(std::string_view as, std::string_view bs) {
         }
       }
     }
+    // Go's int64 arithmetic wraps on overflow (a 20-digit key); so does this.
+    auto push = [](int64_t n, char32_t d) {
+      return static_cast<int64_t>(static_cast<uint64_t>(n) * 10 + static_cast<uint64_t>(d - '0'));
+    };
     size_t ai = i, bi = i;
-    for (; ai < a.size() && IsDigit(a[ai]); ++ai) an = an * 10 + (a[ai] - '0');
-    for (; bi < b.size() && IsDigit(b[bi]); ++bi) bn = bn * 10 + (b[bi] - '0');
+    for (; ai < a.size() && IsDigit(a[ai]); ++ai) an = push(an, a[ai]);
+    for (; bi < b.size() && IsDigit(b[bi]); ++bi) bn = push(bn, b[bi]);
     if (an != bn) return an < bn;
     if (ai != bi) return ai < bi;
     return a[i] < b[i];

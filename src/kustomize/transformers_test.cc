@@ -200,6 +200,10 @@ TEST(Hash, MatchesKustomizeForConfigMapAndSecret) {
 
 TEST(Output, GoYamlNaturalKeyOrder) {
   EXPECT_TRUE(GoYamlKeyLess("a2", "a10"));
+  // Digit runs past int64 wrap as in Go (no undefined behaviour): 10^19
+  // wraps negative, so it sorts before 2.
+  EXPECT_TRUE(GoYamlKeyLess("a1", "a99999999999999999999"));
+  EXPECT_TRUE(GoYamlKeyLess("a10000000000000000000", "a2"));
   EXPECT_TRUE(GoYamlKeyLess("apiVersion", "kind"));
   EXPECT_TRUE(GoYamlKeyLess("B", "a"));
   EXPECT_FALSE(GoYamlKeyLess("kind", "apiVersion"));
