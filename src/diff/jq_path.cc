@@ -79,11 +79,14 @@ class Parser {
   }
 
   NodeP Pipe() {
+    // Every nesting (parentheses, function arguments) comes through here.
+    if (++depth_ > kMaxDepth) Fail("expression nested more than " + std::to_string(kMaxDepth) + " deep");
     NodeP left = Or();
     while (Eat("|")) {
       NodeP right = Or();
       left = Mk(JqNode::kPipe, "", left, right);
     }
+    --depth_;
     return left;
   }
   NodeP Or() {
@@ -273,8 +276,10 @@ class Parser {
     Fail("unexpected '" + std::string(1, c) + "'");
   }
 
+  static constexpr int kMaxDepth = 200;
   std::string_view s_;
   size_t i_ = 0;
+  int depth_ = 0;
 };
 
 const Node& NullNode() {

@@ -90,5 +90,10 @@ TEST(JqPath, IndexPastInt64IsAParseError) {
   EXPECT_NO_THROW(JqPath::Parse(".a[-1]"));
 }
 
+TEST(JqPath, DeepNestingIsAParseErrorNotAStackOverflow) {
+  EXPECT_THROW(JqPath::Parse(std::string(100000, '(') + "."), JqError);
+  EXPECT_NO_THROW(JqPath::Parse(std::string(50, '(') + "." + std::string(50, ')')));
+}
+
 }  // namespace
 }  // namespace capstan::diff
