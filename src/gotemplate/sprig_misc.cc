@@ -172,7 +172,39 @@ std::regex MakeRegex(const std::string& pat) {
   if (p.rfind("(?i)", 0) == 0) { flags |= std::regex::icase; p = p.substr(4); }
   if (p.rfind("(?s)", 0) == 0) p = p.substr(4);
   std::string q;
+  bool in_class = false;
+  bool prev_class_escape = false;
   for (size_t i = 0; i < p.size(); ++i) {
+    if (in_class) {
+      if (p[i] == '\\' && i + 1 < p.size()) {
+        char e = p[i + 1];
+        prev_class_escape = std::strchr("wdsWDS", e) != nullptr && e;
+        q += p[i];
+        q += p[++i];
+        continue;
+      }
+      if (p[i] == '-' && (prev_class_escape || (i + 2 < p.size() && p[i + 1] == '\\' && std::strchr("wdsWDS", p[i + 2]) && p[i + 2]))) {
+        q += "\\-";
+        prev_class_escape = false;
+        continue;
+      }
+      if (p[i] == '[' && p.compare(i, 2, "[:") == 0) {
+        size_t e = p.find(":]", i + 2);
+        if (e != std::string::npos) { q += p.substr(i, e + 2 - i); i = e + 1; continue; }
+      }
+      prev_class_escape = false;
+      if (p[i] == ']') in_class = false;
+      q += p[i];
+      continue;
+    }
+    if (p[i] == '[') {
+      in_class = true;
+      prev_class_escape = false;
+      q += p[i];
+      if (i + 1 < p.size() && p[i + 1] == '^') q += p[++i];
+      if (i + 1 < p.size() && p[i + 1] == ']') { q += "\\]"; ++i; }
+      continue;
+    }
     if (p.compare(i, 4, "(?P<") == 0) {
       size_t e = p.find('>', i);
       if (e != std::string::npos) { q += "("; i = e; continue; }

@@ -296,7 +296,7 @@ std::shared_ptr<Chart> LoadFiles(std::vector<ChartFile> files, const std::string
       c->deprecated = dep != md.map->end() && dep->second.type == gt::Type::kBool && dep->second.b;
       if (c->api_version.empty()) c->api_version = "v1";
       auto deps = md.map->find("dependencies");
-      if (deps != md.map->end() && c->api_version != "v1") ParseDependencies(deps->second, &c->dependencies);
+      if (deps != md.map->end()) ParseDependencies(deps->second, &c->dependencies);
     } else if (f.name == "values.yaml") {
       gt::Value v;
       try {
@@ -333,6 +333,7 @@ std::shared_ptr<Chart> LoadFiles(std::vector<ChartFile> files, const std::string
   if (!have_chart_yaml) throw HelmError("Chart.yaml file is missing");
   if (c->api_version == "v1" && requirements.type == gt::Type::kMap) {
     auto deps = requirements.map->find("dependencies");
+    c->dependencies.clear();
     if (deps != requirements.map->end()) ParseDependencies(deps->second, &c->dependencies);
   }
   Validate(*c);

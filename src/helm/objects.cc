@@ -311,7 +311,28 @@ gt::Value NewChartObject(const Chart& c) {
   o->fields["Version"] = Value::String(c.version);
   o->fields["Description"] = str("description");
   o->fields["Keywords"] = get("keywords");
-  o->fields["Maintainers"] = get("maintainers");
+  {
+    Value ms = get("maintainers");
+    Value out = Value::NewList();
+    if (ms.type == gt::Type::kList) {
+      for (const Value& m : *ms.list) {
+        Value x = Value::NewMap();
+        auto field = [&](const char* from, const char* to) {
+          Value s = Value::String("");
+          if (m.type == gt::Type::kMap) {
+            auto it = m.map->find(from);
+            if (it != m.map->end() && !it->second.IsNil()) s = Value::String(gt::StrVal(it->second));
+          }
+          (*x.map)[to] = s;
+        };
+        field("name", "Name");
+        field("email", "Email");
+        field("url", "URL");
+        out.list->push_back(x);
+      }
+    }
+    o->fields["Maintainers"] = out;
+  }
   o->fields["Icon"] = str("icon");
   o->fields["APIVersion"] = Value::String(c.api_version);
   o->fields["Condition"] = str("condition");

@@ -88,8 +88,7 @@ const std::vector<std::string>& InstallOrder() {
       "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole", "ClusterRoleList",
       "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding", "RoleBindingList",
       "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
-      "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService",
-      "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"};
+      "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService"};
   return o;
 }
 
