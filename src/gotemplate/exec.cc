@@ -1,5 +1,6 @@
 // Executor of parsed templates (text/template/exec.go semantics).
 #include <algorithm>
+#include <chrono>
 
 #include "gotemplate/ast.h"
 #include "gotemplate/template.h"
@@ -37,6 +38,12 @@ class State {
 
   void Step() {
     if (++st_.steps > st_.limits.max_steps) Fail("template execution exceeded the step limit");
+    if ((st_.steps & 0xFFFF) == 0) {
+      double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+      if (st_.started < 0) st_.started = now;
+      else if (now - st_.started > st_.limits.max_seconds)
+        Fail("template execution took longer than " + std::to_string(static_cast<int>(st_.limits.max_seconds)) + " s");
+    }
   }
 
   void Write(const std::string& s) {

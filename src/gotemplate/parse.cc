@@ -487,6 +487,8 @@ class Parser {
   }
 
   NodePtr Control(NodeType t, size_t pos, const std::string& ctx) {
+    if (++control_depth_ > 1000) Fail(pos, "control structures nested more than 1000 deep");
+    struct Dec { int& d; ~Dec() { --d; } } dec{control_depth_};
     auto saved = vars_.size();
     NodePtr n = Make(t, pos);
     if (t == NodeType::kRange) ++range_depth_;
@@ -678,7 +680,9 @@ class Parser {
       case Tok::kChar: case Tok::kNumber: return Number();
       case Tok::kLParen: {
         Next();
+        if (++paren_depth_ > 1000) Fail(it.pos, "parentheses nested more than 1000 deep");
         NodePtr p = Pipeline("parenthesized pipeline", Tok::kRParen);
+        --paren_depth_;
         return p;
       }
       case Tok::kString: case Tok::kRawString: {
@@ -750,6 +754,8 @@ class Parser {
   std::vector<std::string> vars_;
   NodePtr last_;
   int range_depth_ = 0;
+  int paren_depth_ = 0;
+  int control_depth_ = 0;
   std::vector<std::shared_ptr<Tree>> defs_;
 };
 

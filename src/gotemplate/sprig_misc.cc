@@ -433,6 +433,14 @@ void AddSprigMisc(FuncMap* m) {
     return Value::String(ToJson(a[0], o));
   };
   f["mustToRawJson"] = f["toRawJson"];
+  f["toJson"] = [](Executor&, Args& a) {
+    WantArgs("toJson", a, 1);
+    try { return Value::String(ToJson(a[0])); } catch (const FuncError&) { return Value::String(""); }
+  };
+  f["fromJson"] = [](Executor&, Args& a) {
+    WantArgs("fromJson", a, 1);
+    try { return ParseJsonValue(StrArg(a, 0)); } catch (const std::exception&) { return Value::Nil(); }
+  };
   f["mustToJson"] = [](Executor&, Args& a) { WantArgs("mustToJson", a, 1); return Value::String(ToJson(a[0])); };
   f["mustFromJson"] = [](Executor&, Args& a) {
     WantArgs("mustFromJson", a, 1);

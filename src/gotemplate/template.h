@@ -45,7 +45,8 @@ struct ExecError : std::runtime_error {
 struct Limits {
   int max_depth = 1000;                 // nested template/include calls
   size_t max_output = size_t{1} << 28;  // bytes one execution may write (256 MiB)
-  uint64_t max_steps = uint64_t{1} << 31;  // nodes evaluated
+  uint64_t max_steps = uint64_t{1} << 32;  // nodes evaluated
+  double max_seconds = 60;              // wall time of one rendering
 };
 
 // A function callable from templates. Arguments arrive evaluated; throw
@@ -80,6 +81,7 @@ struct ExecState {
   Limits limits;
   int depth = 0;
   uint64_t steps = 0;
+  double started = -1;  // steady-clock seconds at the first step
   void* user = nullptr;  // the embedder's context (Helm's engine)
 };
 

@@ -484,6 +484,11 @@ std::map<std::string, std::string> Render(Chart& chart, const Value& top, const 
   std::map<std::string, std::string> rendered;
   EngineCtx ctx;
   ctx.max_include = opts.max_include_depth;
+  gt::ExecState st;
+  st.limits.max_output = opts.max_output;
+  st.limits.max_depth = opts.max_include_depth + 100;
+  st.user = &ctx;
+  size_t total = 0;
   for (const auto& name : keys) {
     if (Base(name).rfind('_', 0) == 0) continue;
     Renderable& r = tpls[name];
@@ -492,11 +497,9 @@ std::map<std::string, std::string> Render(Chart& chart, const Value& top, const 
     (*tmpl.map)["Name"] = Value::String(name);
     (*tmpl.map)["BasePath"] = Value::String(r.base_path);
     (*r.vals.map)["Template"] = tmpl;
-    gt::ExecState st;
-    st.limits.max_output = opts.max_output;
-    st.limits.max_depth = opts.max_include_depth + 100;
-    st.user = &ctx;
     std::string out;
+    st.depth = 0;
+    st.limits.max_output = opts.max_output - std::min(total, opts.max_output);
     try {
       gt::Execute(set, name, r.vals, st, &out);
     } catch (const gt::ExecError& e) {
@@ -504,6 +507,7 @@ std::map<std::string, std::string> Render(Chart& chart, const Value& top, const 
     } catch (const std::runtime_error& e) {
       throw RenderError(e.what());
     }
+    total += out.size();
     rendered[name] = ReplaceAll(std::move(out), "<no value>", "");
   }
   return rendered;

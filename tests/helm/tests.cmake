@@ -1,0 +1,17 @@
+# Helm conformance corpus against `capstan helm template`. Fails when fewer
+# cases pass (or come out byte-identical) than the recorded numbers; raise
+# the numbers when cases are fixed. (322 cases, 268 with output.)
+set(HELM_CONFORMANCE_MIN_PASSED 319)
+set(HELM_CONFORMANCE_MIN_IDENTICAL 265)
+add_test(NAME helm_conformance
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/kustomize/conformance_threshold.py
+                 ${CAPSTAN_SHARED_DIR}/conformance/helm/run.py
+                 "$<TARGET_FILE:capstan> helm template"
+                 ${HELM_CONFORMANCE_MIN_PASSED} ${HELM_CONFORMANCE_MIN_IDENTICAL})
+set_tests_properties(helm_conformance PROPERTIES TIMEOUT 900)
+# CLI behaviour: lint passes a good chart and fails a broken one; usage errors exit 2.
+add_test(NAME helm_cli
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/helm/cli_test.sh $<TARGET_FILE:capstan>
+                 ${CAPSTAN_SHARED_DIR}/conformance/helm)
+add_test(NAME helm_template_usage_error COMMAND capstan helm template)
+set_tests_properties(helm_template_usage_error PROPERTIES WILL_FAIL TRUE)
