@@ -31,7 +31,7 @@ struct Node {
   std::shared_ptr<Node> list, else_list;
   std::vector<std::string> decl;        // pipe: declared/assigned variables
   bool is_assign = false;
-  Value literal;                        // bool, number, string constants
+  std::shared_ptr<const Value> literal;  // bool, number, string constants
 };
 using NodePtr = std::shared_ptr<Node>;
 

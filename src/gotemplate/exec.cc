@@ -261,7 +261,7 @@ class State {
     node_ = &first;
     NotAFunction(cmd, final);
     switch (first.type) {
-      case NodeType::kBool: case NodeType::kNumber: case NodeType::kString: return first.literal;
+      case NodeType::kBool: case NodeType::kNumber: case NodeType::kString: return *first.literal;
       case NodeType::kDot: return dot;
       case NodeType::kNil: Fail("nil is not a command");
       default: Fail("can't evaluate command");
@@ -296,7 +296,7 @@ class State {
         node_ = &n;
         return EvalFieldChain(dot, base, n, n.idents, nullptr, nullptr);
       }
-      case NodeType::kBool: case NodeType::kNumber: case NodeType::kString: return n.literal;
+      case NodeType::kBool: case NodeType::kNumber: case NodeType::kString: return *n.literal;
       default: Fail("can't handle " + NodeString(n) + " for arg");
     }
   }

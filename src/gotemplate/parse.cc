@@ -674,7 +674,7 @@ class Parser {
         Next();
         NodePtr n = Make(NodeType::kBool, it.pos);
         n->text = std::string(it.val);
-        n->literal = Value::Bool(it.val == "true");
+        n->literal = std::make_shared<Value>(Value::Bool(it.val == "true"));
         return n;
       }
       case Tok::kChar: case Tok::kNumber: return Number();
@@ -691,7 +691,7 @@ class Parser {
         n->text = std::string(it.val);
         std::string s;
         if (!Unquote(it.val, &s)) Fail(it.pos, "invalid syntax");
-        n->literal = Value::String(std::move(s));
+        n->literal = std::make_shared<Value>(Value::String(std::move(s)));
         return n;
       }
       default: return nullptr;
@@ -711,8 +711,9 @@ class Parser {
       if (c0 >= 0xF0 && s.size() >= 4) r = ((c0 & 7) << 18) | ((s[1] & 0x3F) << 12) | ((s[2] & 0x3F) << 6) | (s[3] & 0x3F);
       else if (c0 >= 0xE0 && s.size() >= 3) r = ((c0 & 15) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F);
       else if (c0 >= 0xC0 && s.size() >= 2) r = ((c0 & 31) << 6) | (s[1] & 0x3F);
-      n->literal = Value::Int(r);
-      n->literal.type_name = "int32";
+      Value rv = Value::Int(r);
+      rv.type_name = "int32";
+      n->literal = std::make_shared<Value>(rv);
       return n;
     }
     std::string_view t = it.val;
@@ -724,13 +725,13 @@ class Parser {
       int64_t v;
       bool overflow;
       if (ParseGoInt(t, &v, &overflow)) {
-        n->literal = Value::Int(v);
+        n->literal = std::make_shared<Value>(Value::Int(v));
         return n;
       }
       if (overflow) {
         // Go: a uint constant that overflows int errors at execution; keep float
         double d = std::strtod(std::string(t).c_str(), nullptr);
-        n->literal = Value::Float(d);
+        n->literal = std::make_shared<Value>(Value::Float(d));
         return n;
       }
       Fail(it.pos, "bad number syntax: " + std::string(t));
@@ -741,7 +742,7 @@ class Parser {
     double d = std::strtod(clean.c_str(), &endp);
     if (endp == nullptr || *endp != '\0') Fail(it.pos, "bad number syntax: " + std::string(t));
     // Go: a float constant with an integral value used as argument still is float64
-    n->literal = Value::Float(d);
+    n->literal = std::make_shared<Value>(Value::Float(d));
     return n;
   }
 
@@ -794,6 +795,13 @@ void TemplateSet::Parse(const std::string& name, std::string_view text) {
 const Tree* TemplateSet::Find(std::string_view name) const {
   auto it = trees_.find(name);
   if (it != trees_.end()) return it->second.get();
+  if (loader_) {
+    auto* self = const_cast<TemplateSet*>(this);
+    if (loader_(*self, std::string(name))) {
+      it = trees_.find(name);
+      if (it != trees_.end()) return it->second.get();
+    }
+  }
   return parent_ ? parent_->Find(name) : nullptr;
 }
 

@@ -67,8 +67,13 @@ class TemplateSet {
   void Parse(const std::string& name, std::string_view text);
   const Tree* Find(std::string_view name) const;
   const FuncMap* funcs() const { return funcs_; }
+  // Called by Find for a name it does not hold, to Parse it on demand
+  // (returns false when there is no such template).
+  using Loader = std::function<bool(TemplateSet& set, const std::string& name)>;
+  void SetLoader(Loader l) { loader_ = std::move(l); }
 
  private:
+  Loader loader_;
   const FuncMap* funcs_;
   const TemplateSet* parent_;
   std::map<std::string, std::shared_ptr<const Tree>, std::less<>> trees_;

@@ -45,9 +45,11 @@ struct FuncError : std::runtime_error {
 
 struct Value {
   Type type = Type::kInvalid;
-  bool b = false;
-  int64_t i = 0;
-  double f = 0;
+  union {
+    bool b;
+    int64_t i = 0;
+    double f;
+  };
   std::string s;                    // kString, kBytes
   std::shared_ptr<List> list;       // kList
   std::shared_ptr<Map> map;         // kMap

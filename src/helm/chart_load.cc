@@ -36,11 +36,16 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string ReadFileBytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
+  std::ifstream in(p, std::ios::binary | std::ios::ate);
   if (!in) throw HelmError("open " + p.string() + ": no such file or directory");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::streamoff size = in.tellg();
+  if (size < 0) throw HelmError("read " + p.string() + ": cannot read file");
+  if (size > (std::streamoff{1} << 30)) throw HelmError("read " + p.string() + ": file larger than 1 GiB");
+  std::string data(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  in.read(data.data(), size);
+  if (!in) throw HelmError("read " + p.string() + ": cannot read file");
+  return data;
 }
 
 struct IgnoreRule {

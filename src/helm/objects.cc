@@ -48,7 +48,7 @@ struct ChartObj : gt::Object {
 };
 
 struct FilesObj : gt::Object {
-  std::map<std::string, std::string> files;
+  std::map<std::string, const std::string*> files;  // the chart's files (outlive rendering)
   std::string TypeName() const override { return "engine.files"; }
   std::string KindName() const override { return "map"; }
   bool Field(std::string_view, Value*) const override { return false; }
@@ -59,12 +59,12 @@ struct FilesObj : gt::Object {
     if (n == "Get") {
       gt::WantArgs("Get", a, 1);
       auto it = files.find(gt::StrArg(a, 0));
-      return Value::String(it == files.end() ? "" : it->second);
+      return Value::String(it == files.end() ? "" : *it->second);
     }
     if (n == "GetBytes") {
       gt::WantArgs("GetBytes", a, 1);
       auto it = files.find(gt::StrArg(a, 0));
-      return Value::Bytes(it == files.end() ? "" : it->second);
+      return Value::Bytes(it == files.end() ? "" : *it->second);
     }
     if (n == "Glob") {
       gt::WantArgs("Glob", a, 1);
@@ -79,7 +79,7 @@ struct FilesObj : gt::Object {
       Value l = Value::NewList();
       l.type_name = "[]string";
       if (it == files.end()) return l;
-      std::string s = it->second;
+      std::string s = *it->second;
       if (!s.empty() && s.back() == '\n') s.pop_back();
       size_t p = 0;
       while (true) {
@@ -91,7 +91,7 @@ struct FilesObj : gt::Object {
       return l;
     }
     Value m = Value::NewMap();
-    for (const auto& [k, v] : files) (*m.map)[Base(k)] = Value::String(n == "AsSecrets" ? B64(v) : v);
+    for (const auto& [k, v] : files) (*m.map)[Base(k)] = Value::String(n == "AsSecrets" ? B64(*v) : *v);
     if (files.empty()) return Value::String("");
     std::string y = gt::ToYaml(m);
     if (!y.empty() && y.back() == '\n') y.pop_back();
@@ -103,13 +103,13 @@ struct FilesObj : gt::Object {
     for (const auto& [k, v] : files) {
       if (!first) r += " ";
       first = false;
-      r += k + ":" + gt::FormatValue(Value::Bytes(v));
+      r += k + ":" + gt::FormatValue(Value::Bytes(*v));
     }
     return r + "]";
   }
   Value Underlying() const override {
     Value m = Value::NewMap();
-    for (const auto& [k, v] : files) (*m.map)[k] = Value::Bytes(v);
+    for (const auto& [k, v] : files) (*m.map)[k] = Value::Bytes(*v);
     return m;
   }
 };
@@ -355,9 +355,9 @@ gt::Value NewChartObject(const Chart& c) {
   return Value::NewObject(o);
 }
 
-gt::Value NewFilesObject(std::map<std::string, std::string> files) {
+gt::Value NewFilesObject(const std::vector<ChartFile>& files) {
   auto o = std::make_shared<FilesObj>();
-  o->files = std::move(files);
+  for (const auto& f : files) o->files[f.name] = &f.data;
   return Value::NewObject(o);
 }
 

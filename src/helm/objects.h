@@ -12,7 +12,8 @@
 namespace capstan::helm {
 
 gt::Value NewChartObject(const Chart& c);
-gt::Value NewFilesObject(std::map<std::string, std::string> files);
+// .Files over the chart's files (not copied: the chart must outlive it).
+gt::Value NewFilesObject(const std::vector<ChartFile>& files);
 gt::Value NewCapabilities(const std::string& kube_version, const std::vector<std::string>& extra_api_versions);
 // Default kube version "v1.20.0" when empty; throws HelmError when invalid.
 std::string NormalizeKubeVersion(const std::string& v);

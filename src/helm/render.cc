@@ -168,7 +168,7 @@ void ParseHead(const std::string& path, const std::string& doc, Manifest* m, std
 
 // --- engine -----------------------------------------------------------------
 struct Renderable {
-  std::string text;
+  const std::string* text;  // the chart's template (outlives rendering)
   Value vals;  // the shared top map of the chart
   std::string base_path;
 };
@@ -398,9 +398,7 @@ Value RecAllTpls(Chart& c, std::map<std::string, Renderable>& tpls, const Value&
   Value next = Value::NewMap();
   Value subcharts = Value::NewMap();
   (*next.map)["Chart"] = NewChartObject(c);
-  std::map<std::string, std::string> files;
-  for (const auto& f : c.files) files[f.name] = f.data;
-  (*next.map)["Files"] = NewFilesObject(std::move(files));
+  (*next.map)["Files"] = NewFilesObject(c.files);
   (*next.map)["Release"] = (*top.map)["Release"];
   (*next.map)["Capabilities"] = (*top.map)["Capabilities"];
   Value vals = Value::NewMap();
@@ -422,7 +420,7 @@ Value RecAllTpls(Chart& c, std::map<std::string, Renderable>& tpls, const Value&
   for (const auto& t : c.templates) {
     std::string base = t.name.substr(t.name.rfind('/') + 1);
     if (library && base.rfind('_', 0) != 0) continue;
-    tpls[id + "/" + t.name] = Renderable{t.data, next, id + "/templates"};
+    tpls[id + "/" + t.name] = Renderable{&t.data, next, id + "/templates"};
   }
   return next;
 }
@@ -468,9 +466,22 @@ std::map<std::string, std::string> Render(Chart& chart, const Value& top, const 
   std::vector<std::string> keys = SortTemplates(tpls);
   const gt::FuncMap& funcs = HelmFuncs();
   gt::TemplateSet set(&funcs);
+  // A manifest file without define/block only matters when it is executed:
+  // it is parsed here for errors (in Helm's order) and again just before it
+  // runs, so its parse tree does not stay in memory (a big chart's trees are
+  // ~25x its template text).
+  std::map<std::string, bool> lazy;
   for (const auto& name : keys) {
     try {
-      set.Parse(name, tpls[name].text);
+      const std::string& text = *tpls[name].text;
+      if (Base(name).rfind('_', 0) != 0 && text.find("define") == std::string::npos &&
+          text.find("block") == std::string::npos) {
+        gt::TemplateSet check(&funcs);
+        check.Parse(name, text);
+        lazy[name] = true;
+        continue;
+      }
+      set.Parse(name, text);
     } catch (const gt::ParseError& e) {
       // cleanupParseError: "parse error at (LOCATION): LAST"
       std::string msg = e.what();
@@ -481,6 +492,13 @@ std::map<std::string, std::string> Render(Chart& chart, const Value& top, const 
       throw RenderError("parse error at (" + location + "): " + last);
     }
   }
+  set.SetLoader([&](gt::TemplateSet& s, const std::string& name) {
+    auto it = lazy.find(name);
+    if (it == lazy.end() || !it->second) return false;
+    it->second = false;  // parsed into the set from now on
+    s.Parse(name, *tpls[name].text);
+    return true;
+  });
   std::map<std::string, std::string> rendered;
   EngineCtx ctx;
   ctx.max_include = opts.max_include_depth;
@@ -501,7 +519,14 @@ std::map<std::string, std::string> Render(Chart& chart, const Value& top, const 
     st.depth = 0;
     st.limits.max_output = opts.max_output - std::min(total, opts.max_output);
     try {
-      gt::Execute(set, name, r.vals, st, &out);
+      auto lz = lazy.find(name);
+      if (lz != lazy.end() && lz->second) {
+        gt::TemplateSet one(&funcs, &set);
+        one.Parse(name, *r.text);
+        gt::Execute(one, name, r.vals, st, &out);
+      } else {
+        gt::Execute(set, name, r.vals, st, &out);
+      }
     } catch (const gt::ExecError& e) {
       throw RenderError(ReformatExecError(e, name));
     } catch (const std::runtime_error& e) {
@@ -513,12 +538,12 @@ std::map<std::string, std::string> Render(Chart& chart, const Value& top, const 
   return rendered;
 }
 
-void CollectCrds(const Chart& c, std::vector<std::pair<std::string, std::string>>* out) {
+void CollectCrds(const Chart& c, std::vector<std::pair<std::string, const std::string*>>* out) {
   for (const auto& f : c.files) {
     if (f.name.rfind("crds/", 0) != 0) continue;
     std::string ext = f.name.substr(f.name.rfind('.') == std::string::npos ? f.name.size() : f.name.rfind('.'));
     if (ext != ".yaml" && ext != ".yml" && ext != ".json") continue;
-    out->push_back({c.FullPath() + "/" + f.name, f.data});
+    out->push_back({c.FullPath() + "/" + f.name, &f.data});
   }
   for (const auto& sc : c.charts) CollectCrds(*sc, out);
 }
@@ -699,21 +724,53 @@ TemplateResult Template(const TemplateOptions& opts) {
     }
   }
   auto by_kind = [](const Manifest& a, const Manifest& b) { return LessByKind(a.kind, b.kind); };
+  files.clear();
   std::stable_sort(generic.begin(), generic.end(), by_kind);
   std::stable_sort(hooks.begin(), hooks.end(), by_kind);
 
   std::string b;
-  if (opts.include_crds) {
-    std::vector<std::pair<std::string, std::string>> crds;
-    CollectCrds(*chart, &crds);
-    for (const auto& [name, data] : crds) b += "---\n# Source: " + name + "\n" + data + "\n";
+  std::vector<std::pair<std::string, const std::string*>> crds;
+  if (opts.include_crds) CollectCrds(*chart, &crds);
+  {
+    size_t total = 64;
+    for (const auto& [name, data] : crds) total += name.size() + data->size() + 16;
+    for (const auto& m : generic) total += m.name.size() + m.content.size() + 16;
+    for (const auto& m : hooks) total += m.name.size() + m.content.size() + 16;
+    b.reserve(total);
   }
-  for (const auto& m : generic) b += "---\n# Source: " + m.name + "\n" + m.content + "\n";
-  std::string manifests = TrimSpace(b) + "\n";
+  if (opts.include_crds) {
+    for (const auto& [name, data] : crds) {
+      b += "---\n# Source: ";
+      b += name;
+      b += "\n";
+      b += *data;
+      b += "\n";
+    }
+  }
+  for (const auto& m : generic) {
+    b += "---\n# Source: ";
+    b += m.name;
+    b += "\n";
+    b += m.content;
+    b += "\n";
+  }
+  // strings.TrimSpace(manifest) + "\n", in place (the CRDs can be megabytes)
+  {
+    size_t lead = b.find_first_not_of(" \t\r\n\v\f");
+    if (lead == std::string::npos) b.clear();
+    else {
+      b.erase(0, lead);
+      b.erase(b.find_last_not_of(" \t\r\n\v\f") + 1);
+    }
+    b += "\n";
+  }
+  std::string& manifests = b;
   for (const auto& h : hooks) {
     if (opts.skip_tests && h.test) continue;
     manifests += "---\n# Source: " + h.name + "\n" + h.content + "\n";
   }
+  generic.clear();
+  hooks.clear();
   if (opts.show_only.empty()) {
     result.output = std::move(manifests);
     return result;

@@ -466,9 +466,13 @@ void ProcessEnabled(Chart& c, const Value& v, const std::string& path, int depth
     for (auto& sc : c.charts) {
       if (sc->name != req.name) continue;
       if (!CompatibleRange(req.version, sc->version)) continue;
-      auto copy = std::make_shared<Chart>(*sc);
-      if (!req.alias.empty()) copy->name = req.alias;
-      deps.push_back(copy);
+      if (req.alias.empty()) {
+        deps.push_back(sc);
+      } else {
+        auto copy = std::make_shared<Chart>(*sc);  // the same chart under another name
+        copy->name = req.alias;
+        deps.push_back(copy);
+      }
       break;
     }
     if (!req.alias.empty()) req.name = req.alias;
