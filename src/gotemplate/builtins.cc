@@ -1,4 +1,5 @@
 // text/template's builtin functions, and the argument helpers.
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -89,7 +90,10 @@ bool ParseIntBase0(const std::string& s, int64_t* out) {
 int64_t ToInt64(const Value& v) {
   switch (v.type) {
     case Type::kInt: case Type::kInt64: return v.i;
-    case Type::kFloat: return static_cast<int64_t>(v.f);
+    case Type::kFloat:
+      // Go on amd64: NaN and out-of-range conversions give math.MinInt64
+      if (!(v.f >= -9223372036854775808.0 && v.f < 9223372036854775808.0)) return INT64_MIN;
+      return static_cast<int64_t>(v.f);
     case Type::kBool: return v.b ? 1 : 0;
     case Type::kString: {
       int64_t r = 0;

@@ -266,7 +266,10 @@ std::string Sprintf(std::string_view f, const std::vector<Value>& args, size_t f
       if (i < f.size() && f[i] == '*') {
         ++i;
         if (argi < args.size() && args[argi].IsInteger()) {
-          *dst = static_cast<int>(args[argi].i);
+          int64_t w = args[argi].i;
+          if (w > 1000000) w = 1000000;
+          if (w < -1000000) w = -1000000;
+          *dst = static_cast<int>(w);
           if (*dst < 0 && dst == &sp.width) { sp.minus = true; *dst = -*dst; }
         } else {
           out += "%!(BADWIDTH)";

@@ -67,8 +67,19 @@ Value StringList(const std::vector<std::string>& v) {
 
 Value Int64(int64_t v) { return Value::Int64(v); }
 
+// Go's integer arithmetic wraps around.
+int64_t WrapAdd(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b)); }
+int64_t WrapSub(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b)); }
+int64_t WrapMul(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b)); }
+// Number of steps from start towards stop, or -1 when more than `limit`.
+bool TooMany(int64_t start, int64_t stop, int64_t step, int64_t limit) {
+  long double n = (static_cast<long double>(stop) - static_cast<long double>(start)) / static_cast<long double>(step);
+  return n > limit || n < -limit;
+}
+
 int64_t Div(int64_t a, int64_t b) {
   if (b == 0) throw FuncError("runtime error: integer divide by zero");
+  if (b == -1) return static_cast<int64_t>(0 - static_cast<uint64_t>(a));  // MinInt64 / -1 wraps
   return a / b;
 }
 
@@ -225,7 +236,7 @@ void AddSprigLists(FuncMap* m) {
   f["until"] = [](Executor&, Args& a) {
     WantArgs("until", a, 1);
     int64_t n = IntArg(a, 0);
-    if (std::abs(n) > 10000000) throw FuncError("until: count too large");
+    if (n > 10000000 || n < -10000000) throw FuncError("until: count too large");
     List out;
     int64_t step = n < 0 ? -1 : 1;
     for (int64_t i = 0; i != n; i += step) out.push_back(Value::Int(i));
@@ -238,9 +249,11 @@ void AddSprigLists(FuncMap* m) {
     int64_t start = IntArg(a, 0), stop = IntArg(a, 1), step = IntArg(a, 2);
     List out;
     if (step == 0) return Value::NewList();
-    if ((stop - start) / step > 10000000) throw FuncError("untilStep: count too large");
-    if (step > 0) for (int64_t i = start; i < stop; i += step) out.push_back(Value::Int(i));
-    else for (int64_t i = start; i > stop; i += step) out.push_back(Value::Int(i));
+    if (TooMany(start, stop, step, 10000000)) throw FuncError("untilStep: count too large");
+    for (int64_t i = start; step > 0 ? i < stop : i > stop;) {
+      out.push_back(Value::Int(i));
+      if (__builtin_add_overflow(i, step, &i)) break;
+    }
     Value r = Value::NewList(std::move(out));
     r.type_name = "[]int";
     return r;
@@ -256,11 +269,12 @@ void AddSprigLists(FuncMap* m) {
     else throw FuncError("seq: too many arguments");
     std::string out;
     if (step == 0) return Value::String("");
-    if (std::abs((end - start) / step) > 10000000) throw FuncError("seq: count too large");
+    if (TooMany(start, end, step, 10000000)) throw FuncError("seq: count too large");
     if (p.size() == 1 && end == 0) return Value::String("1 0");
-    for (int64_t i = start; step > 0 ? i <= end : i >= end; i += step) {
+    for (int64_t i = start; step > 0 ? i <= end : i >= end;) {
       if (!out.empty()) out += " ";
       out += std::to_string(i);
+      if (__builtin_add_overflow(i, step, &i)) break;
     }
     return Value::String(out);
   };
@@ -478,17 +492,17 @@ void AddSprigLists(FuncMap* m) {
   };
 
   // --- math ---
-  f["add1"] = [](Executor&, Args& a) { WantArgs("add1", a, 1); return Int64(ToInt64(a[0]) + 1); };
+  f["add1"] = [](Executor&, Args& a) { WantArgs("add1", a, 1); return Int64(WrapAdd(ToInt64(a[0]), 1)); };
   f["add"] = [](Executor&, Args& a) {
     int64_t s = 0;
-    for (const Value& v : a) s += ToInt64(v);
+    for (const Value& v : a) s = WrapAdd(s, ToInt64(v));
     return Int64(s);
   };
-  f["sub"] = [](Executor&, Args& a) { WantArgs("sub", a, 2); return Int64(ToInt64(a[0]) - ToInt64(a[1])); };
+  f["sub"] = [](Executor&, Args& a) { WantArgs("sub", a, 2); return Int64(WrapSub(ToInt64(a[0]), ToInt64(a[1]))); };
   f["mul"] = [](Executor&, Args& a) {
     if (a.empty()) throw FuncError("wrong number of args for mul: want at least 1 got 0");
     int64_t s = ToInt64(a[0]);
-    for (size_t i = 1; i < a.size(); ++i) s *= ToInt64(a[i]);
+    for (size_t i = 1; i < a.size(); ++i) s = WrapMul(s, ToInt64(a[i]));
     return Int64(s);
   };
   f["div"] = [](Executor&, Args& a) { WantArgs("div", a, 2); return Int64(Div(ToInt64(a[0]), ToInt64(a[1]))); };
@@ -496,6 +510,7 @@ void AddSprigLists(FuncMap* m) {
     WantArgs("mod", a, 2);
     int64_t b = ToInt64(a[1]);
     if (b == 0) throw FuncError("runtime error: integer divide by zero");
+    if (b == -1) return Int64(0);
     return Int64(ToInt64(a[0]) % b);
   };
   auto maxmin = [](bool is_max) {

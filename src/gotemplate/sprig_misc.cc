@@ -214,6 +214,17 @@ std::regex MakeRegex(const std::string& pat) {
     if (p[i] == '\\' && i + 1 < p.size()) { q += p[i]; q += p[++i]; continue; }
     q += p[i];
   }
+  // RE2 refuses nested repetition (`a**`, `a+*`); backtracking std::regex
+  // would take exponential time on it.
+  for (size_t i = 1; i < pat.size(); ++i) {
+    bool prev_q = std::strchr("*+?}", pat[i - 1]) != nullptr && (i < 2 || pat[i - 2] != '\\');
+    bool cur_q = pat[i] == '*' || pat[i] == '+' || (pat[i] == '{' && i + 1 < pat.size() && std::isdigit(static_cast<unsigned char>(pat[i + 1])));
+    bool lazy = pat[i] == '?' ;
+    if (prev_q && cur_q && !(pat[i - 1] == '?' && i >= 2 && std::strchr("*+?}", pat[i - 2]) && pat[i - 2] != '\\')) {
+      throw FuncError("error parsing regexp: invalid nested repetition operator: `" + pat.substr(i - 1, 2) + "`");
+    }
+    (void)lazy;
+  }
   try {
     return std::regex(q, flags);
   } catch (const std::regex_error& e) {
@@ -339,7 +350,7 @@ bool TimeOf(const Value& v, int64_t* sec, int64_t* nsec) {
     if (t) { *sec = t->sec; *nsec = t->nsec; return true; }
   }
   if (v.IsInteger()) { *sec = v.i; *nsec = 0; return true; }
-  if (v.type == Type::kFloat) { *sec = static_cast<int64_t>(v.f); *nsec = 0; return true; }
+  if (v.type == Type::kFloat) { *sec = ToInt64(v); *nsec = 0; return true; }
   return false;
 }
 

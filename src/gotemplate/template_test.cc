@@ -135,6 +135,13 @@ TEST(GoTemplate, BoundedWork) {
   EXPECT_THROW(Execute(big, "t", Value::Nil(), st2, &out), ExecError);
 }
 
+TEST(Sprig, FuzzFindingsStayFixed) {
+  // float64 beyond int64 converts as Go on amd64 does (no UB)
+  EXPECT_EQ(Render("{{ int 8.8e20 }}"), "-9223372036854775808");
+  // invalid UTF-8 becomes U+FFFD in JSON, as encoding/json does
+  EXPECT_EQ(ToJson(Value::String("a\xff\xed\xa0\x80b")), "\"a\\ufffd\\ufffd\\ufffd\\ufffdb\"");
+}
+
 TEST(Convert, ToYamlSortsKeysAndQuotesLikeGoYaml) {
   Value v = Values("b: 'yes'\na: [1, x]\nc: 1.5\n");
   EXPECT_EQ(ToYaml(v), "a:\n- 1\n- x\nb: \"yes\"\nc: 1.5\n");
