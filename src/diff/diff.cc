@@ -126,7 +126,7 @@ DiffResult Diff(const Node* desired, const Node* live, const Options& options) {
     return r;
   }
 
-  Gvk config_gvk = GvkOf(config);
+  Gvk config_gvk = Gvk::Of(config);
   Node orig;
   bool three_way = false;
   if (WantsServerSideApply(config)) {
@@ -151,7 +151,7 @@ DiffResult Diff(const Node* desired, const Node* live, const Options& options) {
   if (three_way) RemoveNamespaceAnnotation(orig);
   const Node& o = three_way ? orig : config;
 
-  Gvk gvk = GvkOf(o);
+  Gvk gvk = Gvk::Of(o);
   Node predicted;
   if (IsKnownKind(gvk)) {
     predicted = PredictStrategic(&o, config, cur, gvk);

@@ -14,14 +14,12 @@
 #include <string_view>
 #include <vector>
 
+#include "resource/resource.h"
 #include "yaml/node.h"
 
 namespace capstan::diff {
 
-struct Gvk {
-  std::string group, version, kind;
-};
-Gvk GvkOf(const yaml::Node& obj);
+using resource::Gvk;
 
 // Kinds of client-go's scheme (any served or deprecated version).
 bool IsKnownKind(const Gvk& gvk);

@@ -39,13 +39,13 @@ bool IsValidBase64(std::string_view in) {
 
 void Remarshal(Node& obj) {
   Canonicalize(obj);
-  Gvk gvk = GvkOf(obj);
+  Gvk gvk = Gvk::Of(obj);
   if (IsKnownKind(gvk)) TypedRemarshal(obj, gvk);
 }
 
 void NormalizeSecret(Node& obj) {
   if (!obj.IsMap()) return;
-  Gvk gvk = GvkOf(obj);
+  Gvk gvk = Gvk::Of(obj);
   if (!gvk.group.empty() || gvk.kind != "Secret") return;
   const Node* sd = obj.Get("stringData");
   if (sd && sd->IsMap()) {
@@ -146,7 +146,7 @@ void NormalizeEndpoints(Node& obj) {
 void NormalizeKnown(Node& obj, bool ignore_aggregated_roles) {
   if (!obj.IsMap()) return;
   if (Node* meta = obj.Get("metadata"); meta && meta->IsMap()) meta->Remove("creationTimestamp");
-  Gvk gvk = GvkOf(obj);
+  Gvk gvk = Gvk::Of(obj);
   if (gvk.group.empty() && gvk.kind == "Secret") {
     NormalizeSecret(obj);
   } else if (gvk.group == "rbac.authorization.k8s.io" &&

@@ -7,16 +7,12 @@
 
 #include "health/decode.h"
 #include "health/health.h"
+#include "resource/resource.h"
 #include "yaml/node.h"
 
 namespace capstan::health::internal {
 
-struct Gvk {
-  std::string_view group, version, kind;
-};
-
-// Splits apiVersion "apps/v1" into group and version ("v1" -> core group).
-Gvk ParseGvk(const yaml::Node& obj);
+using resource::Gvk;
 
 using CheckFn = HealthStatus (*)(const yaml::Node& obj, const Gvk& gvk);
 
