@@ -11,6 +11,7 @@
 #include "diff/predict.h"
 #include "diff/unified.h"
 #include "diff/value.h"
+#include "resource/defaults.h"
 #include "yaml/yaml.h"
 
 namespace capstan::diff {
@@ -155,8 +156,8 @@ DiffResult Diff(const Node* desired, const Node* live, const Options& options) {
   Node predicted;
   if (IsKnownKind(gvk)) {
     predicted = PredictStrategic(&o, config, cur, gvk);
-    if (DecodesLeniently(predicted, gvk)) ApplyDefaults(predicted, gvk);
-    if (DecodesLeniently(cur, gvk)) ApplyDefaults(cur, gvk);
+    if (DecodesLeniently(predicted, gvk)) resource::ApplyDefaults(predicted, gvk);
+    if (DecodesLeniently(cur, gvk)) resource::ApplyDefaults(cur, gvk);
   } else {
     predicted = PredictJsonMerge(o, config, cur);
   }

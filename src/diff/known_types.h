@@ -44,10 +44,6 @@ bool TypedRemarshal(yaml::Node& obj, const Gvk& gvk);
 // wrongly typed value among the fields this table knows.
 bool DecodesLeniently(const yaml::Node& obj, const Gvk& gvk);
 
-// Fills in the fields the Kubernetes API defaulting functions set, where
-// absent (SetDefaults_* of the object's group/version).
-void ApplyDefaults(yaml::Node& obj, const Gvk& gvk);
-
 }  // namespace capstan::diff
 
 #endif  // CAPSTAN_DIFF_KNOWN_TYPES_H_
