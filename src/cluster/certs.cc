@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "base/base64.h"
 namespace capstan::cluster {
 namespace {
 
@@ -104,14 +105,6 @@ std::string KeyPem(EVP_PKEY* k) {
   return out;
 }
 
-std::string Base64(const std::string& in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), in.size());
-  out.resize(n);
-  return out;
-}
-
 }  // namespace
 
 Credentials LoadOrCreateCredentials(const std::string& dir) {
@@ -159,7 +152,7 @@ std::string WriteKubeconfig(const std::string& dir, const std::string& server,
       "- name: capstan\n"
       "  cluster:\n"
       "    server: " + server + "\n"
-      "    certificate-authority-data: " + Base64(creds.ca_pem) + "\n"
+      "    certificate-authority-data: " + base::Base64Encode(creds.ca_pem) + "\n"
       "contexts:\n"
       "- name: capstan\n"
       "  context:\n"

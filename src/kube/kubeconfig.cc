@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/base64.h"
 #include "kube/client.h"
 #include "kube/util.h"
 #include "yaml/yaml.h"
@@ -78,7 +79,7 @@ std::string DecodeData(const yaml::Node& body, std::string_view key, const Entry
   std::string text = Str(body, key, e);
   if (text.empty()) return "";
   std::string out;
-  if (!Base64Decode(text, &out))
+  if (!base::Base64DecodeLenient(text, &out))
     throw ConfigError(e.file + ": " + e.field + "." + std::string(key) + ": invalid base64");
   return out;
 }
