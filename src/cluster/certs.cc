@@ -8,33 +8,23 @@
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
 
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <stdexcept>
 
 #include "base/base64.h"
+#include "base/file_system.h"
 namespace capstan::cluster {
 namespace {
 
-std::string ReadFile(const std::string& path, bool* ok) {
-  std::ifstream f(path, std::ios::binary);
-  *ok = static_cast<bool>(f);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+void WriteFile(const std::string& path, const std::string& data) {
+  std::string err;
+  if (!base::WriteFileAtomic(path, data, &err, 0600)) throw std::runtime_error(err);
 }
 
-void WriteFile(const std::string& path, const std::string& data) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw std::runtime_error(path + ": cannot write");
-    f << data;
-    if (!f) throw std::runtime_error(path + ": write failed");
-  }
-  chmod(tmp.c_str(), 0600);
-  if (rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error(path + ": cannot rename");
+std::string ReadFile(const std::string& path, bool* ok) {
+  std::string text;
+  *ok = base::ReadFile(path, &text, nullptr);
+  return text;
 }
 
 EVP_PKEY* NewKey() {
