@@ -26,6 +26,15 @@ CheckFn FindBuiltin(std::string_view group, std::string_view kind) {
   return nullptr;
 }
 
+// Argo CD's own checks (its Lua scripts, ported): rollout.cc, cronjob.cc,
+// application.cc.
+CheckFn FindArgoCdBuiltin(std::string_view group, std::string_view kind) {
+  if (group == "argoproj.io" && kind == "Rollout") return RolloutHealth;
+  if (group == "argoproj.io" && kind == "Application") return ApplicationHealth;
+  if (group == "batch" && kind == "CronJob") return CronJobHealth;
+  return nullptr;
+}
+
 HealthStatus UnsupportedGvk(std::string_view what, const Gvk& gvk) {
   return {Code::kUnknown, "unsupported " + std::string(what) + " GVK: " + std::string(gvk.group) +
                               "/" + std::string(gvk.version) + ", Kind=" + std::string(gvk.kind)};

@@ -19,6 +19,9 @@ using CheckFn = HealthStatus (*)(const yaml::Node& obj, const Gvk& gvk);
 // The check for a group/kind (version is ignored here), or nullptr.
 CheckFn FindBuiltin(std::string_view group, std::string_view kind);
 
+// Decimal text of a count, for messages.
+inline std::string Num(int64_t v) { return std::to_string(v); }
+
 // "unsupported <what> GVK: <group>/<version>, Kind=<kind>"
 HealthStatus UnsupportedGvk(std::string_view what, const Gvk& gvk);
 // "failed to convert unstructured <what> to typed: <error>"
