@@ -307,24 +307,4 @@ void Target::AccumulateComponents(Accumulator& ra) {
   }
 }
 
-void Target::RunGenerators(Accumulator& ra) {
-  GeneratorContext ctx{loader_, k_.Get("generatorOptions"), file_};
-  std::vector<Resource> generated;
-  std::string in = loader_.RelativeToTop(file_);
-  if (const Node* cms = k_.Get("configMapGenerator"); cms && cms->IsSeq()) {
-    for (const auto& args : cms->items) {
-      generated.push_back(GenerateConfigMap(ctx, args));
-      generated.back().origin = ConfiguredOrigin(in, "builtin", "ConfigMapGenerator", "", "");
-    }
-  }
-  if (const Node* ss = k_.Get("secretGenerator"); ss && ss->IsSeq()) {
-    for (const auto& args : ss->items) {
-      generated.push_back(GenerateSecret(ctx, args));
-      generated.back().origin = ConfiguredOrigin(in, "builtin", "SecretGenerator", "", "");
-    }
-  }
-  for (auto& r : generated) AbsorbGenerated(ra.res, std::move(r), file_);
-  RunGeneratorConfigs(ra);
-}
-
 }  // namespace capstan::kustomize
