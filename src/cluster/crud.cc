@@ -6,7 +6,7 @@
 
 #include "cluster/admission.h"
 #include "cluster/api.h"
-#include "cluster/fields.h"
+#include "cluster/server_side_apply.h"
 #include "cluster/protobuf.h"
 #include "cluster/selector.h"
 #include "cluster/status.h"
