@@ -77,7 +77,9 @@ void RunStatefulSets(Ctx& c);
 void RunDaemonSets(Ctx& c);
 void RunJobs(Ctx& c);
 void RunCronJobs(Ctx& c);
-void RunMisc(Ctx& c);  // PVC binding, ingress addresses, CRD cleanup
+void RunPersistentVolumeClaims(Ctx& c);
+void RunIngresses(Ctx& c);
+void RunCrdCleanup(Ctx& c);
 
 }  // namespace capstan::cluster
 

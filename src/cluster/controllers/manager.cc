@@ -309,7 +309,7 @@ void ControllerManager::RunOnce() {
   // stop the others.
   for (auto fn : {RunNamespaces, RunGarbageCollector, RunServiceAccounts, RunDeployments,
                   RunReplicaSets, RunStatefulSets, RunDaemonSets, RunCronJobs, RunJobs,
-                  RunKubelet, RunServices, RunMisc}) {
+                  RunKubelet, RunServices, RunPersistentVolumeClaims, RunIngresses, RunCrdCleanup}) {
     try {
       fn(c);
     } catch (const std::exception&) {
