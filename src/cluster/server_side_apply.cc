@@ -39,6 +39,13 @@ TypeRef TypeOf(const resource::Schema& schema, const Node& obj) {
   return schema.TypeFor(resource::Gvk::FromApiVersion(obj.StrAt({"apiVersion"}), obj.StrAt({"kind"})));
 }
 
+// metadata is ObjectMeta in every kind, also where a CRD's schema leaves it
+// a bare `type: object` (ownerReferences keyed by uid, ...).
+TypeRef MetadataType(const resource::Schema& schema, TypeRef type) {
+  if (TypeRef t = schema.FieldType(type, "metadata"); t && schema.FieldListMeta(t, "ownerReferences")) return t;
+  return schema.FieldType(schema.TypeFor({"", "v1", "ConfigMap"}), "metadata");
+}
+
 Node KeyValue(const Node& item, const std::string& k) {
   const Node* v = item.Get(k);
   if (!v && k == "protocol") return Node::String("TCP");
@@ -124,7 +131,7 @@ FieldSet FieldsOf(const Node& obj, bool with_status, const resource::Schema& sch
   FieldSet out;
   if (!obj.IsMap()) return out;
   TypeRef type = TypeOf(schema, obj);
-  TypeRef metadata_type = schema.FieldType(type, "metadata");
+  TypeRef metadata_type = MetadataType(schema, type);
   FieldPath path;
   for (const auto& f : obj.fields) {
     const std::string& k = f.key.Str();
@@ -215,12 +222,13 @@ namespace {
 // `config` is field `field` of an object of type `parent` ("" and nullptr
 // for the top level, whose type is `self`).
 void Merge(const resource::Schema& schema, TypeRef parent, TypeRef self, Node& live, const Node& config,
-           const std::string& field) {
+           const std::string& field, bool top = false) {
   if (live.IsMap() && config.IsMap()) {
     for (const auto& f : config.fields) {
       Node* l = live.Get(f.key.Str());
+      TypeRef child = top && f.key.Str() == "metadata" ? MetadataType(schema, self) : schema.FieldType(self, f.key.Str());
       if (l && !f.value.IsNull())
-        Merge(schema, self, schema.FieldType(self, f.key.Str()), *l, f.value, f.key.Str());
+        Merge(schema, self, child, *l, f.value, f.key.Str());
       else
         live.Set(f.key.Str(), f.value);
     }
@@ -255,7 +263,7 @@ void Merge(const resource::Schema& schema, TypeRef parent, TypeRef self, Node& l
 }  // namespace
 
 void MergeApplied(Node& live, const Node& config, const resource::Schema& schema) {
-  Merge(schema, nullptr, TypeOf(schema, config), live, config, "");
+  Merge(schema, nullptr, TypeOf(schema, config), live, config, "", /*top=*/true);
 }
 
 std::string PathString(const FieldPath& p) {

@@ -159,3 +159,41 @@ TEST(ServerSideApplyListTest, CrdListKeyedByItsOpenApiSchema) {
 
 }  // namespace
 }  // namespace capstan::cluster
+
+#include "cluster/resources.h"
+
+namespace capstan::cluster {
+namespace {
+
+TEST(ServerSideApplyListTest, RegisteredCrdSchemaKeysItsLists) {
+  yaml::Node crd = yaml::ParseJson(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+    "metadata":{"name":"widgets.example.com"},
+    "spec":{"group":"example.com","scope":"Namespaced",
+      "names":{"plural":"widgets","kind":"Widget"},
+      "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{
+        "type":"object","properties":{"spec":{"type":"object","properties":{
+          "items":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],
+                   "items":{"type":"object","properties":{"name":{"type":"string"},"v":{"type":"integer"}}}}}}}}}}]}})");
+  Registry registry;
+  registry.AddCrd(crd);
+  auto schema = registry.ApplySchema();
+  auto r1 = ServerSideApply(yaml::Node(), Widget(R"({"name":"a","v":1})"), "one", false, "t", *schema);
+  auto r2 = ServerSideApply(r1.object, Widget(R"({"name":"b","v":2})"), "two", false, "t", *schema);
+  ASSERT_TRUE(r2.conflicts.empty());
+  EXPECT_EQ(r2.object.At({"spec", "items"})->size(), 2u);
+
+  registry.RemoveCrd(crd);
+  schema = registry.ApplySchema();
+  auto r4 = ServerSideApply(yaml::Node(), Widget(R"({"name":"a","v":1})"), "one", false, "t", *schema);
+  auto r5 = ServerSideApply(r4.object, Widget(R"({"name":"b","v":2})"), "two", false, "t", *schema);
+  EXPECT_EQ(r5.conflicts.size(), 1u);  // atomic again
+}
+
+TEST(ServerSideApplyListTest, CustomResourceOwnerReferencesKeyedByUid) {
+  FieldSet fs = FieldsOf(yaml::ParseJson(R"({"apiVersion":"example.com/v1","kind":"Widget",
+    "metadata":{"name":"w","ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"o","uid":"u1"}]}})"));
+  EXPECT_TRUE(fs.count({"f:metadata", "f:ownerReferences", "k:{\"uid\":\"u1\"}", "."}));
+}
+
+}  // namespace
+}  // namespace capstan::cluster
