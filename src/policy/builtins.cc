@@ -228,6 +228,21 @@ BI(Member2) {
   return true;
 }
 
+BI(Member3) {
+  (void)ctx;
+  const Value& c = a[2];
+  bool found = false;
+  if (c.IsObject()) {
+    const Value* v = c.Find(a[0]);
+    found = v && *v == a[1];
+  } else if (c.IsArray()) {
+    int64_t i;
+    found = a[0].AsInt(&i) && i >= 0 && static_cast<size_t>(i) < c.Size() && c.Items()[i] == a[1];
+  }
+  *out = Value::Bool(found);
+  return true;
+}
+
 // ---- types -----------------------------------------------------------
 BI(IsString) { (void)ctx; *out = Value::Bool(a[0].IsString()); return true; }
 BI(IsNumber) { (void)ctx; *out = Value::Bool(a[0].IsNumber()); return true; }
@@ -291,7 +306,7 @@ void AddNumberBuiltins(std::vector<Builtin>* out) {
       {"and", 2, And}, {"or", 2, Or}, {"abs", 1, Abs}, {"round", 1, Round}, {"ceil", 1, Ceil},
       {"floor", 1, Floor}, {"numbers.range", 2, NumbersRange}, {"count", 1, Count}, {"sum", 1, Sum},
       {"product", 1, Product}, {"max", 1, Max}, {"min", 1, Min}, {"sort", 1, Sort}, {"all", 1, All},
-      {"any", 1, Any}, {"internal.member_2", 2, Member2}, {"is_string", 1, IsString},
+      {"any", 1, Any}, {"internal.member_2", 2, Member2}, {"internal.member_3", 3, Member3}, {"is_string", 1, IsString},
       {"is_number", 1, IsNumber}, {"is_boolean", 1, IsBoolean}, {"is_array", 1, IsArray},
       {"is_set", 1, IsSet}, {"is_object", 1, IsObject}, {"is_null", 1, IsNull},
       {"type_name", 1, TypeNameFn}, {"to_number", 1, ToNumber}, {"cast_array", 1, CastArray},

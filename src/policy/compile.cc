@@ -42,15 +42,23 @@ class Resolver {
  public:
   Resolver(Compiled* c, const Module* m, const std::string& file) : c_(c), m_(m), file_(file) {}
 
-  std::map<std::string, int> slots;
+  std::map<std::string, int> slots;  // the rule's own scope
+  std::vector<std::map<std::string, int>> inner;  // comprehension / every scopes
   std::set<std::string> declared;
   int next = 0;
 
+  // A name's slot: the innermost scope that knows it, else a new slot in
+  // the innermost scope (variables first seen in a comprehension or an
+  // `every` body are local to it).
   int Slot(const std::string& name) {
     if (name == "_") return next++;
+    for (auto it = inner.rbegin(); it != inner.rend(); ++it) {
+      auto f = it->find(name);
+      if (f != it->end()) return f->second;
+    }
     auto it = slots.find(name);
     if (it != slots.end()) return it->second;
-    slots[name] = next;
+    (inner.empty() ? slots : inner.back())[name] = next;
     return next++;
   }
 
@@ -228,9 +236,11 @@ class Resolver {
       case TermKind::kObjectCompr: {
         auto copy = std::make_shared<Term>(*t);
         copy->body = std::make_shared<Body>(*t->body);
+        inner.emplace_back();
         ResolveBody(*copy->body);
         Resolve(copy->key);
         Resolve(copy->val);
+        inner.pop_back();
         t = copy;
         return;
       }
@@ -331,7 +341,17 @@ class Resolver {
         for (Expr& v : *e.body) Resolve(v.a);
         continue;
       }
-      if (e.kind == ExprKind::kNot || e.kind == ExprKind::kEvery) {
+      if (e.kind == ExprKind::kEvery) {
+        Resolve(e.domain);
+        inner.emplace_back();
+        Resolve(e.a);
+        Resolve(e.b);
+        e.body = std::make_shared<Body>(*e.body);
+        ResolveBody(*e.body);
+        inner.pop_back();
+        continue;
+      }
+      if (e.kind == ExprKind::kNot) {
         e.body = std::make_shared<Body>(*e.body);
         ResolveBody(*e.body);
       }

@@ -224,8 +224,10 @@ class Evaluator {
     std::optional<Value> result;
     {
       Active act(this, n, first);
+      const Rule* def = nullptr;
       for (const auto& r : n->rules) {
-        if (r->args.size() != args.size()) continue;
+        if (r->is_default) def = r.get();
+        if (r->args.size() != args.size() || r->is_default) continue;
         Frame f(r->nslots);
         FileScope fs(this, r->file);
         UnifyArgs(r->args, args, 0, f, [&] {
@@ -236,6 +238,14 @@ class Evaluator {
             result = v;
           }, false);
           return false;
+        });
+      }
+      if (!result && def) {
+        Frame f(def->nslots);
+        FileScope fs(this, def->file);
+        Term(*def->value, f, [&](const Value& v) {
+          result = v;
+          return true;
         });
       }
     }
@@ -426,6 +436,7 @@ class Evaluator {
   }
 
   bool UnifyValue(const policy::Term& p, const Value& v, Frame& f, Cont k) {
+    if (IsUndefined(v) && !(p.kind == TermKind::kVar && p.root == Term::kLocal && !f.bound[p.slot])) return false;
     switch (p.kind) {
       case TermKind::kVar:
         if (p.root == Term::kLocal) {
@@ -470,6 +481,7 @@ class Evaluator {
           return DataWalk(&c_->root, &st_->data, t, 1, f, k);
         }
         if (!f.bound[t.slot]) ThrowAt(file_, t.line, "rego_unsafe_var_error", "var " + t.name + " is unsafe");
+        if (IsUndefined(f.v[t.slot])) return false;
         return k(f.v[t.slot]);
       case TermKind::kRef: {
         const policy::Term& head = *t.items[0];
@@ -635,19 +647,53 @@ class Evaluator {
 
   bool Args(const policy::Term& t, size_t arity, size_t i, Frame& f, std::vector<Value>& acc, Cont k) {
     if (i == arity) return k();
-    return Term(*t.items[i], f, [&](const Value& v) {
+    bool any = false;
+    auto next = [&](const Value& v) {
+      any = true;
       acc.push_back(v);
       bool r = Args(t, arity, i + 1, f, acc, k);
       acc.pop_back();
       return r;
-    });
+    };
+    bool r = Term(*t.items[i], f, next);
+    if (!any && t.func && t.items[i]->kind == TermKind::kRef) {
+      // As OPA, a user function binds a ref argument lazily: an undefined
+      // one only fails the call where the function uses it.
+      any = true;
+      return next(Undefined());
+    }
+    return r;
   }
+
+  static Value Undefined() {
+    Value v;
+    v.b = true;  // a null carrying b = true marks "undefined" in a frame slot
+    return v;
+  }
+  static bool IsUndefined(const Value& v) { return v.type == Type::kNull && v.b; }
 
   bool Invoke(const Builtin* b, const DataNode* fn, const std::vector<Value>& args, int line, VCont k,
               bool overrides = true) {
-    for (const FuncOverride& o : overrides ? st_->funcs : std::vector<FuncOverride>()) {
+    for (size_t oi = 0; overrides && oi < st_->funcs.size(); ++oi) {
+      const FuncOverride& o = st_->funcs[oi];
       if ((b && o.builtin == b) || (fn && o.func == fn)) {
-        if (o.with_builtin || o.with_func) return Invoke(o.with_builtin, o.with_func, args, line, k, false);
+        if (o.with_builtin) return Invoke(o.with_builtin, nullptr, args, line, k, false);
+        if (o.with_func) {
+          // The replacement sees the function it replaces unmocked.
+          auto outer = st_;
+          auto inner = std::make_shared<State>(*st_);
+          inner->cache.clear();
+          inner->funcs.erase(inner->funcs.begin() + oi);
+          st_ = inner;
+          bool r = CallFunction(o.with_func, args, [&](const Value& v) {
+            st_ = outer;
+            bool r2 = k(v);
+            st_ = inner;
+            return r2;
+          });
+          st_ = outer;
+          return r;
+        }
         return k(o.value);
       }
     }

@@ -315,7 +315,9 @@ class Parser {
       e.body = std::make_shared<Body>(ParseBodyUntil("}"));
       Next();
     } else {
+      comma_in_ok_ = true;
       e.a = ParseIn();
+      comma_in_ok_ = false;
       if (IsPunct("=") || IsPunct(":=")) {
         e.kind = IsPunct("=") ? ExprKind::kUnify : ExprKind::kAssign;
         Next();
@@ -336,6 +338,27 @@ class Parser {
 
   TermPtr ParseIn() {
     TermPtr lhs = ParseRelation();
+    if (IsPunct(",") && comma_in_ok_) {
+      // `key, value in collection`
+      size_t save = pos_;
+      Next();
+      bool saved = comma_in_ok_;
+      comma_in_ok_ = false;
+      TermPtr value;
+      try {
+        value = ParseRelation();
+      } catch (const std::runtime_error&) {
+        value = nullptr;
+      }
+      comma_in_ok_ = saved;
+      if (value && IsIdent("in")) {
+        int line = Cur().line;
+        Next();
+        lhs = Call("internal.member_3", {lhs, value, ParseRelation()}, line);
+      } else {
+        pos_ = save;
+      }
+    }
     while (IsIdent("in")) {
       int line = Cur().line;
       Next();
@@ -413,7 +436,10 @@ class Parser {
 
   TermPtr ParseTermPrimary() {
     if (++depth_ > kMaxNesting) Fail("nesting too deep");
+    bool saved_comma = comma_in_ok_;
+    comma_in_ok_ = false;
     TermPtr t = ParseTermPrimaryInner();
+    comma_in_ok_ = saved_comma;
     --depth_;
     return t;
   }
@@ -472,7 +498,10 @@ class Parser {
         if (tok.text == "(") {
           Next();
           no_or_ = false;
+          bool saved_comma = comma_in_ok_;
+          comma_in_ok_ = true;
           t = ParseIn();
+          comma_in_ok_ = saved_comma;
           no_or_ = saved_no_or;
           Expect(")");
           break;
@@ -644,6 +673,7 @@ class Parser {
   size_t pos_ = 0;
   int depth_ = 0;
   bool no_or_ = false;
+  bool comma_in_ok_ = false;  // `k, v in xs` allowed (expression level, parentheses)
 };
 
 }  // namespace
