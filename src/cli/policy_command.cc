@@ -156,7 +156,8 @@ int Run(int argc, char** argv) {
   std::vector<std::string> inventory;
   eval->add_option("--template", tfile, "ConstraintTemplate file");
   eval->add_option("--constraint", cfile, "Constraint file");
-  eval->add_option("--inventory", inventory, "Inventory objects (data.inventory); repeatable");
+  eval->add_option("--inventory", inventory, "Inventory objects (data.inventory); repeatable")
+      ->allow_extra_args(false);
   eval->add_option("-o,--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   eval->add_option("object", object, "Object (or AdmissionReview) file to review");
   try {

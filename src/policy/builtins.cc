@@ -6,13 +6,16 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "policy/policy.h"
+
 namespace capstan::policy {
 
 void Budget::Charge(uint64_t n) {
   used_ += n;
   if (used_ > max_) {
-    throw BuiltinError{"eval_limit_error",
-                       "evaluation created more than " + std::to_string(max_) + " values (memory limit)"};
+    // Not a built-in error: never made undefined, always ends the query.
+    throw Error("eval_limit_error", "eval_limit_error: evaluation created more than " + std::to_string(max_) +
+                                        " values (memory limit)");
   }
 }
 

@@ -38,8 +38,8 @@ class Error : public std::runtime_error {
 };
 
 struct Limits {
-  uint64_t max_steps = 200'000'000;     // expressions evaluated per query
-  uint64_t max_elements = 20'000'000;   // values collected/created per query
+  uint64_t max_steps = 20'000'000;      // expressions evaluated per query (~2 s)
+  uint64_t max_elements = 4'000'000;    // values collected/created per query (~200 MB)
   int max_depth = 200;                  // nested rule/function evaluations
 };
 
