@@ -70,11 +70,15 @@ class Evaluator {
     st_->data = c->data;
   }
 
+  void Step(int line) {
+    if (++steps_ > c_->limits.max_steps) {
+      ThrowAt(file_, line, "eval_limit_error", "evaluation exceeded " + std::to_string(c_->limits.max_steps) + " steps");
+    }
+  }
+
   bool Body(const policy::Body& b, size_t i, Frame& f, Cont k) {
     if (i == b.size()) return k();
-    if (++steps_ > c_->limits.max_steps) {
-      ThrowAt(file_, b[i].line, "eval_limit_error", "evaluation exceeded " + std::to_string(c_->limits.max_steps) + " steps");
-    }
+    Step(b[i].line);
     char here;
     if (static_cast<size_t>(stack_base_ - &here) > kMaxStackBytes) {
       ThrowAt(file_, b[i].line, "eval_limit_error", "evaluation nested too deeply");
@@ -575,6 +579,7 @@ class Evaluator {
     }
     if (IsUnboundVar(key, f)) {
       return Each(v, [&](const Value& kk, const Value& x) {
+        Step(key.line);
         return Bind(key, kk, f, [&] { return Walk(x, ref, i + 1, f, k); });
       });
     }
@@ -633,6 +638,7 @@ class Evaluator {
   }
 
   bool Call(const policy::Term& t, Frame& f, VCont k) {
+    Step(t.line);
     size_t arity = t.builtin ? static_cast<size_t>(t.builtin->arity) : t.func->rules[0]->args.size();
     std::vector<Value> args;
     args.reserve(t.items.size());
