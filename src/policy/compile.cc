@@ -200,8 +200,10 @@ class Resolver {
             return;
           }
         }
-        t->root = Term::kLocal;
-        t->slot = Slot(t->name);
+        auto copy = std::make_shared<Term>(*t);  // terms may be shared between rules
+        copy->root = Term::kLocal;
+        copy->slot = Slot(t->name);
+        t = copy;
         return;
       }
       case TermKind::kRef: {
