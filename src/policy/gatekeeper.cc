@@ -122,6 +122,7 @@ Constraint LoadConstraint(const yaml::Node& doc, const std::string& file) {
   c.name = doc.StrAt({"metadata", "name"});
   if (c.kind.empty()) Bad(file, "constraint: kind is missing");
   if (const yaml::Node* m = doc.At({"spec", "match"})) c.match = *m;
+  c.match_value = FromNode(c.match);
   const yaml::Node* p = doc.At({"spec", "parameters"});
   c.parameters = p ? FromNode(*p) : Value::MakeObject({});
   std::string action = doc.StrAt({"spec", "enforcementAction"});
@@ -196,7 +197,7 @@ Value BuildReview(const yaml::Node& object) {
 
 bool Matches(const Constraint& c, const Value& review, const Value& inventory) {
   if (c.match.IsNull()) return true;
-  Value match = FromNode(c.match);
+  const Value& match = c.match_value;
   const Value* obj = review.Find("object");
   Value object = obj ? *obj : Value::MakeObject({});
   std::string group = GetStr(review, {"kind", "group"}), kind = GetStr(review, {"kind", "kind"});
@@ -253,8 +254,12 @@ bool Matches(const Constraint& c, const Value& review, const Value& inventory) {
 
 std::vector<Violation> Review(const Template& t, const Constraint& c, const yaml::Node& object,
                               const Value& inventory) {
+  return ReviewBuilt(t, c, BuildReview(object), inventory);
+}
+
+std::vector<Violation> ReviewBuilt(const Template& t, const Constraint& c, const Value& review,
+                                   const Value& inventory) {
   std::vector<Violation> out;
-  Value review = BuildReview(object);
   if (!Matches(c, review, inventory)) return out;
   Object input = {{Value::String("review"), review}, {Value::String("parameters"), c.parameters}};
   t.engine->SetInput(Value::MakeObject(std::move(input)));

@@ -27,6 +27,7 @@ struct Constraint {
   std::string file;
   std::string kind, name;
   yaml::Node match;     // spec.match (null when absent)
+  Value match_value;    // the same as a value
   Value parameters;     // spec.parameters ({} when absent)
   std::string enforcement_action = "deny";
 };
@@ -57,6 +58,9 @@ bool Matches(const Constraint& c, const Value& review, const Value& inventory);
 // match). Throws Error when evaluation fails.
 std::vector<Violation> Review(const Template& t, const Constraint& c, const yaml::Node& object,
                               const Value& inventory);
+// The same for a review built once with BuildReview (many constraints).
+std::vector<Violation> ReviewBuilt(const Template& t, const Constraint& c, const Value& review,
+                                   const Value& inventory);
 
 }  // namespace capstan::policy
 
