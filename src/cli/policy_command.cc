@@ -95,8 +95,27 @@ int EvalGatekeeper(const std::string& tfile, const std::string& cfile, const std
     for (const std::string& f : inventory) {
       for (yaml::Node& d : yaml::ParseAll(ReadFile(f), f)) inv.push_back(std::move(d));
     }
-    yaml::Node object = ReadOne(object_file);
-    std::vector<policy::Violation> vs = policy::Review(t, c, object, policy::BuildInventory(inv));
+    // Every object of the file (a rendered stream works; `kind: List` is
+    // expanded); violations of all of them, in order.
+    std::vector<yaml::Node> objects;
+    for (yaml::Node& d : yaml::ParseAll(ReadFile(object_file), object_file)) {
+      const yaml::Node* items = d.Get("items");
+      if (d.StrAt({"kind"}).size() > 4 && d.StrAt({"kind"}).ends_with("List") && items && items->IsSeq()) {
+        for (const yaml::Node& i : items->items) objects.push_back(i);
+      } else {
+        objects.push_back(std::move(d));
+      }
+    }
+    policy::Value inventory = policy::BuildInventory(inv);
+    std::vector<policy::Violation> vs;
+    std::vector<std::string> where;
+    for (const yaml::Node& object : objects) {
+      for (policy::Violation& v : policy::Review(t, c, object, inventory)) {
+        std::string ns = object.StrAt({"metadata", "namespace"});
+        where.push_back(object.StrAt({"kind"}) + " " + (ns.empty() ? "" : ns + "/") + object.StrAt({"metadata", "name"}));
+        vs.push_back(std::move(v));
+      }
+    }
     if (output == "json") {
       std::string out = "{\"violations\":[";
       for (size_t i = 0; i < vs.size(); ++i) {
@@ -108,8 +127,9 @@ int EvalGatekeeper(const std::string& tfile, const std::string& cfile, const std
       out += "]}";
       std::printf("%s\n", out.c_str());
     } else {
-      for (const auto& v : vs) {
-        std::printf("%s: %s %s: %s\n", object_file.c_str(), c.kind.c_str(), c.name.c_str(), v.msg.c_str());
+      for (size_t i = 0; i < vs.size(); ++i) {
+        std::printf("%s: %s: %s %s: %s\n", object_file.c_str(), where[i].c_str(), c.kind.c_str(), c.name.c_str(),
+                    vs[i].msg.c_str());
       }
     }
     return vs.empty() || c.enforcement_action != "deny" ? 0 : 1;
@@ -159,7 +179,7 @@ int Run(int argc, char** argv) {
   eval->add_option("--inventory", inventory, "Inventory objects (data.inventory); repeatable")
       ->allow_extra_args(false);
   eval->add_option("-o,--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
-  eval->add_option("object", object, "Object (or AdmissionReview) file to review");
+  eval->add_option("object", object, "File of objects (a YAML stream, a List, or an AdmissionReview) to review; - for stdin");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -572,7 +572,7 @@ class Evaluator {
   }
 
   bool Walk(const Value& v, const policy::Term& ref, size_t i, Frame& f, VCont k) {
-    if (i == ref.items.size()) return k(v);
+    if (i >= ref.items.size()) return k(v);  // (a bare `data`/`input` var has no items)
     const policy::Term& key = *ref.items[i];
     if (key.kind == TermKind::kValue) {
       return Lookup(v, key.value, [&](const Value& x) { return Walk(x, ref, i + 1, f, k); });

@@ -61,7 +61,9 @@ Arg ToArg(const Value& v) {
   Arg a;
   if (v.IsNumber()) {
     if (v.str) {
-      a.kind = ArgKind::kBig;
+      // a big integer, or (OPA passes its text) a number no float64 holds
+      bool digits = v.str->find_first_not_of("-0123456789") == std::string::npos;
+      a.kind = digits ? ArgKind::kBig : ArgKind::kOther;
       a.s = *v.str;
     } else if (std::floor(v.num) == v.num && std::fabs(v.num) < 9.2e18) {
       a.kind = ArgKind::kInt;

@@ -1,5 +1,6 @@
 #include "policy/parser.h"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "policy/lexer.h"
@@ -430,7 +431,7 @@ class Parser {
     std::string t = negative ? "-" + text : text;
     double d = std::strtod(t.c_str(), nullptr);
     bool integral = t.find_first_of(".eE") == std::string::npos;
-    if (integral && text.size() > 15) return Value::BigNumber(d, t);
+    if ((integral && text.size() > 15) || std::isinf(d)) return Value::BigNumber(d, t);
     return Value::Number(d);
   }
 

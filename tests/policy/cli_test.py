@@ -62,6 +62,12 @@ p, _ = run(['eval', '--template', 'template.yaml', '--constraint', 'constraint.y
 check('text output, exit 1 on deny violations', p.returncode == 1 and 'must have labels' in p.stdout,
       p.stdout + p.stderr)
 
+p, _ = run(['eval', '--template', 'template.yaml', '--constraint', 'constraint.yaml', '-'],
+           stdin=open(os.path.join(DATA, 'pod_prod.yaml')).read() + '---\n' + open(os.path.join(DATA, 'pod_dev.yaml')).read()
+           + '---\n' + open(os.path.join(DATA, 'pod_prod.yaml')).read().replace('name: web', 'name: api'))
+check('a stream of objects from stdin: violations of each, named',
+      p.returncode == 1 and p.stdout.count('must have labels') == 2 and 'Pod prod/api' in p.stdout, p.stdout + p.stderr)
+
 # ---- load errors ------------------------------------------------------------
 p, _ = run(['eval', '--template', 'bad_builtin_template.yaml', '--constraint', 'constraint.yaml', 'pod_prod.yaml'])
 check('unsupported built-in fails the load naming it and the file',
