@@ -1,10 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "policy/format.h"
 #include "policy/gatekeeper.h"
 #include "policy/policy.h"
+#include "policy/suite.h"
 #include "yaml/yaml.h"
 
 namespace capstan::policy {
@@ -175,6 +178,25 @@ spec:
   EXPECT_EQ(v[0].msg, "Deployment in shop");
   EXPECT_TRUE(Review(t, c, deploy("kube-system"), inv).empty());
   EXPECT_TRUE(Review(t, c, yaml::ParseOne("apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\n"), inv).empty());
+}
+
+// gator verify over every suite of the shared gatekeeper-library copy,
+// in-process (the CLI test runs the same through `capstan policy test`).
+TEST(Suite, GatekeeperLibrary) {
+  const char* shared = std::getenv("CAPSTAN_SHARED");
+  std::string lib = std::string(shared ? shared : "../shared") + "/conformance/policy/library";
+  std::vector<std::string> suites = FindSuites({lib});
+  ASSERT_EQ(suites.size(), 49u);
+  size_t passed = 0, total = 0;
+  for (const std::string& s : suites) {
+    for (const CaseResult& r : RunSuite(s)) {
+      ++total;
+      if (r.passed) ++passed;
+      else ADD_FAILURE() << r.suite << " " << r.test << "/" << r.name << ": " << r.error;
+    }
+  }
+  EXPECT_EQ(total, 270u);
+  EXPECT_EQ(passed, total);
 }
 
 }  // namespace
