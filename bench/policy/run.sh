@@ -14,4 +14,8 @@ for k in "$ROOT"/examples/ta-microservices/apps/*/overlays/* "$ROOT"/examples/ta
   "$B/src/cli/capstan" build "$k" >> "$OUT"
   echo "---" >> "$OUT"
 done
-"$B/bench/policy/policy_bench" --library "$ROOT/../shared/conformance/policy/library" --objects "$OUT" --repeat "$R"
+LIB="$ROOT/../shared/conformance/policy/library"
+echo "== as gator: each constraint's spec.match, then its template's Rego"
+"$B/bench/policy/policy_bench" --library "$LIB" --objects "$OUT" --repeat "$R"
+echo "== every template's Rego on every object (spec.match ignored)"
+"$B/bench/policy/policy_bench" --library "$LIB" --objects "$OUT" --repeat "$R" --ignore-match
