@@ -387,6 +387,90 @@ BI(UnitsParseBytes) {
   return true;
 }
 
+// glob.match(pattern, delimiters, match): `*` any run without a delimiter,
+// `**` any run, `?` one non-delimiter character, `[abc]`/`[!a-z]` classes,
+// `{a,b}` alternatives, `\\` escapes. Delimiters [] mean ["."], null none.
+bool GlobMatch(const std::string& p, size_t pi, const std::string& s, size_t si, const std::string& delims,
+               int depth) {
+  if (depth > 100) ThrowBuiltin("glob.match", "pattern too complex");
+  while (pi < p.size()) {
+    char c = p[pi];
+    if (c == '*') {
+      bool super = pi + 1 < p.size() && p[pi + 1] == '*';
+      size_t next = pi + (super ? 2 : 1);
+      for (size_t k = si; k <= s.size(); ++k) {
+        if (GlobMatch(p, next, s, k, delims, depth + 1)) return true;
+        if (k < s.size() && !super && delims.find(s[k]) != std::string::npos) return false;
+      }
+      return false;
+    }
+    if (c == '{') {
+      size_t close = p.find('}', pi);
+      if (close == std::string::npos) ThrowBuiltin("glob.match", "unexpected end of input");
+      std::string rest = p.substr(close + 1), alts = p.substr(pi + 1, close - pi - 1);
+      size_t start = 0;
+      while (true) {
+        size_t comma = alts.find(',', start);
+        std::string alt = alts.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (GlobMatch(alt + rest, 0, s, si, delims, depth + 1)) return true;
+        if (comma == std::string::npos) return false;
+        start = comma + 1;
+      }
+    }
+    if (si >= s.size()) return false;
+    if (c == '?') {
+      if (delims.find(s[si]) != std::string::npos) return false;
+    } else if (c == '[') {
+      size_t close = p.find(']', pi + 1);
+      if (close == std::string::npos) ThrowBuiltin("glob.match", "unexpected end of input");
+      std::string cls = p.substr(pi + 1, close - pi - 1);
+      bool neg = !cls.empty() && cls[0] == '!';
+      if (neg) cls.erase(0, 1);
+      bool in = false;
+      for (size_t k = 0; k < cls.size(); ++k) {
+        if (k + 2 < cls.size() && cls[k + 1] == '-') {
+          in = in || (s[si] >= cls[k] && s[si] <= cls[k + 2]);
+          k += 2;
+        } else {
+          in = in || s[si] == cls[k];
+        }
+      }
+      if (in == neg) return false;
+      pi = close;
+    } else {
+      if (c == '\\' && pi + 1 < p.size()) c = p[++pi];
+      if (s[si] != c) return false;
+    }
+    ++pi;
+    ++si;
+  }
+  return si == s.size();
+}
+BI(GlobMatchFn) {
+  (void)ctx;
+  const std::string& pattern = StringArg("glob.match", a, 0);
+  std::string delims;
+  if (a[1].IsNull()) {
+    delims = "";  // null: no delimiters; [] : the default ["."]
+  } else if (a[1].IsArray()) {
+    for (const Value& d : a[1].Items()) {
+      if (!d.IsString()) ThrowType("glob.match", 2, "array of strings", a[1]);
+      delims += d.S();
+    }
+    if (a[1].Size() == 0) delims = ".";
+  } else {
+    ThrowType("glob.match", 2, "one of {array, null}", a[1]);
+  }
+  *out = Value::Bool(GlobMatch(pattern, 0, StringArg("glob.match", a, 2), 0, delims, 0));
+  return true;
+}
+BI(Trace) {
+  (void)ctx;
+  StringArg("trace", a, 0);
+  *out = Value::Bool(true);
+  return true;
+}
+
 }  // namespace
 
 void AddStringBuiltins(std::vector<Builtin>* out) {
@@ -399,7 +483,7 @@ void AddStringBuiltins(std::vector<Builtin>* out) {
       {"trim_right", 2, TrimRight}, {"trim_space", 1, TrimSpace}, {"trim_prefix", 2, TrimPrefix},
       {"trim_suffix", 2, TrimSuffix}, {"strings.any_prefix_match", 2, AnyPrefixMatch},
       {"strings.any_suffix_match", 2, AnySuffixMatch}, {"format_int", 2, FormatInt},
-      {"sprintf", 2, Sprintf}, {"units.parse", 1, UnitsParse}, {"units.parse_bytes", 1, UnitsParseBytes},
+      {"sprintf", 2, Sprintf}, {"glob.match", 3, GlobMatchFn}, {"trace", 1, Trace}, {"units.parse", 1, UnitsParse}, {"units.parse_bytes", 1, UnitsParseBytes},
   };
   out->insert(out->end(), b.begin(), b.end());
 }

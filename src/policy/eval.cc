@@ -232,6 +232,13 @@ class Evaluator {
       for (const auto& r : n->rules) {
         if (r->is_default) def = r.get();
         if (r->args.size() != args.size() || r->is_default) continue;
+        // Index on constant arguments: skip definitions that cannot match.
+        bool possible = true;
+        for (size_t i = 0; i < args.size() && possible; ++i) {
+          const policy::Term& p = *r->args[i];
+          if (p.kind == TermKind::kValue && !IsUndefined(args[i])) possible = p.value == args[i];
+        }
+        if (!possible) continue;
         Frame f(r->nslots);
         FileScope fs(this, r->file);
         UnifyArgs(r->args, args, 0, f, [&] {

@@ -100,6 +100,8 @@ TEST(Policy, Builtins) {
   EXPECT_EQ(Eval(R"(p := json.unmarshal(json.marshal({"a": [1, "<"]})))"), R"({"a":[1,"<"]})");
   EXPECT_EQ(Eval(R"(p := base64.decode(base64.encode("capstan")))"), R"("capstan")");
   EXPECT_EQ(Eval(R"(p := [to_number("12"), count("héllo"), is_string(1)])"), "[12,5,false]");
+  EXPECT_EQ(Eval(R"(p := [glob.match("*.example.com", ["."], "api.example.com"), glob.match("*.example.com", ["."], "a.b.example.com"), glob.match("gcr.io/**", [], "gcr.io/a/b:1"), glob.match("{nginx,redis}:*", [], "redis:7")])"),
+            "[true,false,true,true]");
   // A built-in error makes the expression undefined (not strict).
   EXPECT_EQ(Eval(R"(p := to_number("x"))"), "undefined");
 }
