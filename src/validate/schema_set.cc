@@ -125,16 +125,30 @@ SchemaSet::SchemaSet(Schemas::Fetch fetch, std::string source_name)
 
 SchemaSet::SchemaSet(std::string_view union_json, std::string source_name)
     : source_name_(std::move(source_name)) {
-  yaml::Node doc = yaml::ParseJson(union_json, source_name_);
-  yaml::Node* comps = doc.Get("components");
-  if (comps == nullptr || !comps->IsMap()) throw std::runtime_error(source_name_ + ": no components");
-  union_components_ = std::make_shared<const yaml::Node>(std::move(*comps));
-  if (const yaml::Node* gvs = doc.Get("gvs"); gvs != nullptr && gvs->IsMap()) {
-    for (const yaml::Field& gv : gvs->fields) {
-      auto& kinds = union_gvs_[gv.key.Str()];
-      for (const yaml::Field& k : gv.value.fields) kinds[k.key.Str()] = k.value.Str();
+  struct Parsed {
+    std::shared_ptr<const yaml::Node> components;
+    std::shared_ptr<const GvIndex> gvs;
+  };
+  static std::mutex cache_mu;
+  static std::map<const char*, Parsed> cache;  // by the text's address (embedded data)
+  std::lock_guard<std::mutex> lock(cache_mu);
+  Parsed& p = cache[union_json.data()];
+  if (p.components == nullptr) {
+    yaml::Node doc = yaml::ParseJson(union_json, source_name_);
+    yaml::Node* comps = doc.Get("components");
+    if (comps == nullptr || !comps->IsMap()) throw std::runtime_error(source_name_ + ": no components");
+    auto gvs = std::make_shared<GvIndex>();
+    if (const yaml::Node* g = doc.Get("gvs"); g != nullptr && g->IsMap()) {
+      for (const yaml::Field& gv : g->fields) {
+        auto& kinds = (*gvs)[gv.key.Str()];
+        for (const yaml::Field& k : gv.value.fields) kinds[k.key.Str()] = k.value.Str();
+      }
     }
+    p.components = std::make_shared<const yaml::Node>(std::move(*comps));
+    p.gvs = std::move(gvs);
   }
+  union_components_ = p.components;
+  union_gvs_ = p.gvs;
 }
 
 const yaml::Node* SchemaSet::ApplyPatch(const std::string& gv, yaml::Node* doc) {
@@ -160,8 +174,8 @@ SchemaSet::GroupVersion& SchemaSet::LoadGroupVersion(const std::string& gv) {
   std::string group = gv.find('/') == std::string::npos ? "" : gv.substr(0, gv.find('/'));
   std::string version = gv.substr(gv.find('/') == std::string::npos ? 0 : gv.find('/') + 1);
   if (union_components_ != nullptr) {
-    auto u = union_gvs_.find(gv);
-    if (u == union_gvs_.end()) return g;
+    auto u = union_gvs_->find(gv);
+    if (u == union_gvs_->end()) return g;
     g.exists = true;
     g.kinds = u->second;
     g.components = union_components_;

@@ -72,6 +72,8 @@ class SchemaSet {
   // Component source: either one union document {"components", "gvs"} (the
   // embedded form) or per-group-version documents fetched on demand.
   explicit SchemaSet(Schemas::Fetch fetch, std::string source_name);
+  // The union is parsed once per process and shared by every SchemaSet
+  // made from the same text.
   SchemaSet(std::string_view union_json, std::string source_name);
 
   Lookup Find(std::string_view group, std::string_view version, std::string_view kind);
@@ -96,7 +98,8 @@ class SchemaSet {
   std::string source_name_;
   Schemas::Fetch fetch_;
   std::shared_ptr<const yaml::Node> union_components_;
-  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> union_gvs_;
+  using GvIndex = std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>;
+  std::shared_ptr<const GvIndex> union_gvs_;
   std::map<std::string, GroupVersion, std::less<>> gvs_;
   std::string patch_dir_;
   // CRDs: (group, version, kind) -> root schema; group-versions they define.
