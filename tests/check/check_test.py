@@ -105,8 +105,8 @@ class CheckRepo(unittest.TestCase):
         by = {t['name']: t for t in res['targets']}
         self.assertEqual([(f['rule'], f['path']) for f in by['invalid']['findings'] if f['tool'] == 'validate'],
                          [('FieldValueTypeInvalid', 'spec.replicas')])
-        self.assertEqual({(f['tool'], f['rule']) for f in by['risky']['findings']},
-                         {('lint', 'container-image-tag')})
+        self.assertEqual({(f['tool'], f['rule'], f['severity']) for f in by['risky']['findings']},
+                         {('lint', 'container-image-tag', 'critical'), ('lint', 'deployment-replicas', 'warning')})
         self.assertEqual(by['broken']['findings'][0]['rule'], 'RenderFailed')
         self.assertIn('missing.yaml', by['broken']['findings'][0]['message'])
         root = ET.parse(junit).getroot()
