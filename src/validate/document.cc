@@ -161,44 +161,43 @@ void Check(Schemas& schemas, const yaml::Node& obj, const Options& options, bool
 }  // namespace
 
 std::vector<DocumentResult> ValidateText(Schemas& schemas, std::string_view text, const Options& options) {
-  struct Parsed {
-    RawDocument raw;
-    std::optional<yaml::Node> node;
-    std::string error;
-  };
-  std::vector<Parsed> docs;
-  for (const RawDocument& raw : Split(text)) {
-    if (IsEmpty(raw.text)) continue;
-    Parsed p{raw, std::nullopt, ""};
+  std::vector<RawDocument> raws;
+  for (const RawDocument& raw : Split(text))
+    if (!IsEmpty(raw.text)) raws.push_back(raw);
+  // CRDs first, so that custom resources anywhere in the stream find them.
+  // Only documents that mention the kind are parsed twice; nothing else is
+  // kept in memory between the passes.
+  for (const RawDocument& raw : raws) {
+    if (raw.text.find("CustomResourceDefinition") == std::string_view::npos) continue;
     try {
-      p.node = yaml::ParseOne(raw.text, "<document>");
+      yaml::Node n = yaml::ParseOne(raw.text, "<document>");
+      if (n.IsMap() && n.StrAt({"kind"}) == "CustomResourceDefinition")
+        schemas.AddCrds({n}, /*override_builtin=*/false);
+    } catch (const std::exception&) {
+      // reported below
+    }
+  }
+  std::vector<DocumentResult> results;
+  results.reserve(raws.size());
+  for (size_t i = 0; i < raws.size(); ++i) {
+    DocumentResult r;
+    r.index = i;
+    r.line = raws[i].line;
+    std::optional<yaml::Node> node;
+    try {
+      node = yaml::ParseOne(raws[i].text, "<document>");
     } catch (const yaml::ParseError& e) {
       // go-yaml's wording without its document-relative "yaml: line N: ".
       std::string reason = e.go_message().empty() ? std::string(e.what()) : e.go_message();
       if (reason.rfind("yaml: ", 0) == 0) reason = reason.substr(6);
       if (reason.rfind("line ", 0) == 0 && reason.find(": ") != std::string::npos)
         reason = reason.substr(reason.find(": ") + 2);
-      p.error = "failed to parse yaml: line " + std::to_string(raw.line + e.line() - 1) + ": " + reason;
+      r.errors.push_back({"", "DocumentInvalid",
+                          "failed to parse yaml: line " + std::to_string(raws[i].line + e.line() - 1) + ": " + reason});
     } catch (const std::exception& e) {
-      p.error = std::string("failed to parse yaml: ") + e.what();
+      r.errors.push_back({"", "DocumentInvalid", std::string("failed to parse yaml: ") + e.what()});
     }
-    docs.push_back(std::move(p));
-  }
-  std::vector<yaml::Node> crds;
-  for (const Parsed& p : docs)
-    if (p.node && p.node->IsMap() && p.node->StrAt({"kind"}) == "CustomResourceDefinition") crds.push_back(*p.node);
-  if (!crds.empty()) schemas.AddCrds(crds, /*override_builtin=*/false);
-  std::vector<DocumentResult> results;
-  results.reserve(docs.size());
-  for (size_t i = 0; i < docs.size(); ++i) {
-    DocumentResult r;
-    r.index = i;
-    r.line = docs[i].raw.line;
-    if (!docs[i].node) {
-      r.errors.push_back({"", "DocumentInvalid", docs[i].error});
-    } else {
-      Check(schemas, *docs[i].node, options, options.yaml11, &r);
-    }
+    if (node) Check(schemas, *node, options, options.yaml11, &r);
     Finish(&r);
     results.push_back(std::move(r));
   }
