@@ -22,6 +22,9 @@ struct SchemaFindings {
 void CheckSchema(const yaml::Node& object, const Schema* root, bool yaml11, SchemaFindings* out);
 // ObjectMeta name/generateName/namespace/label/annotation rules.
 void CheckMetadata(const yaml::Node& object, const Schema* root, bool yaml11, std::vector<Finding>* out);
+// The API server's own checks on a CustomResourceDefinition manifest
+// (schema types), beyond its OpenAPI schema.
+void CheckCrdManifest(const yaml::Node& crd, std::vector<Finding>* out);
 // Mapping keys written twice (path of the later key).
 void CheckDuplicateKeys(const yaml::Node& object, bool yaml11, std::vector<Finding>* out);
 

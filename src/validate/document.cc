@@ -153,6 +153,9 @@ void Check(Schemas& schemas, const yaml::Node& obj, const Options& options, bool
   }
   r->errors = std::move(f.other);
   CheckMetadata(obj, found.root, yaml11, &r->errors);
+  if (r->kind == "CustomResourceDefinition" && group == "apiextensions.k8s.io" && version == "v1" &&
+      r->errors.empty())
+    CheckCrdManifest(obj, &r->errors);
   if (f.cel_rules > 0)
     r->warnings.push_back(std::to_string(f.cel_rules) +
                           " x-kubernetes-validations (CEL) rule(s) apply and were not evaluated");

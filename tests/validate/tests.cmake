@@ -1,8 +1,9 @@
 # capstan validate: the conformance corpus (kubectl-validate cases plus
 # authored ones) with a pass threshold, and CLI behaviour tests.
-# 131 of 134: the three not passed need CEL (2) or the API server's own CRD
-# validation (1); the corpus's reference oracle passes the same 131.
-set(VALIDATE_CONFORMANCE_MIN_PASSED 131)
+# 132 of 134: the two not passed need CEL (x-kubernetes-validations), which
+# capstan reports as not evaluated. (The corpus's reference oracle passes 131:
+# capstan also does the API server's check of CRD schema types.)
+set(VALIDATE_CONFORMANCE_MIN_PASSED 132)
 add_test(NAME validate_conformance
          COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/validate/conformance_threshold.py
                  ${CAPSTAN_SHARED_DIR}/conformance/validate/run.py
