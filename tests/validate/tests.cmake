@@ -12,3 +12,7 @@ set_tests_properties(validate_conformance PROPERTIES TIMEOUT 300)
 add_test(NAME validate_cli
          COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/validate/cli_test.py $<TARGET_FILE:capstan> ${CAPSTAN_SHARED_DIR})
 set_tests_properties(validate_cli PROPERTIES TIMEOUT 300)
+add_test(NAME validate_from_cluster
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/validate/from_cluster_test.sh $<TARGET_FILE:capstan>
+                 ${CAPSTAN_SHARED_DIR}/k8s-openapi/v1.32)
+set_tests_properties(validate_from_cluster PROPERTIES TIMEOUT 120)
