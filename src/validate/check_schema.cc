@@ -5,6 +5,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "validate/cel.h"
 #include "validate/check.h"
 #include "validate/pattern.h"
 #include "validate/value.h"
@@ -116,7 +117,23 @@ struct Walker {
     }
     if (s->not_ != nullptr && Passes(v, s->not_))
       Other("FieldValueInvalid", "Invalid value: " + GoValue(v, yaml11) + ": must not validate the schema (not)");
-    out->cel_rules += s->cel_rules;
+    for (const CelRule& rule : s->cel) CheckRule(v, t, rule);
+  }
+
+  void CheckRule(const yaml::Node& v, JsonType t, const CelRule& rule) {
+    if (rule.program->transition()) return;  // oldSelf: updates only
+    std::string error;
+    CelProgram::Outcome o = rule.program->Evaluate(v, yaml11, &error);
+    if (o == CelProgram::Outcome::kTrue) return;
+    if (o == CelProgram::Outcome::kUnsupported) {
+      ++out->cel_rules;
+      return;
+    }
+    std::string shown = (t == JsonType::kObject || t == JsonType::kArray) ? "" : GoValue(v, yaml11) + ": ";
+    if (o == CelProgram::Outcome::kFalse)
+      Other("FieldValueInvalid", "Invalid value: " + shown + (rule.message.empty() ? "failed rule: " + rule.rule : rule.message));
+    else
+      Other("FieldValueInvalid", "Invalid value: " + shown + "rule " + rule.rule + ": evaluation error: " + error);
   }
 
   void CheckEnum(const yaml::Node& v, const Schema* s) {

@@ -158,7 +158,7 @@ void Check(Schemas& schemas, const yaml::Node& obj, const Options& options, bool
     CheckCrdManifest(obj, &r->errors);
   if (f.cel_rules > 0)
     r->warnings.push_back(std::to_string(f.cel_rules) +
-                          " x-kubernetes-validations (CEL) rule(s) apply and were not evaluated");
+                          " x-kubernetes-validations (CEL) rule(s) outside capstan's CEL subset were not evaluated");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "resource/patch.h"
+#include "validate/cel.h"
 #include "validate/pattern.h"
 #include "yaml/yaml.h"
 
@@ -299,8 +300,13 @@ const Schema* SchemaSet::Compile(const yaml::Node& s, GroupVersion& gv, bool crd
   }
   if (const yaml::Node* mk = s.Get("x-kubernetes-list-map-keys"); mk != nullptr && mk->IsSeq())
     for (const yaml::Node& k : mk->items) out->map_keys.push_back(k.Str());
-  if (const yaml::Node* v = s.Get("x-kubernetes-validations"); v != nullptr && v->IsSeq())
-    out->cel_rules = v->items.size();
+  if (const yaml::Node* v = s.Get("x-kubernetes-validations"); v != nullptr && v->IsSeq()) {
+    for (const yaml::Node& r : v->items) {
+      CelRule rule{r.StrAt({"rule"}), r.StrAt({"message"}), nullptr};
+      rule.program = CelProgram::Compile(rule.rule);
+      out->cel.push_back(std::move(rule));
+    }
+  }
   if (const yaml::Node* r = s.Get("required"); r != nullptr && r->IsSeq())
     for (const yaml::Node& k : r->items) out->required.push_back(k.Str());
 

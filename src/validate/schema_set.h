@@ -19,7 +19,13 @@
 
 namespace capstan::validate {
 
-class Pattern;  // compiled `pattern` (pattern.h)
+class Pattern;     // compiled `pattern` (pattern.h)
+class CelProgram;  // x-kubernetes-validations rule (cel.h)
+
+struct CelRule {
+  std::string rule, message;
+  std::shared_ptr<const CelProgram> program;
+};
 
 // JSON types as a bitmask.
 enum TypeBit : uint8_t {
@@ -53,7 +59,7 @@ struct Schema {
   std::optional<yaml::Node> default_value;  // scalar defaults only (list-map keys)
   std::vector<const Schema*> all_of, any_of, one_of;
   const Schema* not_ = nullptr;
-  size_t cel_rules = 0;          // x-kubernetes-validations (not evaluated)
+  std::vector<CelRule> cel;      // x-kubernetes-validations
 
   const Schema* Property(std::string_view name) const;
   // Follows references: the schema that holds the keywords.

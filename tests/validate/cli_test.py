@@ -161,7 +161,9 @@ spec:
               port: {x-kubernetes-int-or-string: true}
               name: {type: string, pattern: '^[a-z]+$'}
             x-kubernetes-validations:
-            - rule: self.size > 0
+            - rule: self.size > 0 && self.name.startsWith('a')
+              message: name must start with a
+            - rule: self.name.lowerAscii() == self.name
 ---
 apiVersion: example.com/v1
 kind: Widget
@@ -172,8 +174,10 @@ spec: {size: 9, port: http, name: Bad1}
         self.assertEqual(code, 1)
         docs = json.loads(out)
         self.assertTrue(docs[0]['valid'], docs[0])
-        self.assertEqual(sorted(e['path'] for e in docs[1]['errors']), ['spec.name', 'spec.size'])
-        self.assertIn('CEL', docs[1]['warnings'][0])
+        self.assertEqual(sorted((e['path'], e['type']) for e in docs[1]['errors']),
+                         [('spec', 'FieldValueInvalid'), ('spec.name', 'FieldValueInvalid'), ('spec.size', 'FieldValueInvalid')])
+        self.assertIn('name must start with a', [e['detail'] for e in docs[1]['errors'] if e['path'] == 'spec'][0])
+        self.assertIn('1 x-kubernetes-validations (CEL) rule(s) outside', docs[1]['warnings'][0])
 
     def test_kustomize_input(self):
         self.write('k/kustomization.yaml', 'resources: [d.yaml]\nnamePrefix: p-\n')
