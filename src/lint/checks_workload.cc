@@ -67,6 +67,10 @@ void CheckWorkloads(const Objects& objects, const Emit& emit) {
       if (prefix == "deployment" && replicas < 2 && !scaled)
         emit("deployment-replicas", Severity::kWarning, i, "spec.replicas",
              "runs " + std::to_string(replicas) + " replica(s): one node or pod failure takes it down");
+      std::string strategy = objects.at(i).StrAt({"spec", "strategy", "type"});
+      if (prefix == "deployment" && replicas >= 2 && !strategy.empty() && strategy != "RollingUpdate")
+        emit("deployment-strategy", Severity::kWarning, i, "spec.strategy.type",
+             "strategy " + strategy + " stops every replica before starting new ones; use RollingUpdate");
       if (replicas >= 2 && !HasPdb(objects, *p))
         emit(prefix + "-has-poddisruptionbudget", Severity::kCritical, i, "",
              "no PodDisruptionBudget selects its pods: a node drain may evict every replica at once");

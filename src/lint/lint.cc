@@ -30,6 +30,7 @@ const std::vector<CheckInfo>& AllChecks() {
       {"deployment-has-poddisruptionbudget", "Deployments with 2+ replicas have a matching PodDisruptionBudget", "kube-score", false},
       {"statefulset-has-poddisruptionbudget", "StatefulSets with 2+ replicas have a matching PodDisruptionBudget", "kube-score", false},
       {"poddisruptionbudget-has-policy", "A PodDisruptionBudget sets minAvailable or maxUnavailable", "kube-score", false},
+      {"deployment-strategy", "Deployments with 2+ replicas roll out with RollingUpdate", "kube-score", false},
       {"deployment-replicas", "Deployments run at least 2 replicas (or are scaled by an HPA)", "kube-score", false},
       {"deployment-has-host-podantiaffinity", "Deployments with 2+ replicas spread over hosts (pod anti-affinity)", "kube-score", false},
       {"statefulset-has-host-podantiaffinity", "StatefulSets with 2+ replicas spread over hosts (pod anti-affinity)", "kube-score", false},

@@ -145,6 +145,8 @@ CASES = {
                                        ('PodDisruptionBudget', 'web')),
     'deployment-replicas': (lambda o: (remove(o, 'HorizontalPodAutoscaler', 'web'),
                                        find(o, 'Deployment', 'web')['spec'].update(replicas=1)), ('Deployment', 'web')),
+    'deployment-strategy': (lambda o: find(o, 'Deployment', 'web')['spec'].update(strategy={'type': 'Recreate'}),
+                            ('Deployment', 'web')),
     'deployment-has-host-podantiaffinity': (lambda o: web_pod(o).pop('affinity'), ('Deployment', 'web')),
     'statefulset-has-host-podantiaffinity':
         (lambda o: find(o, 'StatefulSet', 'db')['spec']['template']['spec'].pop('affinity'), ('StatefulSet', 'db')),
