@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "lint/internal.h"
+#include "resource/selector.h"
 
 namespace capstan::lint {
 
@@ -96,30 +97,14 @@ bool IsEmptyLabelSelector(const yaml::Node* selector) {
 
 bool LabelSelectorMatches(const yaml::Node* selector, const yaml::Node* labels) {
   if (selector == nullptr || !selector->IsMap()) return false;
-  auto label = [&](const std::string& k) -> const yaml::Node* {
-    return (labels != nullptr && labels->IsMap()) ? labels->Get(k) : nullptr;
-  };
-  if (const yaml::Node* ml = selector->Get("matchLabels"); ml != nullptr && ml->IsMap()) {
-    for (const yaml::Field& f : ml->fields) {
-      const yaml::Node* v = label(f.key.value);
-      if (v == nullptr || Text(v) != Text(&f.value)) return false;
-    }
+  resource::KeyValues kv;
+  if (labels != nullptr && labels->IsMap())
+    for (const yaml::Field& f : labels->fields) kv.emplace_back(f.key.value, Text(&f.value));
+  try {
+    return resource::Selector::FromLabelSelector(*selector).Matches(kv);
+  } catch (const std::exception&) {
+    return false;  // an invalid selector selects nothing
   }
-  if (const yaml::Node* me = selector->Get("matchExpressions"); me != nullptr && me->IsSeq()) {
-    for (const yaml::Node& e : me->items) {
-      std::string key = e.StrAt({"key"}), op = e.StrAt({"operator"});
-      const yaml::Node* v = label(key);
-      std::vector<std::string> values;
-      if (const yaml::Node* vs = e.Get("values"); vs != nullptr && vs->IsSeq())
-        for (const yaml::Node& x : vs->items) values.push_back(Text(&x));
-      bool in = v != nullptr && std::find(values.begin(), values.end(), Text(v)) != values.end();
-      if (op == "In" && !in) return false;
-      if (op == "NotIn" && in) return false;
-      if (op == "Exists" && v == nullptr) return false;
-      if (op == "DoesNotExist" && v != nullptr) return false;
-    }
-  }
-  return true;
 }
 
 namespace {
