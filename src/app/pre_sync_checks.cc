@@ -72,6 +72,17 @@ PreSyncResult RunPreSyncChecks(const PreSyncChecks& checks, const std::vector<ya
   return r;
 }
 
+std::string PreSyncRefusal(const AppProject& project, const Application& app, const std::vector<yaml::Node>& desired) {
+  PreSyncChecks checks;
+  ParsePreSyncChecks(project.pre_sync_checks, "AppProject " + project.name, &checks);
+  if (const yaml::Node* a = app.object.At({"metadata", "annotations"}); a != nullptr && a->IsMap())
+    if (const yaml::Node* v = a->Get(kPreSyncChecksAnnotation); v != nullptr && v->IsScalar())
+      ParsePreSyncChecks(v->value, "Application " + app.name, &checks);
+  if (!checks.any()) return "";
+  PreSyncResult r = RunPreSyncChecks(checks, desired);
+  return r.failed ? r.Message(checks) : "";
+}
+
 std::string PreSyncResult::Message(const PreSyncChecks& checks) const {
   constexpr size_t kShown = 10;
   std::string m = "pre-sync checks (" + checks.Describe() + ") failed: " + std::to_string(findings.size()) +

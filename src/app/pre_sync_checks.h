@@ -43,6 +43,13 @@ struct PreSyncResult {
 
 PreSyncResult RunPreSyncChecks(const PreSyncChecks& checks, const std::vector<yaml::Node>& desired);
 
+struct AppProject;
+struct Application;
+// The checks `project` and `app` require, run on `desired`: the message of
+// the refusal, or "" when the revision may be applied. Throws AppError on an
+// unknown check name.
+std::string PreSyncRefusal(const AppProject& project, const Application& app, const std::vector<yaml::Node>& desired);
+
 }  // namespace capstan::app
 
 #endif  // CAPSTAN_APP_PRE_SYNC_CHECKS_H_
