@@ -5,3 +5,6 @@ set_tests_properties(delivery_image_set_kubectl PROPERTIES TIMEOUT 120)
 add_test(NAME delivery_promote_git
          COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/promote_git_test.py $<TARGET_FILE:capstan>)
 set_tests_properties(delivery_promote_git PROPERTIES TIMEOUT 120)
+add_test(NAME delivery_seal_format
+         COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/seal_test.py $<TARGET_FILE:capstan>)
+set_tests_properties(delivery_seal_format PROPERTIES TIMEOUT 120)
