@@ -8,3 +8,7 @@ set_tests_properties(delivery_promote_git PROPERTIES TIMEOUT 120)
 add_test(NAME delivery_seal_format
          COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/seal_test.py $<TARGET_FILE:capstan>)
 set_tests_properties(delivery_seal_format PROPERTIES TIMEOUT 120)
+add_test(NAME delivery_init
+         COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/init_test.py $<TARGET_FILE:capstan>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(delivery_init PROPERTIES TIMEOUT 300)
