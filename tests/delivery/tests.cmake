@@ -12,3 +12,6 @@ add_test(NAME delivery_init
          COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/init_test.py $<TARGET_FILE:capstan>
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(delivery_init PROPERTIES TIMEOUT 300)
+add_test(NAME delivery_ci_templates
+         COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/ci_test.py $<TARGET_FILE:capstan>)
+set_tests_properties(delivery_ci_templates PROPERTIES TIMEOUT 120)
