@@ -15,3 +15,10 @@ set_tests_properties(delivery_init PROPERTIES TIMEOUT 300)
 add_test(NAME delivery_ci_templates
          COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/ci_test.py $<TARGET_FILE:capstan>)
 set_tests_properties(delivery_ci_templates PROPERTIES TIMEOUT 120)
+# Compose samples: migrate, render every overlay, apply dev, wait Healthy.
+# Fails below this many of the 20 samples passing.
+set(COMPOSE_MIGRATION_MIN_PASSED 20)
+add_test(NAME delivery_compose_conformance
+         COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/compose_test.py $<TARGET_FILE:capstan>
+                 ${CAPSTAN_SHARED_DIR}/conformance/compose/samples ${COMPOSE_MIGRATION_MIN_PASSED})
+set_tests_properties(delivery_compose_conformance PROPERTIES TIMEOUT 600)
