@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -74,6 +73,31 @@ Env EnvOf(const std::string& e) {
   if (e == "production") return {e, "prod", 3};
   if (e == "staging") return {e, e, 2};
   return {e, e, 1};
+}
+
+// `value` with every host `name` (at the start, after ://, @, =, ',', ';' or
+// a space, and followed by the end, ':', '/', ',', ';' or a space) replaced.
+std::string ReplaceHost(const std::string& value, const std::string& name, const std::string& with, bool* found) {
+  std::string out;
+  size_t i = 0;
+  while (i < value.size()) {
+    size_t at = value.find(name, i);
+    if (at == std::string::npos || name.empty()) break;
+    bool before = at == 0 || (at >= 3 && value.compare(at - 3, 3, "://") == 0) ||
+                  std::string_view("@=,; \t").find(value[at - 1]) != std::string_view::npos;
+    size_t end = at + name.size();
+    bool after = end == value.size() || std::string_view(":/,; \t").find(value[end]) != std::string_view::npos;
+    out.append(value, i, at - i);
+    if (before && after) {
+      out += with;
+      *found = true;
+    } else {
+      out += name;
+    }
+    i = end;
+  }
+  out.append(value, std::min(i, value.size()), std::string::npos);
+  return out;
 }
 
 }  // namespace
@@ -205,12 +229,11 @@ Migration MigrateCompose(const ComposeProject& p, const MigrateOptions& o) {
     Node env = Node::Seq();
     for (auto [k, v] : s.environment) {
       for (const ComposeService& other : p.services) {
-        std::regex host("(^|://|@|[=,;\\s])" + std::regex_replace(other.name, std::regex("[.^$|()\\[\\]{}*+?\\\\-]"), "\\$&") +
-                        "(?=$|[:/,;\\s])");
-        std::string nv = std::regex_replace(v, host, "$1" + kname[other.name]);
-        if (std::regex_search(v, host)) {
+        bool found = false;
+        std::string nv = ReplaceHost(v, other.name, kname[other.name], &found);
+        if (found) {
           hosts.push_back("`" + s.name + "` " + k + ": host `" + other.name + "` is the Service `" + kname[other.name] + "`" +
-                          (services_with_port.count(other.name) || !other.ports.empty() ? "" : " (which publishes no port: give it expose: to get a Service)"));
+                          (!other.ports.empty() ? "" : " (which publishes no port: give it expose: to get a Service)"));
         }
         v = nv;
       }
@@ -319,11 +342,14 @@ Migration MigrateCompose(const ComposeProject& p, const MigrateOptions& o) {
     }
     Node sc = Node::Map();
     if (!s.user.empty()) {
-      std::smatch um;
-      static const std::regex kUser("^([0-9]+)(:([0-9]+))?$");
-      if (std::regex_match(s.user, um, kUser)) {
-        sc.Set("runAsUser", Node::Int(std::stoll(um[1])));
-        if (um[3].matched) sc.Set("runAsGroup", Node::Int(std::stoll(um[3])));
+      size_t colon = s.user.find(':');
+      std::string uid = s.user.substr(0, colon), gid = colon == std::string::npos ? "" : s.user.substr(colon + 1);
+      auto numeric = [](const std::string& x) {
+        return !x.empty() && x.size() < 10 && std::all_of(x.begin(), x.end(), ::isdigit);
+      };
+      if (numeric(uid) && (colon == std::string::npos || numeric(gid))) {
+        sc.Set("runAsUser", Node::Int(std::stoll(uid)));
+        if (!gid.empty()) sc.Set("runAsGroup", Node::Int(std::stoll(gid)));
       } else {
         unmapped.push_back({"services." + s.name + ".user", "user \"" + s.user + "\" is a name; Kubernetes needs a numeric runAsUser"});
       }

@@ -305,7 +305,12 @@ int ComposeDurationSeconds(const std::string& s, const std::string& where) {
     size_t j = i;
     while (j < s.size() && (isdigit(static_cast<unsigned char>(s[j])) || s[j] == '.')) ++j;
     if (j == i) throw Error(where + ": \"" + s + "\" is not a duration (e.g. 10s, 1m30s)");
-    double v = std::stod(s.substr(i, j - i));
+    double v = 0;
+    try {
+      v = std::stod(s.substr(i, j - i));
+    } catch (const std::exception&) {
+      throw Error(where + ": \"" + s + "\" is not a duration (e.g. 10s, 1m30s)");
+    }
     size_t k = j;
     while (k < s.size() && isalpha(static_cast<unsigned char>(s[k]))) ++k;
     std::string unit = s.substr(j, k - j);

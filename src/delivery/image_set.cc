@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "delivery/error.h"
@@ -28,25 +27,28 @@ struct Overwrite {
   std::string name, tag, digest;
 };
 
+// NAME:TAG where TAG is [a-zA-Z0-9._-]* or `*` (kustomize's ^(.*):([a-zA-Z0-9._-]*|\*)$).
+bool SplitTag(const std::string& s, std::string* name, std::string* tag) {
+  size_t colon = s.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::string t = s.substr(colon + 1);
+  bool ok = t == "*" || std::all_of(t.begin(), t.end(), [](char c) {
+              return isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+            });
+  if (!ok) return false;
+  *name = s.substr(0, colon);
+  *tag = t;
+  return true;
+}
+
 bool SplitOverwrite(const std::string& arg, bool bare_name_ok, Overwrite* out) {
-  static const std::regex kTag("^(.*):([a-zA-Z0-9._-]*|\\*)$");
-  std::smatch m;
   if (size_t at = arg.find('@'); at != std::string::npos) {
     std::string left = arg.substr(0, at);
     out->digest = arg.substr(at + 1);
-    if (std::regex_match(left, m, kTag)) {
-      out->name = m[1];
-      out->tag = m[2];
-    } else {
-      out->name = left;
-    }
+    if (!SplitTag(left, &out->name, &out->tag)) out->name = left;
     return !out->digest.empty();
   }
-  if (std::regex_match(arg, m, kTag)) {
-    out->name = m[1];
-    out->tag = m[2];
-    return true;
-  }
+  if (SplitTag(arg, &out->name, &out->tag)) return true;
   if (!arg.empty() && bare_name_ok) {
     out->name = arg;
     return true;

@@ -22,3 +22,10 @@ add_test(NAME delivery_compose_conformance
          COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/compose_test.py $<TARGET_FILE:capstan>
                  ${CAPSTAN_SHARED_DIR}/conformance/compose/samples ${COMPOSE_MIGRATION_MIN_PASSED})
 set_tests_properties(delivery_compose_conformance PROPERTIES TIMEOUT 600)
+if(TARGET capstan_app AND TARGET capstan_cluster)
+  add_executable(delivery_seal_cluster_test ${CMAKE_CURRENT_LIST_DIR}/seal_cluster_test.cc)
+  target_link_libraries(delivery_seal_cluster_test PRIVATE capstan_delivery capstan_app capstan_cluster
+                        GTest::gtest GTest::gtest_main)
+  add_test(NAME delivery_seal_cluster COMMAND delivery_seal_cluster_test WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(delivery_seal_cluster PROPERTIES TIMEOUT 300)
+endif()
