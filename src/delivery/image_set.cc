@@ -382,7 +382,9 @@ std::string EditImages(std::string_view text, const std::vector<ImageEntry>& arg
 
   // The edit must read back as intended; anything else is a bug, not a file to write.
   std::vector<ImageEntry> check = ReadImages(out, file);
-  for (const auto& [name, w] : wanted) {
+  for (const auto& entry : wanted) {
+    const std::string& name = entry.first;
+    const ImageEntry& w = entry.second;
     auto it = std::find_if(check.begin(), check.end(), [&](const ImageEntry& e) { return e.name == name; });
     if (it == check.end() || it->new_name != w.new_name || it->new_tag != w.new_tag || it->digest != w.digest) {
       throw Error(file + ": images: internal error editing the entry of " + name + " (file left unchanged)");
