@@ -2,8 +2,8 @@
 
 #include "base/lazy_library.h"
 
-// Every libcrypto function capstan calls (certificates and base64 for the
-// local cluster); a missing one fails to link. Regenerate with
+// Every libcrypto function capstan calls (the local cluster's
+// certificates); a missing one fails to link. Regenerate with
 //   nm -u src/*/libcapstan_*.a | grep -wFf <(nm -D --defined-only libcrypto.so.3 ...)
 #define CAPSTAN_LIBCRYPTO_FUNCTIONS(X) \
   X(BIO_ctrl) \
@@ -19,11 +19,9 @@
   X(EVP_CIPHER_CTX_ctrl) \
   X(EVP_CIPHER_CTX_free) \
   X(EVP_CIPHER_CTX_new) \
-  X(EVP_DecodeBlock) \
   X(EVP_DecryptFinal_ex) \
   X(EVP_DecryptInit_ex) \
   X(EVP_DecryptUpdate) \
-  X(EVP_EncodeBlock) \
   X(EVP_EncryptFinal_ex) \
   X(EVP_EncryptInit_ex) \
   X(EVP_EncryptUpdate) \
