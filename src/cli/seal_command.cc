@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "base/base64.h"
 #include "cli/command.h"
 #include "delivery/error.h"
 #include "delivery/seal.h"
@@ -116,7 +117,7 @@ int RunSeal(int argc, char** argv) {
       if (scope_value != delivery::SealScope::kClusterWide && ns.empty()) throw delivery::Error("--raw needs --namespace");
       if (scope_value == delivery::SealScope::kStrict && name.empty()) throw delivery::Error("--raw with strict scope needs --name");
       std::string value = delivery::ReadFile(from_file);
-      std::string out = delivery::Base64Encode(
+      std::string out = capstan::base::Base64Encode(
           delivery::HybridEncrypt(key, value, delivery::ScopeLabel(scope_value, ns, name)));
       std::printf("%s\n", out.c_str());
       return 0;

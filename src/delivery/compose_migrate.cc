@@ -1,4 +1,5 @@
 // Compose project -> Kubernetes manifests in the plan's layout, plus report.
+#include "base/base64.h"
 #include "delivery/compose_migrate.h"
 
 #include <algorithm>
@@ -199,7 +200,7 @@ Migration MigrateCompose(const ComposeProject& p, const MigrateOptions& o) {
   for (const auto& [name, sec] : p.secrets) {
     Node s = Obj("v1", "Secret", Meta(KubeName(name, "secret"), app, KubeName(name, "secret"), 0));
     s.Set("type", S("Opaque"));
-    s.GetOrCreateMap("data").Set(name, S(Base64Encode(sec.content)));
+    s.GetOrCreateMap("data").Set(name, S(base::Base64Encode(sec.content)));
     shared += (shared.empty() ? "" : "---\n") + yaml::EmitYaml(s);
     secret_files.push_back("Secret `" + KubeName(name, "secret") + "` (from " + (sec.file.empty() ? "nothing" : sec.file) +
                            (sec.missing ? ", file not found: EMPTY, fill it in" : "") + ")");
@@ -244,7 +245,7 @@ Migration MigrateCompose(const ComposeProject& p, const MigrateOptions& o) {
       ref.Set("key", S(k));
       e.GetOrCreateMap("valueFrom").Set(Sensitive(k) ? "secretKeyRef" : "configMapKeyRef", ref);
       env.items.push_back(e);
-      if (Sensitive(k)) sec_data.Set(k, S(Base64Encode(v)));
+      if (Sensitive(k)) sec_data.Set(k, S(base::Base64Encode(v)));
       else cm_data.Set(k, S(v));
     }
     if (!cm_data.fields.empty()) {

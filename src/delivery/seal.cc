@@ -12,6 +12,7 @@
 
 #include <map>
 
+#include "base/base64.h"
 #include "base/libcrypto.h"
 #include "delivery/error.h"
 
@@ -232,63 +233,6 @@ bool HybridDecrypt(const UnsealingKey& key, std::string_view ct, std::string_vie
   return true;
 }
 
-std::string Base64Encode(std::string_view in) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    out += t[v >> 18];
-    out += t[(v >> 12) & 63];
-    out += t[(v >> 6) & 63];
-    out += t[v & 63];
-  }
-  if (i < in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += t[v >> 18];
-    out += t[(v >> 12) & 63];
-    out += i + 1 < in.size() ? t[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
-bool Base64Decode(std::string_view in, std::string* out) {
-  std::string s;
-  for (char c : in) {
-    if (c != '\n' && c != '\r' && c != ' ') s += c;
-  }
-  if (s.size() % 4 != 0) return false;
-  out->clear();
-  unsigned v = 0;
-  int bits = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    int d;
-    if (c >= 'A' && c <= 'Z') d = c - 'A';
-    else if (c >= 'a' && c <= 'z') d = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') d = c - '0' + 52;
-    else if (c == '+') d = 62;
-    else if (c == '/') d = 63;
-    else if (c == '=' && i + 2 >= s.size()) {
-      if (i + 1 < s.size() && s[i + 1] != '=') return false;
-      break;
-    } else {
-      return false;
-    }
-    v = (v << 6) | static_cast<unsigned>(d);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<char>((v >> bits) & 0xff));
-    }
-  }
-  return true;
-}
-
 yaml::Node SealSecret(const yaml::Node& secret, const SealingKey& key, const SealScope* scope,
                       const std::string& default_namespace, const std::string& source) {
   if (!secret.IsMap() || secret.StrAt({"kind"}) != "Secret" || secret.StrAt({"apiVersion"}) != "v1") {
@@ -322,7 +266,7 @@ yaml::Node SealSecret(const yaml::Node& secret, const SealingKey& key, const Sea
     if (!data->IsMap()) throw Error(where + ": data: expected a mapping");
     for (const yaml::Field& f : data->fields) {
       std::string raw;
-      if (!f.value.IsScalar() || !Base64Decode(f.value.value, &raw)) {
+      if (!f.value.IsScalar() || !base::Base64Decode(f.value.value, &raw)) {
         throw Error(where + ": data." + f.key.value + ": not valid base64");
       }
       values[f.key.value] = std::move(raw);
@@ -349,7 +293,7 @@ yaml::Node SealSecret(const yaml::Node& secret, const SealingKey& key, const Sea
   yaml::Node spec = yaml::Node::Map();
   yaml::Node enc = yaml::Node::Map();
   for (auto& [k, v] : values) {
-    enc.Set(k, yaml::Node::String(Base64Encode(HybridEncrypt(key, v, label))));
+    enc.Set(k, yaml::Node::String(base::Base64Encode(HybridEncrypt(key, v, label))));
     OPENSSL_cleanse(v.data(), v.size());
   }
   spec.Set("encryptedData", enc);
@@ -399,7 +343,7 @@ yaml::Node Unseal(const yaml::Node& sealed, const std::vector<UnsealingKey>& key
   yaml::Node data = yaml::Node::Map();
   for (const yaml::Field& f : enc->fields) {
     std::string ct, plain;
-    if (!f.value.IsScalar() || !Base64Decode(f.value.value, &ct)) {
+    if (!f.value.IsScalar() || !base::Base64Decode(f.value.value, &ct)) {
       throw Error(where + ": encryptedData." + f.key.value + ": not valid base64");
     }
     bool done = false;
@@ -414,7 +358,7 @@ yaml::Node Unseal(const yaml::Node& sealed, const std::vector<UnsealingKey>& key
                   ": no key could decrypt it (tampered, sealed for another namespace, name or scope, or with "
                   "another key); not unsealed");
     }
-    data.Set(f.key.value, yaml::Node::String(Base64Encode(plain)));
+    data.Set(f.key.value, yaml::Node::String(base::Base64Encode(plain)));
     OPENSSL_cleanse(plain.data(), plain.size());
   }
   secret.Set("data", data);
@@ -466,8 +410,8 @@ yaml::Node KeySecret(const KeyPair& pair, const std::string& name) {
   s.Set("metadata", meta);
   s.Set("type", yaml::Node::String("kubernetes.io/tls"));
   yaml::Node data = yaml::Node::Map();
-  data.Set("tls.crt", yaml::Node::String(Base64Encode(pair.cert_pem)));
-  data.Set("tls.key", yaml::Node::String(Base64Encode(pair.key_pem)));
+  data.Set("tls.crt", yaml::Node::String(base::Base64Encode(pair.cert_pem)));
+  data.Set("tls.key", yaml::Node::String(base::Base64Encode(pair.key_pem)));
   s.Set("data", data);
   return s;
 }

@@ -73,9 +73,6 @@ std::string HybridEncrypt(const SealingKey& key, std::string_view plaintext, std
 // key or label.
 bool HybridDecrypt(const UnsealingKey& key, std::string_view ciphertext, std::string_view label, std::string* plaintext);
 
-std::string Base64Encode(std::string_view in);
-bool Base64Decode(std::string_view in, std::string* out);
-
 // The SealedSecret for a Secret (data and stringData sealed; the Secret's
 // metadata, minus last-applied annotations and owner references, as the
 // template). An empty namespace takes `default_namespace`. `scope`

@@ -1,3 +1,4 @@
+#include "base/base64.h"
 #include "delivery/seal_keys.h"
 
 #include <openssl/rand.h>
@@ -14,7 +15,7 @@ const resource::Gvk kSecretGvk{"", "v1", "Secret"};
 std::string DataValue(const yaml::Node& secret, const std::string& key) {
   std::string out;
   const yaml::Node* v = secret.At({"data", key});
-  if (v == nullptr || !v->IsScalar() || !Base64Decode(v->value, &out)) {
+  if (v == nullptr || !v->IsScalar() || !base::Base64Decode(v->value, &out)) {
     throw Error("Secret " + secret.StrAt({"metadata", "namespace"}) + "/" + secret.StrAt({"metadata", "name"}) +
                 ": data." + key + " is missing or not base64");
   }

@@ -1,3 +1,4 @@
+#include "base/base64.h"
 #include "delivery/unseal_sync.h"
 
 #include <ctime>
@@ -72,7 +73,7 @@ UnsealReport UnsealSealedSecrets(sync::Target& target, const std::vector<yaml::N
     if (s.StrAt({"metadata", "labels", kKeyLabel}).empty()) continue;
     std::string pem;
     const yaml::Node* key = s.At({"data", "tls.key"});
-    if (key == nullptr || !Base64Decode(key->value, &pem)) continue;
+    if (key == nullptr || !base::Base64Decode(key->value, &pem)) continue;
     try {
       keys.push_back(UnsealingKey::FromPem(pem, "Secret " + keys_namespace + "/" + s.StrAt({"metadata", "name"})));
     } catch (const Error&) {

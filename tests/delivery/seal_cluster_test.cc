@@ -14,6 +14,7 @@
 
 #include "app/kube_target.h"
 #include "cluster/cluster.h"
+#include "base/base64.h"
 #include "delivery/error.h"
 #include "delivery/seal.h"
 #include "delivery/seal_keys.h"
@@ -102,7 +103,7 @@ TEST_F(SealCluster, KeysGenerateFetchRotateAndUnseal) {
   ASSERT_EQ(r.refused.size(), 0u) << r.refused[0];
   ASSERT_EQ(r.unsealed, std::vector<std::string>{"shop/db"});
   yaml::Node secret = client_->Get({{"", "v1", "Secret"}, "shop", "db"});
-  EXPECT_EQ(secret.StrAt({"data", "password"}), delivery::Base64Encode("hunter2"));
+  EXPECT_EQ(secret.StrAt({"data", "password"}), base::Base64Encode("hunter2"));
   const yaml::Node* owners = secret.At({"metadata", "ownerReferences"});
   ASSERT_TRUE(owners != nullptr && owners->items.size() == 1);
   EXPECT_EQ(owners->items[0].StrAt({"uid"}), live.StrAt({"metadata", "uid"}));
@@ -114,7 +115,7 @@ TEST_F(SealCluster, KeysGenerateFetchRotateAndUnseal) {
   r = delivery::UnsealSealedSecrets(*target_, {live2});
   ASSERT_EQ(r.unsealed.size(), 1u);
   EXPECT_EQ(client_->Get({{"", "v1", "Secret"}, "shop", "db"}).StrAt({"data", "password"}),
-            delivery::Base64Encode("correct-horse"));
+            base::Base64Encode("correct-horse"));
 }
 
 TEST_F(SealCluster, RefusesTamperedAndMisplacedWithAnEvent) {
@@ -139,9 +140,9 @@ TEST_F(SealCluster, RefusesTamperedAndMisplacedWithAnEvent) {
   // Tampered ciphertext.
   yaml::Node sealed = Sealed(cert, "shop", "hunter2");
   std::string ct;
-  ASSERT_TRUE(delivery::Base64Decode(sealed.StrAt({"spec", "encryptedData", "password"}), &ct));
+  ASSERT_TRUE(base::Base64Decode(sealed.StrAt({"spec", "encryptedData", "password"}), &ct));
   ct[ct.size() - 3] ^= 0x20;
-  sealed.Get("spec")->Get("encryptedData")->Set("password", yaml::Node::String(delivery::Base64Encode(ct)));
+  sealed.Get("spec")->Get("encryptedData")->Set("password", yaml::Node::String(base::Base64Encode(ct)));
   r = delivery::UnsealSealedSecrets(*target_, {ApplyLive(sealed)});
   ASSERT_EQ(r.refused.size(), 1u);
   EXPECT_THROW(client_->Get({{"", "v1", "Secret"}, "shop", "db"}), kube::KubeError);
