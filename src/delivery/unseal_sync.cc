@@ -49,6 +49,26 @@ void RecordEvent(sync::Target& target, const yaml::Node& sealed, const std::stri
   }
 }
 
+// status.conditions[Synced] as the sealed-secrets controller writes it.
+void SetSynced(sync::Target& target, const yaml::Node& live, bool ok, const std::string& message) {
+  yaml::Node obj = live;
+  yaml::Node& status = obj.GetOrCreateMap("status");
+  yaml::Node cond = yaml::Node::Map();
+  cond.Set("type", yaml::Node::String("Synced"));
+  cond.Set("status", yaml::Node::String(ok ? "True" : "False"));
+  if (!message.empty()) cond.Set("message", yaml::Node::String(message));
+  cond.Set("lastUpdateTime", yaml::Node::String(Now()));
+  cond.Set("lastTransitionTime", yaml::Node::String(Now()));
+  yaml::Node conds = yaml::Node::Seq();
+  conds.items.push_back(cond);
+  status.Set("conditions", conds);
+  if (const yaml::Node* g = live.At({"metadata", "generation"})) status.Set("observedGeneration", *g);
+  try {
+    target.UpdateStatus(obj);
+  } catch (const std::exception&) {
+  }
+}
+
 bool OwnedBy(const yaml::Node& secret, const yaml::Node& sealed) {
   const yaml::Node* owners = secret.At({"metadata", "ownerReferences"});
   if (owners == nullptr || !owners->IsSeq()) return false;
@@ -95,9 +115,13 @@ UnsealReport UnsealSealedSecrets(sync::Target& target, const std::vector<yaml::N
       o.replace = true;
       target.Apply(secret, o);
       report.unsealed.push_back(id.ns + "/" + id.name);
+      if (live) SetSynced(target, *live, true, "");
     } catch (const std::exception& e) {
       report.refused.push_back(e.what());
-      if (live) RecordEvent(target, *live, e.what());
+      if (live) {
+        RecordEvent(target, *live, e.what());
+        SetSynced(target, *live, false, e.what());
+      }
     }
   }
   return report;

@@ -29,3 +29,7 @@ if(TARGET capstan_app AND TARGET capstan_cluster)
   add_test(NAME delivery_seal_cluster COMMAND delivery_seal_cluster_test WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(delivery_seal_cluster PROPERTIES TIMEOUT 300)
 endif()
+add_test(NAME delivery_sealed_sync_e2e
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/sealed_sync_e2e.sh $<TARGET_FILE:capstan>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(delivery_sealed_sync_e2e PROPERTIES TIMEOUT 300)
