@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "base/base64.h"
 #include "yaml/yaml.h"
 
 namespace capstan::gotemplate {
@@ -284,20 +285,9 @@ void JsonValue(const Value& v, const JsonOptions& o, int depth, std::string* out
     case Type::kInt: case Type::kInt64: *out += std::to_string(v.i); return;
     case Type::kFloat: *out += JsonFloat(v.f); return;
     case Type::kString: JsonString(v.s, o.escape_html, out); return;
-    case Type::kBytes: {
-      static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-      std::string r;
-      const std::string& s = v.s;
-      size_t i = 0;
-      for (; i + 2 < s.size(); i += 3) {
-        uint32_t n = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8) | static_cast<unsigned char>(s[i + 2]);
-        r += tbl[n >> 18]; r += tbl[(n >> 12) & 63]; r += tbl[(n >> 6) & 63]; r += tbl[n & 63];
-      }
-      if (i + 1 == s.size()) { uint32_t n = static_cast<unsigned char>(s[i]) << 16; r += tbl[n >> 18]; r += tbl[(n >> 12) & 63]; r += "=="; }
-      else if (i + 2 == s.size()) { uint32_t n = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8); r += tbl[n >> 18]; r += tbl[(n >> 12) & 63]; r += tbl[(n >> 6) & 63]; r += '='; }
-      JsonString(r, false, out);
+    case Type::kBytes:
+      JsonString(base::Base64Encode(v.s), false, out);
       return;
-    }
     case Type::kList: {
       if (v.list->empty()) { *out += "[]"; return; }
       out->push_back('[');
@@ -340,7 +330,120 @@ void JsonValue(const Value& v, const JsonOptions& o, int depth, std::string* out
 
 }  // namespace
 
+namespace {
+
+// encoding/json's syntax error for the first problem in `s` (scanner.go).
+class GoJsonChecker {
+ public:
+  explicit GoJsonChecker(std::string_view s) : s_(s) {}
+  std::string Check() {
+    try {
+      Ws();
+      Val();
+      Ws();
+      if (p_ < s_.size()) Bad("after top-level value");
+    } catch (const std::string& e) {
+      return e;
+    }
+    return "";
+  }
+
+ private:
+  [[noreturn]] void Bad(const char* ctx) {
+    if (p_ >= s_.size()) throw std::string("unexpected end of JSON input");
+    char c = s_[p_];
+    std::string q;
+    if (c == '\'') q = "'\\''";
+    else if (c == '"') q = "'\"'";
+    else if (static_cast<unsigned char>(c) < 0x20) { char b[16]; std::snprintf(b, sizeof b, "'\\x%02x'", c); q = b; }
+    else q = std::string("'") + c + "'";
+    throw std::string("invalid character ") + q + " " + ctx;
+  }
+  void Ws() { while (p_ < s_.size() && (s_[p_] == ' ' || s_[p_] == '\t' || s_[p_] == '\n' || s_[p_] == '\r')) ++p_; }
+  void Lit(const char* w) {
+    for (const char* c = w; *c; ++c) {
+      if (p_ >= s_.size()) throw std::string("unexpected end of JSON input");
+      if (s_[p_] != *c) Bad(("in literal " + std::string(w[0] == 't' ? "true" : w[0] == 'f' ? "false" : "null") + " (expecting '" + std::string(1, *c) + "')").c_str());
+      ++p_;
+    }
+  }
+  void Str() {
+    ++p_;
+    while (true) {
+      if (p_ >= s_.size()) throw std::string("unexpected end of JSON input");
+      char c = s_[p_];
+      if (c == '"') { ++p_; return; }
+      if (static_cast<unsigned char>(c) < 0x20) Bad("in string literal");
+      if (c == '\\') { p_ += 2; continue; }
+      ++p_;
+    }
+  }
+  void Num() {
+    if (s_[p_] == '-') ++p_;
+    if (p_ >= s_.size()) throw std::string("unexpected end of JSON input");
+    if (!std::isdigit(static_cast<unsigned char>(s_[p_]))) Bad("in numeric literal");
+    while (p_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[p_])) || s_[p_] == '.' || s_[p_] == 'e' ||
+                              s_[p_] == 'E' || s_[p_] == '+' || s_[p_] == '-')) ++p_;
+  }
+  void Val() {
+    if (++depth_ > 10000) throw std::string("exceeded max depth");
+    if (p_ >= s_.size()) throw std::string("unexpected end of JSON input");
+    char c = s_[p_];
+    if (c == '{') {
+      ++p_;
+      Ws();
+      if (p_ < s_.size() && s_[p_] == '}') { ++p_; --depth_; return; }
+      while (true) {
+        Ws();
+        if (p_ >= s_.size() || s_[p_] != '"') Bad("looking for beginning of object key string");
+        Str();
+        Ws();
+        if (p_ >= s_.size() || s_[p_] != ':') Bad("after object key");
+        ++p_;
+        Ws();
+        Val();
+        Ws();
+        if (p_ < s_.size() && s_[p_] == ',') { ++p_; continue; }
+        if (p_ < s_.size() && s_[p_] == '}') { ++p_; break; }
+        Bad("after object key:value pair");
+      }
+    } else if (c == '[') {
+      ++p_;
+      Ws();
+      if (p_ < s_.size() && s_[p_] == ']') { ++p_; --depth_; return; }
+      while (true) {
+        Ws();
+        Val();
+        Ws();
+        if (p_ < s_.size() && s_[p_] == ',') { ++p_; continue; }
+        if (p_ < s_.size() && s_[p_] == ']') { ++p_; break; }
+        Bad("after array element");
+      }
+    } else if (c == '"') {
+      Str();
+    } else if (c == '-' || std::isdigit(static_cast<unsigned char>(c))) {
+      Num();
+    } else if (c == 't') {
+      Lit("true");
+    } else if (c == 'f') {
+      Lit("false");
+    } else if (c == 'n') {
+      Lit("null");
+    } else {
+      Bad("looking for beginning of value");
+    }
+    --depth_;
+  }
+  std::string_view s_;
+  size_t p_ = 0;
+  int depth_ = 0;
+};
+
+}  // namespace
+
 Value ParseJsonValue(std::string_view text) {
+  std::string err = GoJsonChecker(text).Check();
+  if (!err.empty()) throw std::runtime_error(err);
   yaml::Node n = yaml::ParseJson(text, "json");
   return FromJsonNode(n);
 }

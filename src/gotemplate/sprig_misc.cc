@@ -11,6 +11,7 @@
 #include <random>
 #include <regex>
 
+#include "base/base64.h"
 #include "gotemplate/args.h"
 #include "gotemplate/convert.h"
 #include "gotemplate/semver.h"
@@ -46,42 +47,17 @@ std::string Sha1Hex(const std::string& s) {
   return Hex(d, sizeof d);
 }
 
-const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+std::string B64Enc(const std::string& s) { return base::Base64Encode(s); }
 
-std::string B64Enc(const std::string& s) {
-  std::string r;
-  size_t i = 0;
-  for (; i + 2 < s.size(); i += 3) {
-    uint32_t n = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8) | static_cast<unsigned char>(s[i + 2]);
-    r += kB64[n >> 18]; r += kB64[(n >> 12) & 63]; r += kB64[(n >> 6) & 63]; r += kB64[n & 63];
-  }
-  if (i + 1 == s.size()) { uint32_t n = static_cast<unsigned char>(s[i]) << 16; r += kB64[n >> 18]; r += kB64[(n >> 12) & 63]; r += "=="; }
-  else if (i + 2 == s.size()) { uint32_t n = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8); r += kB64[n >> 18]; r += kB64[(n >> 12) & 63]; r += kB64[(n >> 6) & 63]; r += '='; }
-  return r;
-}
-
-// base64.StdEncoding.DecodeString; returns the error text on failure as sprig does.
+// base64.StdEncoding.DecodeString; sprig returns the error text on failure.
 std::string B64Dec(const std::string& s) {
-  std::string r;
-  uint32_t acc = 0;
-  int bits = 0;
+  std::string out;
+  if (base::Base64Decode(s, &out)) return out;
+  // Go names the first bad byte; find it for the message
   size_t i = 0;
-  size_t pad = 0;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '\r' || c == '\n') continue;
-    if (c == '=') { ++pad; continue; }
-    if (pad) return "illegal base64 data at input byte " + std::to_string(i);
-    const char* p = std::strchr(kB64, c);
-    if (p == nullptr || c == 0) return "illegal base64 data at input byte " + std::to_string(i);
-    acc = (acc << 6) | static_cast<uint32_t>(p - kB64);
-    bits += 6;
-    if (bits >= 8) { bits -= 8; r.push_back(static_cast<char>((acc >> bits) & 0xFF)); }
-  }
-  size_t n = 0;
-  for (char c : s) if (c != '\r' && c != '\n') ++n;
-  if (n % 4 != 0) return "illegal base64 data at input byte " + std::to_string(s.size() - (n % 4 == 1 ? 1 : 0));
-  return r;
+  const char* al = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  while (i < s.size() && s[i] && std::strchr(al, s[i])) ++i;
+  return "illegal base64 data at input byte " + std::to_string(i);
 }
 
 const char* kB32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

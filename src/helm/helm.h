@@ -15,6 +15,7 @@ struct TemplateOptions {
   std::string chart_path;               // directory or .tgz
   std::string namespace_ = "default";
   std::vector<std::string> value_files; // -f, in order
+  std::vector<std::string> values_yaml; // inline values documents, after the files (Argo CD's helm.values)
   std::vector<std::string> set, set_string, set_json, set_file;
   std::string kube_version;             // "" = Helm's default (v1.20.0)
   std::vector<std::string> api_versions;

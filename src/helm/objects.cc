@@ -1,6 +1,7 @@
 // .Chart, .Files and .Capabilities as Go structs with fields and methods.
 #include "helm/objects.h"
 
+#include "base/base64.h"
 #include "gotemplate/args.h"
 #include "gotemplate/convert.h"
 #include "gotemplate/semver.h"
@@ -10,18 +11,7 @@ namespace {
 
 using gt::Value;
 
-std::string B64(const std::string& s) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string r;
-  size_t i = 0;
-  for (; i + 2 < s.size(); i += 3) {
-    uint32_t n = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8) | static_cast<unsigned char>(s[i + 2]);
-    r += t[n >> 18]; r += t[(n >> 12) & 63]; r += t[(n >> 6) & 63]; r += t[n & 63];
-  }
-  if (i + 1 == s.size()) { uint32_t n = static_cast<unsigned char>(s[i]) << 16; r += t[n >> 18]; r += t[(n >> 12) & 63]; r += "=="; }
-  else if (i + 2 == s.size()) { uint32_t n = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8); r += t[n >> 18]; r += t[(n >> 12) & 63]; r += t[(n >> 6) & 63]; r += '='; }
-  return r;
-}
+std::string B64(const std::string& s) { return base::Base64Encode(s); }
 
 std::string Base(const std::string& p) {
   size_t s = p.rfind('/');

@@ -249,6 +249,89 @@ void TomlTable(const Value& m, const std::string& prefix, std::string* out, int 
   }
 }
 
+// A TOML subset (BurntSushi/toml as Helm's fromToml reads it): key = value
+// lines with strings, integers (int64), floats, booleans and flat arrays,
+// [table] and [a.b] headers, # comments.
+bool TomlValueOf(std::string v, Value* out) {
+  v = TrimSpace(v);
+  if (v.empty()) return false;
+  if (v[0] == '"' || v[0] == '\'') {
+    char q = v[0];
+    size_t e = v.find(q, 1);
+    if (e == std::string::npos) return false;
+    std::string s = v.substr(1, e - 1);
+    if (q == '"') s = ReplaceAll(ReplaceAll(ReplaceAll(s, "\\n", "\n"), "\\t", "\t"), "\\\"", "\"");
+    *out = Value::String(s);
+    return true;
+  }
+  if (v == "true" || v == "false") { *out = Value::Bool(v == "true"); return true; }
+  if (v[0] == '[') {
+    if (v.back() != ']') return false;
+    Value l = Value::NewList();
+    std::string inner = v.substr(1, v.size() - 2);
+    size_t st = 0;
+    while (st < inner.size()) {
+      size_t c = inner.find(',', st);
+      std::string item = TrimSpace(inner.substr(st, c == std::string::npos ? std::string::npos : c - st));
+      if (!item.empty()) {
+        Value x;
+        if (!TomlValueOf(item, &x)) return false;
+        l.list->push_back(x);
+      }
+      if (c == std::string::npos) break;
+      st = c + 1;
+    }
+    *out = l;
+    return true;
+  }
+  std::string digits;
+  for (char c : v) if (c != '_') digits.push_back(c);
+  char* e = nullptr;
+  errno = 0;
+  long long iv = std::strtoll(digits.c_str(), &e, 10);
+  if (*e == '\0' && errno != ERANGE) { *out = Value::Int64(iv); return true; }
+  double d = std::strtod(digits.c_str(), &e);
+  if (*e == '\0') { *out = Value::Float(d); return true; }
+  return false;
+}
+
+bool ParseToml(const std::string& text, Value* root, std::string* err) {
+  Value cur = *root;
+  std::istringstream in(text);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    std::string t = TrimSpace(line);
+    if (t.empty() || t[0] == '#') continue;
+    if (t[0] == '[') {
+      size_t e = t.find(']');
+      if (e == std::string::npos) { *err = "toml: line " + std::to_string(n) + ": unterminated table header"; return false; }
+      std::string path = t.substr(1, e - 1);
+      cur = *root;
+      size_t st = 0;
+      while (true) {
+        size_t d = path.find('.', st);
+        std::string k = TrimSpace(path.substr(st, d == std::string::npos ? std::string::npos : d - st));
+        auto it = cur.map->find(k);
+        if (it == cur.map->end() || it->second.type != Type::kMap) (*cur.map)[k] = Value::NewMap();
+        cur = (*cur.map)[k];
+        if (d == std::string::npos) break;
+        st = d + 1;
+      }
+      continue;
+    }
+    size_t eq = t.find('=');
+    if (eq == std::string::npos) { *err = "toml: line " + std::to_string(n) + ": expected key = value"; return false; }
+    std::string key = TrimSpace(t.substr(0, eq));
+    if (key.size() >= 2 && key.front() == '"' && key.back() == '"') key = key.substr(1, key.size() - 2);
+    Value v;
+    if (!TomlValueOf(t.substr(eq + 1), &v)) { *err = "toml: line " + std::to_string(n) + ": invalid value"; return false; }
+    (*cur.map)[key] = v;
+  }
+  return true;
+}
+
 void AddHelmFuncs(gt::FuncMap* fm) {
   auto& f = fm->funcs;
   f.erase("env");
@@ -371,7 +454,12 @@ void AddHelmFuncs(gt::FuncMap* fm) {
   f["fromToml"] = [](gt::Executor&, std::vector<Value>& a) {
     gt::WantArgs("fromToml", a, 1);
     Value m = Value::NewMap();
-    (*m.map)["Error"] = Value::String("fromToml is not supported by capstan");
+    std::string err;
+    if (!ParseToml(gt::StrArg(a, 0), &m, &err)) {
+      Value e = Value::NewMap();
+      (*e.map)["Error"] = Value::String(err);
+      return e;
+    }
     return m;
   };
 }
@@ -576,8 +664,10 @@ bool PathMatch(const std::string& pattern, const std::string& name) {
 
 Value UserValues(const TemplateOptions& opts) {
   Value base = Value::NewMap();
-  for (const auto& fpath : opts.value_files) {
-    std::string data = ReadFile(fpath);
+  std::vector<std::pair<std::string, std::string>> docs;  // (name, text)
+  for (const auto& fpath : opts.value_files) docs.push_back({fpath, ReadFile(fpath)});
+  for (size_t i = 0; i < opts.values_yaml.size(); ++i) docs.push_back({"values", opts.values_yaml[i]});
+  for (const auto& [fpath, data] : docs) {
     Value cur;
     try {
       cur = gt::ParseYamlValue(data, fpath);

@@ -15,3 +15,10 @@ add_test(NAME helm_cli
                  ${CAPSTAN_SHARED_DIR}/conformance/helm)
 add_test(NAME helm_template_usage_error COMMAND capstan helm template)
 set_tests_properties(helm_template_usage_error PROPERTIES WILL_FAIL TRUE)
+# An Application with a Helm source synced to the local cluster (src/app + src/helm).
+if(TARGET capstan_app AND TARGET capstan_cluster)
+  add_executable(helm_app_e2e_test ${CMAKE_CURRENT_LIST_DIR}/helm_app_e2e_test.cc)
+  target_link_libraries(helm_app_e2e_test PRIVATE capstan_app capstan_cluster GTest::gtest GTest::gtest_main)
+  add_test(NAME helm_app_e2e COMMAND helm_app_e2e_test WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(helm_app_e2e PROPERTIES TIMEOUT 300)
+endif()
