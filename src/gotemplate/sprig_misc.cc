@@ -3,17 +3,18 @@
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <random>
-#include <regex>
 
 #include "base/base64.h"
 #include "gotemplate/args.h"
 #include "gotemplate/convert.h"
+#include "gotemplate/regex.h"
 #include "gotemplate/semver.h"
 #include "gotemplate/sprig.h"
 
@@ -141,74 +142,7 @@ std::string ExtPath(const std::string& p) {
   return "";
 }
 
-// Go RE2 syntax -> ECMAScript (the common subset).
-std::regex MakeRegex(const std::string& pat) {
-  std::string p = pat;
-  auto flags = std::regex::ECMAScript;
-  if (p.rfind("(?i)", 0) == 0) { flags |= std::regex::icase; p = p.substr(4); }
-  if (p.rfind("(?s)", 0) == 0) p = p.substr(4);
-  std::string q;
-  bool in_class = false;
-  bool prev_class_escape = false;
-  for (size_t i = 0; i < p.size(); ++i) {
-    if (in_class) {
-      if (p[i] == '\\' && i + 1 < p.size()) {
-        char e = p[i + 1];
-        prev_class_escape = std::strchr("wdsWDS", e) != nullptr && e;
-        q += p[i];
-        q += p[++i];
-        continue;
-      }
-      if (p[i] == '-' && (prev_class_escape || (i + 2 < p.size() && p[i + 1] == '\\' && std::strchr("wdsWDS", p[i + 2]) && p[i + 2]))) {
-        q += "\\-";
-        prev_class_escape = false;
-        continue;
-      }
-      if (p[i] == '[' && p.compare(i, 2, "[:") == 0) {
-        size_t e = p.find(":]", i + 2);
-        if (e != std::string::npos) { q += p.substr(i, e + 2 - i); i = e + 1; continue; }
-      }
-      prev_class_escape = false;
-      if (p[i] == ']') in_class = false;
-      q += p[i];
-      continue;
-    }
-    if (p[i] == '[') {
-      in_class = true;
-      prev_class_escape = false;
-      q += p[i];
-      if (i + 1 < p.size() && p[i + 1] == '^') q += p[++i];
-      if (i + 1 < p.size() && p[i + 1] == ']') { q += "\\]"; ++i; }
-      continue;
-    }
-    if (p.compare(i, 4, "(?P<") == 0) {
-      size_t e = p.find('>', i);
-      if (e != std::string::npos) { q += "("; i = e; continue; }
-    }
-    if (p.compare(i, 2, "\\A") == 0) { q += "^"; ++i; continue; }
-    if (p.compare(i, 2, "\\z") == 0) { q += "$"; ++i; continue; }
-    if (p[i] == '\\' && i + 1 < p.size()) { q += p[i]; q += p[++i]; continue; }
-    q += p[i];
-  }
-  // RE2 refuses nested repetition (`a**`, `a+*`); backtracking std::regex
-  // would take exponential time on it.
-  for (size_t i = 1; i < pat.size(); ++i) {
-    bool prev_q = std::strchr("*+?}", pat[i - 1]) != nullptr && (i < 2 || pat[i - 2] != '\\');
-    bool cur_q = pat[i] == '*' || pat[i] == '+' || (pat[i] == '{' && i + 1 < pat.size() && std::isdigit(static_cast<unsigned char>(pat[i + 1])));
-    bool lazy = pat[i] == '?' ;
-    if (prev_q && cur_q && !(pat[i - 1] == '?' && i >= 2 && std::strchr("*+?}", pat[i - 2]) && pat[i - 2] != '\\')) {
-      throw FuncError("error parsing regexp: invalid nested repetition operator: `" + pat.substr(i - 1, 2) + "`");
-    }
-    (void)lazy;
-  }
-  try {
-    return std::regex(q, flags);
-  } catch (const std::regex_error& e) {
-    throw FuncError("error parsing regexp: invalid or unsupported Perl syntax: `" + pat + "`");
-  }
-}
-
-std::string Expand(const std::string& tmpl, const std::smatch& m) {
+std::string Expand(const std::string& tmpl, const std::string& s, const Groups& m) {
   std::string out;
   for (size_t i = 0; i < tmpl.size(); ++i) {
     char c = tmpl[i];
@@ -228,9 +162,9 @@ std::string Expand(const std::string& tmpl, const std::smatch& m) {
     }
     if (name.empty()) { out += c; continue; }
     bool numeric = std::all_of(name.begin(), name.end(), [](char d) { return std::isdigit(static_cast<unsigned char>(d)); });
-    if (numeric) {
-      size_t g = std::stoul(name.substr(0, 9));
-      if (g < m.size()) out += m[g].str();
+    if (numeric && name.size() < 9) {
+      size_t g = std::stoul(name);
+      if (g < m.size() && m[g].first >= 0) out += s.substr(m[g].first, m[g].second - m[g].first);
     }
     i = j - 1;
   }
@@ -238,16 +172,12 @@ std::string Expand(const std::string& tmpl, const std::smatch& m) {
 }
 
 std::string ReplaceAll(const std::string& pat, const std::string& s, const std::string& repl, bool literal) {
-  std::regex re = MakeRegex(pat);
   std::string out;
-  auto begin = std::sregex_iterator(s.begin(), s.end(), re);
   size_t last = 0;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) {
-    const std::smatch& m = *it;
-    size_t pos = m.position(0);
-    out.append(s, last, pos - last);
-    out += literal ? repl : Expand(repl, m);
-    last = pos + m.length(0);
+  for (const Groups& m : RegexFindAll(pat, s, -1)) {
+    out.append(s, last, m[0].first - last);
+    out += literal ? repl : Expand(repl, s, m);
+    last = m[0].second;
   }
   out.append(s, last, std::string::npos);
   return out;
@@ -468,27 +398,24 @@ void AddSprigMisc(FuncMap* m) {
   // --- regex ---
   f["regexMatch"] = [](Executor&, Args& a) {
     WantArgs("regexMatch", a, 2);
-    return Value::Bool(std::regex_search(StrArg(a, 1), MakeRegex(StrArg(a, 0))));
+    return Value::Bool(RegexMatch(StrArg(a, 0), StrArg(a, 1)));
   };
   f["mustRegexMatch"] = f["regexMatch"];
   f["regexFind"] = [](Executor&, Args& a) {
     WantArgs("regexFind", a, 2);
-    std::smatch mm;
     const std::string& s = StrArg(a, 1);
-    if (std::regex_search(s, mm, MakeRegex(StrArg(a, 0)))) return Value::String(mm.str(0));
-    return Value::String("");
+    auto all = RegexFindAll(StrArg(a, 0), s, 1);
+    if (all.empty()) return Value::String("");
+    return Value::String(s.substr(all[0][0].first, all[0][0].second - all[0][0].first));
   };
   f["mustRegexFind"] = f["regexFind"];
   f["regexFindAll"] = [](Executor&, Args& a) {
     WantArgs("regexFindAll", a, 3);
     const std::string& s = StrArg(a, 1);
     int64_t n = IntArg(a, 2);
-    std::regex re = MakeRegex(StrArg(a, 0));
     List out;
-    for (auto it = std::sregex_iterator(s.begin(), s.end(), re); it != std::sregex_iterator(); ++it) {
-      if (n >= 0 && static_cast<int64_t>(out.size()) >= n) break;
-      out.push_back(Value::String(it->str(0)));
-    }
+    for (const Groups& m : RegexFindAll(StrArg(a, 0), s, n < 0 ? -1 : static_cast<long>(std::min<int64_t>(n, 1 << 30))))
+      out.push_back(Value::String(s.substr(m[0].first, m[0].second - m[0].first)));
     Value r = Value::NewList(std::move(out));
     r.type_name = "[]string";
     return r;
@@ -508,17 +435,21 @@ void AddSprigMisc(FuncMap* m) {
     WantArgs("regexSplit", a, 3);
     const std::string& s = StrArg(a, 1);
     int64_t n = IntArg(a, 2);
-    std::regex re = MakeRegex(StrArg(a, 0));
-    List out;
+    // Go's Regexp.Split
     if (n == 0) return Value::NewList();
-    size_t last = 0;
-    for (auto it = std::sregex_iterator(s.begin(), s.end(), re); it != std::sregex_iterator(); ++it) {
+    List out;
+    const std::string& pat = StrArg(a, 0);
+    if (!pat.empty() && s.empty()) { Value r = Value::NewList({Value::String("")}); r.type_name = "[]string"; return r; }
+    auto matches = RegexFindAll(pat, s, n < 0 ? -1 : static_cast<long>(std::min<int64_t>(n, 1 << 30)));
+    size_t beg = 0, end = 0;
+    for (const Groups& m : matches) {
       if (n > 0 && static_cast<int64_t>(out.size()) == n - 1) break;
-      if (it->length(0) == 0 && it->position(0) == 0) continue;
-      out.push_back(Value::String(s.substr(last, it->position(0) - last)));
-      last = it->position(0) + it->length(0);
+      end = m[0].first;
+      if (m[0].second == 0) continue;
+      out.push_back(Value::String(s.substr(beg, end - beg)));
+      beg = m[0].second;
     }
-    out.push_back(Value::String(s.substr(last)));
+    if (end != s.size()) out.push_back(Value::String(s.substr(beg)));
     Value r = Value::NewList(std::move(out));
     r.type_name = "[]string";
     return r;

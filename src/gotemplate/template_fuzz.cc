@@ -23,12 +23,6 @@ const FuncMap& Funcs() {
     // no time-dependent or random functions: keep runs reproducible
     for (const char* n : {"now", "randAlphaNum", "randAlpha", "randNumeric", "randAscii", "randInt", "uuidv4", "shuffle"})
       f.funcs.erase(n);
-    // std::regex backtracks: a pathological pattern is exponential (known,
-    // see docs/decisions.md), so regex functions are not fuzzed here.
-    for (const char* n : {"regexMatch", "mustRegexMatch", "regexFind", "mustRegexFind", "regexFindAll",
-                          "mustRegexFindAll", "regexReplaceAll", "mustRegexReplaceAll", "regexReplaceAllLiteral",
-                          "mustRegexReplaceAllLiteral", "regexSplit", "mustRegexSplit"})
-      f.funcs.erase(n);
     return f;
   }();
   return m;
