@@ -47,5 +47,17 @@ printf '{{ range until 100000 }}{{ repeat 100000 "x" }}{{ end }}\n' >"$T/big/tem
 check "huge output exits 1" '[ $rc -eq 1 ]'
 check "huge output message" 'grep -q "rendered output exceeds the limit" "$T/err"'
 
+# kustomize helmCharts: only with --enable-helm; kustomize transforms the chart's objects
+mkdir -p "$T/kz/charts/web/templates"
+printf 'apiVersion: v2\nname: web\nversion: 0.1.0\n' >"$T/kz/charts/web/Chart.yaml"
+printf 'port: 80\nname: web\n' >"$T/kz/charts/web/values.yaml"
+printf 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-{{ .Values.name }}\nspec:\n  ports:\n  - port: {{ .Values.port }}\n' >"$T/kz/charts/web/templates/svc.yaml"
+printf 'namePrefix: dev-\nhelmCharts:\n- name: web\n  releaseName: shop\n  valuesInline:\n    port: 8080\n' >"$T/kz/kustomization.yaml"
+"$BIN" build "$T/kz" >"$T/out" 2>"$T/err"; rc=$?
+check "helmCharts without --enable-helm is an error" '[ $rc -ne 0 ] && grep -q "enable-helm" "$T/err"'
+"$BIN" build --enable-helm "$T/kz" >"$T/out" 2>"$T/err"; rc=$?
+check "helmCharts with --enable-helm renders" '[ $rc -eq 0 ]'
+check "helmCharts output transformed by kustomize" 'grep -q "name: dev-shop-web" "$T/out" && grep -q "port: 8080" "$T/out"'
+
 [ $fail -eq 0 ] && echo "helm cli: all passed"
 exit $fail
