@@ -1,5 +1,4 @@
-// CRD `pattern`s on PCRE2 (libpcre2-8), which loads with the first one
-// (stubs in base/pcre2.cc).
+// Pattern: a CRD `pattern` compiled with PCRE2 (loaded on first use).
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -11,10 +10,8 @@
 
 namespace capstan::validate {
 
-using base::LoadPcre2;  // the stubs are in base/pcre2.cc
-
 Pattern::Pattern(const std::string& regex) {
-  LoadPcre2();
+  base::LoadPcre2();
   int error = 0;
   PCRE2_SIZE offset = 0;
   pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(regex.data()), regex.size(),
