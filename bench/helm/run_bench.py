@@ -6,8 +6,10 @@
 Renders every case of the Helm conformance corpus (charts from public
 repositories and feature charts, with the corpus runner's exact arguments)
 with each tool in turn, each tool's runs in a fresh child process so that
-getrusage(RUSAGE_CHILDREN) covers that tool only. Prints total wall time and
-the peak RSS of the largest single process per tool, and the ratios.
+getrusage(RUSAGE_CHILDREN) covers that tool only. Prints total wall time, CPU
+time (user+sys of the children; the fairer figure on a shared, loaded
+machine) and the peak RSS of the largest single process per tool, and the
+ratios.
 Get the reference with tests/helm/fetch_reference_helm.sh.
 """
 import argparse
@@ -44,8 +46,8 @@ def child(cmd, items, repeat):
             p = subprocess.run(cmd + args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             failures += p.returncode != 0
     wall = time.perf_counter() - t0
-    rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({'wall': wall, 'rss_kb': rss_kb, 'failures': failures}))
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({'wall': wall, 'cpu': ru.ru_utime + ru.ru_stime, 'rss_kb': ru.ru_maxrss, 'failures': failures}))
 
 
 def measure(cmd, items, repeat):
@@ -73,12 +75,12 @@ def main():
     ref = measure([a.helm, 'template'], items, a.repeat)
     n = len(items) * a.repeat
     print('cases rendered: %d (x%d)' % (len(items), a.repeat))
-    print('capstan: %.2f s total, %.1f ms/case, peak RSS %.1f MB, %d non-zero exits' % (
-        cap['wall'], 1000 * cap['wall'] / n, cap['rss_kb'] / 1024, cap['failures']))
-    print('helm:    %.2f s total, %.1f ms/case, peak RSS %.1f MB, %d non-zero exits' % (
-        ref['wall'], 1000 * ref['wall'] / n, ref['rss_kb'] / 1024, ref['failures']))
-    print('speed-up: %.1fx faster, memory: %.1fx less peak RSS' % (
-        ref['wall'] / cap['wall'], ref['rss_kb'] / max(cap['rss_kb'], 1)))
+    print('capstan: %.2f s wall, %.2f s CPU, %.1f ms/case, peak RSS %.1f MB, %d non-zero exits' % (
+        cap['wall'], cap['cpu'], 1000 * cap['wall'] / n, cap['rss_kb'] / 1024, cap['failures']))
+    print('helm:    %.2f s wall, %.2f s CPU, %.1f ms/case, peak RSS %.1f MB, %d non-zero exits' % (
+        ref['wall'], ref['cpu'], 1000 * ref['wall'] / n, ref['rss_kb'] / 1024, ref['failures']))
+    print('speed-up: %.1fx wall, %.1fx CPU; memory: %.1fx less peak RSS' % (
+        ref['wall'] / cap['wall'], ref['cpu'] / max(cap['cpu'], 1e-9), ref['rss_kb'] / max(cap['rss_kb'], 1)))
     return 0
 
 
