@@ -44,21 +44,28 @@ std::string TrimSpace(const std::string& s) {
 bool IsSpaceC(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 
 // releaseutil.SplitManifests: split on (?:^|\s*\n)---\s* after TrimSpace.
+std::string_view TrimSpaceView(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && IsSpaceC(s[b])) ++b;
+  while (e > b && IsSpaceC(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
 std::vector<std::string> SplitManifests(const std::string& big) {
-  std::string s = TrimSpace(big);
-  std::vector<std::string> pieces;
+  std::string_view s = TrimSpaceView(big);
+  std::vector<std::string_view> pieces;
   size_t beg = 0;
   size_t p = 0;
   size_t end = 0;
   bool any_end = false;
   while (p <= s.size()) {
     size_t mstart = std::string::npos, mend = 0;
-    if (p == 0 && s.compare(0, 3, "---") == 0) {
+    if (p == 0 && s.substr(0, 3) == "---") {
       mstart = 0;
       mend = 3;
     } else {
       size_t j = s.find("\n---", p);
-      if (j == std::string::npos) break;
+      if (j == std::string_view::npos) break;
       size_t k = j;
       while (k > p && IsSpaceC(s[k - 1])) --k;
       mstart = k;
@@ -74,9 +81,9 @@ std::vector<std::string> SplitManifests(const std::string& big) {
   }
   if (!any_end || end != s.size()) pieces.push_back(s.substr(beg));
   std::vector<std::string> out;
-  for (auto& d : pieces) {
+  for (auto d : pieces) {
     if (d.empty()) continue;
-    out.push_back(TrimSpace(d));
+    out.emplace_back(TrimSpaceView(d));
   }
   return out;
 }
@@ -778,15 +785,15 @@ TemplateResult Template(const TemplateOptions& opts) {
   for (const auto& [path, content] : files) {
     if (Base(path).rfind('_', 0) == 0) continue;
     if (TrimSpace(content).empty()) continue;
-    for (const std::string& doc : SplitManifests(content)) {
+    for (std::string& doc : SplitManifests(content)) {
       Manifest m;
       m.name = path;
-      m.content = doc;
+      m.content = std::move(doc);
       std::map<std::string, std::string> ann;
-      ParseHead(path, doc, &m, &ann);
+      ParseHead(path, m.content, &m, &ann);
       auto h = ann.find("helm.sh/hook");
       if (ann.empty() || h == ann.end()) {
-        generic.push_back(m);
+        generic.push_back(std::move(m));
         continue;
       }
       bool unknown = false;
@@ -810,7 +817,7 @@ TemplateResult Template(const TemplateOptions& opts) {
         continue;
       }
       m.hook = true;
-      hooks.push_back(m);
+      hooks.push_back(std::move(m));
     }
   }
   auto by_kind = [](const Manifest& a, const Manifest& b) { return LessByKind(a.kind, b.kind); };
