@@ -19,13 +19,14 @@ int RunTemplate(int argc, char** argv) {
   std::vector<std::string> positional;
   app.add_option("args", positional, "RELEASE CHART, or CHART (release name \"release-name\")");
   app.add_option("-n,--namespace", o.namespace_, "namespace");
-  app.add_option("-f,--values", o.value_files, "values files")->take_all();
+  // Helm's StringSlice flags split on commas; its StringArray flags (--set*, --show-only) do not.
+  app.add_option("-f,--values", o.value_files, "values files")->take_all()->delimiter(',');
   app.add_option("--set", o.set, "set values (a.b=c,d=e)")->take_all();
   app.add_option("--set-string", o.set_string, "set string values")->take_all();
   app.add_option("--set-json", o.set_json, "set JSON values")->take_all();
   app.add_option("--set-file", o.set_file, "set values from files")->take_all();
   app.add_option("--kube-version", o.kube_version, "Kubernetes version for .Capabilities");
-  app.add_option("-a,--api-versions", o.api_versions, "extra API versions for .Capabilities")->take_all();
+  app.add_option("-a,--api-versions", o.api_versions, "extra API versions for .Capabilities")->take_all()->delimiter(',');
   app.add_flag("--include-crds", o.include_crds, "print the crds/ of the chart and its subcharts");
   app.add_flag("--skip-tests", o.skip_tests, "do not print test hooks");
   app.add_flag("--skip-schema-validation", o.skip_schema_validation, "do not validate values.schema.json");
