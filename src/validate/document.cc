@@ -1,6 +1,7 @@
 // Streams -> documents -> checks, in the order kubectl-validate applies them.
 #include <algorithm>
 #include <exception>
+#include <map>
 #include <string>
 
 #include "validate/check.h"
@@ -168,14 +169,17 @@ std::vector<DocumentResult> ValidateText(Schemas& schemas, std::string_view text
   for (const RawDocument& raw : Split(text))
     if (!IsEmpty(raw.text)) raws.push_back(raw);
   // CRDs first, so that custom resources anywhere in the stream find them.
-  // Only documents that mention the kind are parsed twice; nothing else is
-  // kept in memory between the passes.
-  for (const RawDocument& raw : raws) {
-    if (raw.text.find("CustomResourceDefinition") == std::string_view::npos) continue;
+  // Only documents that mention the kind are parsed in this pass, and only
+  // the CRDs are kept for the second one.
+  std::map<size_t, yaml::Node> crds;
+  for (size_t i = 0; i < raws.size(); ++i) {
+    if (raws[i].text.find("CustomResourceDefinition") == std::string_view::npos) continue;
     try {
-      yaml::Node n = yaml::ParseOne(raw.text, "<document>");
-      if (n.IsMap() && n.StrAt({"kind"}) == "CustomResourceDefinition")
-        schemas.AddCrds({n}, /*override_builtin=*/false);
+      yaml::Node n = yaml::ParseOne(raws[i].text, "<document>");
+      if (n.IsMap() && n.StrAt({"kind"}) == "CustomResourceDefinition") {
+        schemas.set().AddCrd(n, /*override_builtin=*/false);
+        crds.emplace(i, std::move(n));
+      }
     } catch (const std::exception&) {
       // reported below
     }
@@ -188,7 +192,8 @@ std::vector<DocumentResult> ValidateText(Schemas& schemas, std::string_view text
     r.line = raws[i].line;
     std::optional<yaml::Node> node;
     try {
-      node = yaml::ParseOne(raws[i].text, "<document>");
+      if (auto crd = crds.find(i); crd != crds.end()) node = std::move(crd->second);
+      else node = yaml::ParseOne(raws[i].text, "<document>");
     } catch (const yaml::ParseError& e) {
       // go-yaml's wording without its document-relative "yaml: line N: ".
       std::string reason = e.go_message().empty() ? std::string(e.what()) : e.go_message();
