@@ -61,6 +61,25 @@ bool IsEmpty(std::string_view doc) {
   return true;
 }
 
+// Secret values never appear in findings: a detail that quotes a value of
+// a Secret's data/stringData gets "<redacted>" in its place.
+void RedactSecretValues(const yaml::Node& obj, bool yaml11, DocumentResult* r) {
+  if (r->kind != "Secret") return;
+  for (Finding& f : r->errors) {
+    for (std::string_view field : {"data", "stringData"}) {
+      std::string prefix = std::string(field) + ".";
+      if (f.path.rfind(prefix, 0) != 0) continue;
+      const yaml::Node* m = obj.Get(field);
+      const yaml::Node* v = (m != nullptr && m->IsMap()) ? m->Get(f.path.substr(prefix.size())) : nullptr;
+      if (v == nullptr || !v->IsScalar() || v->value.empty()) continue;
+      for (const std::string& shown : {GoValue(*v, yaml11), v->value}) {
+        for (size_t at; (at = f.detail.find(shown)) != std::string::npos;)
+          f.detail.replace(at, shown.size(), "<redacted>");
+      }
+    }
+  }
+}
+
 void Finish(DocumentResult* r) {
   std::sort(r->errors.begin(), r->errors.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.path, a.type, a.detail) < std::tie(b.path, b.type, b.detail);
@@ -205,7 +224,10 @@ std::vector<DocumentResult> ValidateText(Schemas& schemas, std::string_view text
     } catch (const std::exception& e) {
       r.errors.push_back({"", "DocumentInvalid", std::string("failed to parse yaml: ") + e.what()});
     }
-    if (node) Check(schemas, *node, options, options.yaml11, &r);
+    if (node) {
+      Check(schemas, *node, options, options.yaml11, &r);
+      RedactSecretValues(*node, options.yaml11, &r);
+    }
     Finish(&r);
     results.push_back(std::move(r));
   }
@@ -215,6 +237,7 @@ std::vector<DocumentResult> ValidateText(Schemas& schemas, std::string_view text
 DocumentResult ValidateObject(Schemas& schemas, const yaml::Node& object, const Options& options) {
   DocumentResult r;
   Check(schemas, object, options, /*yaml11=*/false, &r);
+  RedactSecretValues(object, false, &r);
   Finish(&r);
   return r;
 }
