@@ -385,6 +385,11 @@ SyncOutcome Manager::Sync(Application& app, const SyncRequest& req) {
   else policy.limit = 0;
   out.result = sync::RunWithRetry(attempt, policy, *clock_);
   out.result.started_ms = started;
+  if (options_.after_sync && out.result.phase == "Succeeded" && !req.dry_run) {
+    for (const std::string& line : options_.after_sync(desired, target_)) {
+      out.result.message += (out.result.message.empty() ? "" : "; ") + line;
+    }
+  }
 
   // Status after the operation: fresh comparison, operation state, history.
   try {
