@@ -46,7 +46,7 @@ int RunCheck(int argc, char** argv) {
                "lint on each, in parallel: one report, one exit code for CI",
                "capstan check"};
   std::string root = ".", output = "text", junit_file, fail_on = "critical", schema_dir;
-  std::vector<std::string> exclude, crd_dirs, enable, disable;
+  std::vector<std::string> exclude, crd_dirs, enable, disable, policy_dirs;
   bool applications = false, no_validate = false, no_lint = false, ignore_missing = false;
   unsigned jobs = 0;
   app.add_option("dir", root, "Repository root (default: .)");
@@ -68,6 +68,9 @@ int RunCheck(int argc, char** argv) {
   app.add_option("--crds", crd_dirs, "Directory of CustomResourceDefinition manifests (repeatable)")
       ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("--ignore-missing-schemas", ignore_missing, "Skip objects of unknown apiVersion/kind");
+  app.add_option("--policy", policy_dirs,
+                 "Directory of OPA Gatekeeper ConstraintTemplates and Constraints to enforce (repeatable)")
+      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -81,13 +84,12 @@ int RunCheck(int argc, char** argv) {
   options.validate_options.ignore_missing_schemas = ignore_missing;
   for (const std::string& id : enable) options.lint_options.enable.insert(id);
   for (const std::string& id : disable) options.lint_options.disable.insert(id);
-  // Policy checks plug in here once the policy module exists
-  // (options.policies.push_back(...)).
   std::unique_ptr<validate::Schemas> schemas;
   std::vector<check::Target> targets;
   try {
     schemas = schema_dir.empty() ? validate::Schemas::BuiltIn() : validate::Schemas::FromDirectory(schema_dir);
     for (const std::string& d : crd_dirs) schemas->AddCrdsFromDirectory(d);
+    for (const std::string& d : policy_dirs) options.policies.push_back(check::LoadGatekeeperPolicies(d));
     if (!std::filesystem::is_directory(root)) throw std::runtime_error(root + ": not a directory");
     targets = applications ? check::FindApplications(root, exclude) : check::FindKustomizations(root, exclude);
   } catch (const std::exception& e) {
