@@ -45,11 +45,6 @@ struct PolicyFinding {
 };
 using PolicyCheck = std::function<std::vector<PolicyFinding>(const std::vector<yaml::Node>& objects)>;
 
-// OPA Gatekeeper ConstraintTemplates and Constraints from the *.yaml/*.yml
-// files under `dir` (src/policy evaluates them). Violations of `deny`
-// constraints are errors, of `warn` warnings; `dryrun` ones are skipped.
-// Throws std::runtime_error naming the file on bad input.
-PolicyCheck LoadGatekeeperPolicies(const std::string& dir);
 
 struct Options {
   bool validate = true, lint = true;
