@@ -38,6 +38,17 @@ std::string NewUid() {
   return out;
 }
 
+bool Request::QueryBool(const std::string& k) const {
+  std::string v = Query(k);
+  if (v.empty()) return false;
+  for (const char* t : {"1", "t", "T", "TRUE", "true", "True"})
+    if (v == t) return true;
+  for (const char* f : {"0", "f", "F", "FALSE", "false", "False"})
+    if (v == f) return false;
+  throw BadRequest("invalid boolean value for parameter " + k + ": strconv.ParseBool: parsing \"" + v +
+                   "\": invalid syntax");
+}
+
 Api::Api(Store* store, Registry* registry, Clock* clock, ApiConfig config)
     : store_(store), registry_(registry), clock_(clock), config_(std::move(config)) {}
 
