@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cluster/discovery.h"
+#include "cluster/protobuf.h"
 #include "cluster/status.h"
 #include "yaml/yaml.h"
 
@@ -76,14 +77,40 @@ static std::vector<std::string> Split(const std::string& path) {
   return out;
 }
 
+// True when the client prefers protobuf (its first Accept type) for a
+// plain object, not a Table or other transformed form.
+static bool WantsProtobuf(const Request& req) {
+  std::string accept = req.Header("accept");
+  std::string first = accept.substr(0, accept.find(','));
+  return first.rfind("application/vnd.kubernetes.protobuf", 0) == 0 &&
+         first.find("as=") == std::string::npos &&
+         first.find("stream=watch") == std::string::npos;
+}
+
+// Re-encodes a JSON response as protobuf when asked and possible (kinds
+// without a message, such as custom resources, stay JSON, which
+// client-go accepts by the response's Content-Type).
+static Response Negotiate(const Request& req, Response r) {
+  if (r.stream || r.content_type != "application/json" || !WantsProtobuf(req)) return r;
+  try {
+    yaml::Node obj = yaml::ParseJson(r.body, "response");
+    if (auto pb = EncodeProtobufObject(obj)) {
+      r.body = std::move(*pb);
+      r.content_type = "application/vnd.kubernetes.protobuf";
+    }
+  } catch (const std::exception&) {
+  }
+  return r;
+}
+
 Response Api::Handle(const Request& req) {
   try {
     if (req.body.size() > config_.max_body) throw TooLarge(config_.max_body);
-    return Route(req);
+    return Negotiate(req, Route(req));
   } catch (const ApiError& e) {
-    return ErrorOut(e);
+    return Negotiate(req, ErrorOut(e));
   } catch (const std::exception& e) {
-    return ErrorOut(Internal(e.what()));
+    return Negotiate(req, ErrorOut(Internal(e.what())));
   }
 }
 
@@ -158,7 +185,10 @@ Response Api::Route(const Request& req) {
   if (!p.subresource.empty()) {
     bool ok = (p.subresource == "status" && p.res.has_status) ||
               (p.subresource == "scale" && p.res.has_scale) ||
-              (p.subresource == "finalize" && p.res.kind == "Namespace" && !p.res.custom);
+              (p.subresource == "finalize" && p.res.kind == "Namespace" && !p.res.custom) ||
+              (p.res.kind == "Pod" && !p.res.custom &&
+               (p.subresource == "log" || p.subresource == "exec" || p.subresource == "attach" ||
+                p.subresource == "portforward"));
     if (!ok) throw ResourceNotFound();
   }
   return Resource(req, p);

@@ -86,6 +86,10 @@ class Api {
   Response Delete(const Request& req, const ApiPath& p);
   Response DeleteCollection(const Request& req, const ApiPath& p);
   Response OpenApi(const Request& req, const std::string& path);
+  // virtual_resources.cc: what has no stored object.
+  Response PodLog(const Request& req, const ApiPath& p);
+  Response PodConnect(const Request& req, const ApiPath& p);  // exec/attach/portforward
+  Response Review(const Request& req, const ApiPath& p);      // SelfSubject*Review
   // Waits (up to 3 s, as kube-apiserver's watch cache does) for the store
   // to reach `rv`; then throws ResourceVersionTooLarge.
   void WaitForResourceVersion(int64_t rv);

@@ -59,10 +59,10 @@ std::string RandomSuffix() {
 
 Node ParseBody(const Request& req, const char* what) {
   const std::string& b = req.body;
-  // No protobuf here: 415 makes client-go fall back to JSON.
   if (req.Header("content-type").rfind("application/vnd.kubernetes.protobuf", 0) == 0) {
-    if (auto obj = DecodeProtobufObject(b)) return *obj;
-    throw UnsupportedMediaType(req.Header("content-type"));
+    std::string error;
+    if (auto obj = DecodeProtobufObject(b, &error)) return *obj;
+    throw BadRequest(std::string(what) + error);
   }
   size_t i = b.find_first_not_of(" \t\r\n");
   if (i == std::string::npos) throw BadRequest("the body of the request was empty");
@@ -171,6 +171,16 @@ int64_t RvOf(const Node& obj) {
 
 Response Api::Resource(const Request& req, const ApiPath& p) {
   const std::string& m = req.method;
+  if (p.res.create_only) {
+    if (m != "POST" || !p.name.empty()) throw MethodNotSupported(p.res, m == "GET" ? "get" : m);
+    return Review(req, p);
+  }
+  if (p.subresource == "log") {
+    if (m != "GET") throw MethodNotSupported(p.res, m);
+    return PodLog(req, p);
+  }
+  if (p.subresource == "exec" || p.subresource == "attach" || p.subresource == "portforward")
+    return PodConnect(req, p);
   if (p.watch_prefix || (m == "GET" && req.QueryBool("watch")))
     return Watch(req, p);
   if (p.name.empty()) {
@@ -598,9 +608,13 @@ Response Api::Patch(const Request& req, const ApiPath& p) {
 
 static Node DeleteOptions(const Request& req) {
   Node opts = Node::Map();
-  if (req.Header("content-type").rfind("application/vnd.kubernetes.protobuf", 0) == 0)
-    throw UnsupportedMediaType(req.Header("content-type"));
-  if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+  if (req.Header("content-type").rfind("application/vnd.kubernetes.protobuf", 0) == 0 &&
+      !req.body.empty()) {
+    std::string error;
+    auto decoded = DecodeProtobufObject(req.body, &error);
+    if (!decoded) throw BadRequest("couldn't decode DeleteOptions: " + error);
+    opts = *decoded;
+  } else if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
     try {
       opts = yaml::ParseJson(req.body, "body");
     } catch (const std::exception& e) {
