@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "base/base64.h"
+
 #include "cluster/status.h"
 
 namespace capstan::cluster {
@@ -10,31 +12,6 @@ namespace {
 using yaml::Node;
 
 constexpr size_t kMaxSize = 1024 * 1024;  // core.MaxSecretSize
-
-int Sextet(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-std::string EncodeStdBase64(const std::string& in) {
-  static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < in.size(); i += 3) {
-    uint32_t v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    if (i + 2 < in.size()) v |= static_cast<unsigned char>(in[i + 2]);
-    out += kChars[(v >> 18) & 63];
-    out += kChars[(v >> 12) & 63];
-    out += i + 1 < in.size() ? kChars[(v >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? kChars[v & 63] : '=';
-  }
-  return out;
-}
 
 std::string JsonType(const Node& n) {
   if (n.IsMap()) return "object";
@@ -67,46 +44,20 @@ std::string CheckConfigKey(const std::string& key) {
 }  // namespace
 
 std::optional<std::string> DecodeStdBase64(const std::string& in, size_t* bad_byte) {
-  std::string clean;
-  std::vector<size_t> pos;  // offsets in `in`, for Go's error position
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '\n' || in[i] == '\r') continue;
-    clean += in[i];
-    pos.push_back(i);
-  }
   std::string out;
-  size_t n = clean.size();
-  for (size_t i = 0; i < n; i += 4) {
-    int v[4];
-    int got = 0;
-    for (int j = 0; j < 4; ++j) {
-      if (i + j >= n) {
-        *bad_byte = in.size();
-        return std::nullopt;
-      }
-      char c = clean[i + j];
-      if (c == '=') {
-        // Padding: only in the last quantum, after at least two sextets.
-        if (j < 2 || i + 4 != n || (j == 2 && clean[i + 3] != '=')) {
-          *bad_byte = pos[i + j];
-          return std::nullopt;
-        }
-        break;
-      }
-      v[j] = Sextet(c);
-      if (v[j] < 0) {
-        *bad_byte = pos[i + j];
-        return std::nullopt;
-      }
-      ++got;
+  if (base::Base64Decode(in, &out)) return out;
+  // Where Go's decoder stops: the first byte outside the alphabet, else
+  // the end (bad padding or length).
+  *bad_byte = in.size();
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=' || c == '\r' ||
+          c == '\n')) {
+      *bad_byte = i;
+      break;
     }
-    uint32_t w = 0;
-    for (int j = 0; j < got; ++j) w |= static_cast<uint32_t>(v[j]) << (18 - 6 * j);
-    out += static_cast<char>((w >> 16) & 0xff);
-    if (got > 2) out += static_cast<char>((w >> 8) & 0xff);
-    if (got > 3) out += static_cast<char>(w & 0xff);
   }
-  return out;
+  return std::nullopt;
 }
 
 void DecodeAndValidateConfigData(const ResourceInfo& r, Node& obj) {
@@ -175,7 +126,7 @@ void DecodeAndValidateConfigData(const ResourceInfo& r, Node& obj) {
       // stringData wins over data for the same key, then is dropped.
       Node merged = data ? *data : Node::Map();
       for (const auto& f : string_data->fields)
-        merged.Set(f.key.Str(), Node::String(EncodeStdBase64(f.value.Str())));
+        merged.Set(f.key.Str(), Node::String(base::Base64Encode(f.value.Str())));
       obj.Set("data", merged);
       obj.Remove("stringData");
       data = obj.Get("data");

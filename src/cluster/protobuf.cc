@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "base/base64.h"
 #include "cluster/config_data.h"
 #include "cluster/proto_schema.h"
 #include "cluster/proto_wire.h"
@@ -30,21 +31,6 @@ constexpr int kMaxDepth = 64;
 struct DecodeError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-std::string Base64(std::string_view in) {
-  static const char k[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (size_t i = 0; i < in.size(); i += 3) {
-    uint32_t v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    if (i + 2 < in.size()) v |= static_cast<unsigned char>(in[i + 2]);
-    out += k[(v >> 18) & 63];
-    out += k[(v >> 12) & 63];
-    out += i + 1 < in.size() ? k[(v >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? k[v & 63] : '=';
-  }
-  return out;
-}
 
 std::string FormatTime(int64_t seconds, int64_t nanos, bool micro) {
   time_t t = static_cast<time_t>(seconds);
@@ -142,7 +128,7 @@ Node Scalar(const ProtoField& f, int wire, uint64_t num, std::string_view bytes)
       return Node::String(bytes);
     case kProtoBytes:
       if (wire != 2) throw DecodeError(f.name + ": expected bytes");
-      return Node::String(Base64(bytes));
+      return Node::String(base::Base64Encode(bytes));
     case kProtoBool: return Node::Bool(num != 0);
     case kProtoInt32: case kProtoEnum: return Node::Int(static_cast<int32_t>(num));
     case kProtoUint32: case kProtoFixed32: return Node::Int(static_cast<uint32_t>(num));
