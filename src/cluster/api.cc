@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cluster/discovery.h"
+#include "cluster/openapi_schemas.h"
 #include "cluster/protobuf.h"
 #include "cluster/status.h"
 #include "yaml/yaml.h"
@@ -222,14 +223,16 @@ Response Api::Discovery(const Request& req, const std::string& path) {
 }
 
 // OpenAPI v3. With --openapi-dir the documents come from there; without it
-// (and for groups the directory lacks, such as CRD groups) a minimal
-// document is generated: one PATCH operation per kind carrying
+// (and for groups the directory lacks, such as CRD groups) a document is
+// generated: one PATCH operation per kind carrying
 // x-kubernetes-group-version-kind and the fieldValidation/dryRun/
-// fieldManager/force parameters. That is what kubectl's query-parameter
-// verifier looks for to choose server-side field validation; without any
-// /openapi/v3, `kubectl apply` (default --validate=strict) fails with
-// "failed to download openapi". No schemas are included, so kubectl builds
-// strategic merge patches from its compiled-in types. /openapi/v2 is 404.
+// fieldManager/force parameters (what kubectl's query-parameter verifier
+// looks for to choose server-side field validation; without any
+// /openapi/v3, `kubectl apply` fails with "failed to download openapi"),
+// and the schemas of the group version's built-in kinds from the protobuf
+// schema and its comments (openapi_schemas.h), which `kubectl explain`
+// reads. The schemas carry no patch-strategy extensions, so kubectl still
+// builds strategic merge patches from its compiled-in types.
 static yaml::Node MinimalOpenApi(const Registry& reg, const std::string& group,
                                  const std::string& version) {
   using yaml::Node;
@@ -269,13 +272,40 @@ static yaml::Node MinimalOpenApi(const Registry& reg, const std::string& group,
   doc.Set("openapi", Node::String("3.0.0"));
   doc.Set("info", info);
   doc.Set("paths", paths);
+  std::vector<OpenApiKind> kinds;
+  for (const auto& r : reg.All()) {
+    if (r.group != group || r.version != version || r.custom) continue;
+    kinds.push_back({group, version, r.kind});
+    if (!r.create_only) kinds.push_back({group, version, r.list_kind});
+  }
   Node comps = Node::Map();
-  comps.Set("schemas", Node::Map());
+  comps.Set("schemas", OpenApiSchemas(kinds, "#/components/schemas/"));
   doc.Set("components", comps);
   return doc;
 }
 
+// Swagger 2.0 of every built-in group version (definitions only).
+static yaml::Node OpenApiV2(const Registry& reg) {
+  using yaml::Node;
+  std::vector<OpenApiKind> kinds;
+  for (const auto& r : reg.All()) {
+    if (r.custom) continue;
+    kinds.push_back({r.group, r.version, r.kind});
+    if (!r.create_only) kinds.push_back({r.group, r.version, r.list_kind});
+  }
+  Node info = Node::Map();
+  info.Set("title", Node::String("Kubernetes"));
+  info.Set("version", Node::String("v1.32.0"));
+  Node doc = Node::Map();
+  doc.Set("swagger", Node::String("2.0"));
+  doc.Set("info", info);
+  doc.Set("paths", Node::Map());
+  doc.Set("definitions", OpenApiSchemas(kinds, "#/definitions/"));
+  return doc;
+}
+
 Response Api::OpenApi(const Request& req, const std::string& path) {
+  if (path == "/openapi/v2" || path == "/openapi/v2/") return JsonOut(200, OpenApiV2(*registry_));
   if (path.rfind("/openapi/v3", 0) != 0) throw ResourceNotFound();
   std::string rest = path.substr(strlen("/openapi/v3"));
   if (rest.empty() || rest == "/") {

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 #include <string_view>
+#include <vector>
 
 #include "cluster/proto_wire.h"
 
@@ -40,19 +41,76 @@ void ParseField(std::string_view b, ProtoField* f) {
   if (!r.ok) throw std::runtime_error("protobuf descriptor set: bad FieldDescriptorProto");
 }
 
-void ParseMessage(std::string_view b, const std::string& scope,
-                  std::map<std::string, ProtoMessage>* out) {
+using Comments = std::map<std::vector<int>, std::string>;
+
+// A .proto comment as a description: "+marker" lines dropped, trimmed.
+std::string Description(const Comments& comments, const std::vector<int>& path) {
+  auto it = comments.find(path);
+  if (it == comments.end()) return "";
+  std::string out, line;
+  size_t start = 0;
+  const std::string& text = it->second;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    size_t b = line.find_first_not_of(' ');
+    line = b == std::string::npos ? "" : line.substr(b);
+    if (!line.empty() && line[0] != '+') out += (out.empty() || out.back() == '\n' ? "" : " ") + line;
+    else if (line.empty() && !out.empty() && out.back() != '\n') out += "\n\n";
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+Comments ParseSourceInfo(std::string_view b) {
+  Comments out;
+  ProtoReader r(b);
+  int n, w;
+  std::string_view s;
+  uint64_t v;
+  while (r.Next(&n, &w, &s, &v)) {
+    if (n != 1) continue;
+    ProtoReader loc(s);
+    std::vector<int> path;
+    std::string leading;
+    int ln, lw;
+    std::string_view ls;
+    uint64_t lv;
+    while (loc.Next(&ln, &lw, &ls, &lv)) {
+      if (ln == 1 && lw == 2) {
+        ProtoReader pr(ls);
+        while (!pr.Done()) path.push_back(static_cast<int>(pr.Varint()));
+      } else if (ln == 1 && lw == 0) {
+        path.push_back(static_cast<int>(lv));
+      } else if (ln == 3) {
+        leading = ls;
+      }
+    }
+    if (!leading.empty()) out[path] = leading;
+  }
+  return out;
+}
+
+void ParseMessage(std::string_view b, const std::string& scope, const std::vector<int>& path,
+                  const Comments& comments, std::map<std::string, ProtoMessage>* out) {
   ProtoReader r(b);
   int n, w;
   std::string_view s;
   uint64_t v;
   ProtoMessage m;
+  m.description = Description(comments, path);
   std::vector<std::string_view> nested;
   while (r.Next(&n, &w, &s, &v)) {
     if (n == 1) m.full_name = scope + "." + std::string(s);
     if (n == 2) {
       ProtoField f;
       ParseField(s, &f);
+      std::vector<int> fp = path;
+      fp.push_back(2);
+      fp.push_back(static_cast<int>(m.fields.size()));
+      f.description = Description(comments, fp);
       m.fields.push_back(std::move(f));
     }
     if (n == 3) nested.push_back(s);
@@ -66,7 +124,12 @@ void ParseMessage(std::string_view b, const std::string& scope,
     }
   }
   if (!r.ok) throw std::runtime_error("protobuf descriptor set: bad DescriptorProto");
-  for (auto ns : nested) ParseMessage(ns, m.full_name, out);
+  for (size_t i = 0; i < nested.size(); ++i) {
+    std::vector<int> np = path;
+    np.push_back(3);
+    np.push_back(static_cast<int>(i));
+    ParseMessage(nested[i], m.full_name, np, comments, out);
+  }
   std::string name = m.full_name;
   (*out)[name] = std::move(m);
 }
@@ -95,12 +158,15 @@ ProtoSchema::ProtoSchema(const std::string& set) {
     ProtoReader fr(s);
     std::string package;
     std::vector<std::string_view> messages;
+    Comments comments;
     while (fr.Next(&n, &w, &s, &v)) {
       if (n == 2) package = s;
       if (n == 4) messages.push_back(s);
+      if (n == 9) comments = ParseSourceInfo(s);
     }
     if (!fr.ok) throw std::runtime_error("protobuf descriptor set: bad FileDescriptorProto");
-    for (auto m : messages) ParseMessage(m, package, &messages_);
+    for (size_t i = 0; i < messages.size(); ++i)
+      ParseMessage(messages[i], package, {4, static_cast<int>(i)}, comments, &messages_);
   }
   if (!r.ok) throw std::runtime_error("protobuf descriptor set: truncated");
 }

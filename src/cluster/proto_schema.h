@@ -26,11 +26,13 @@ struct ProtoField {
   int type = 0;           // ProtoType
   bool repeated = false;
   std::string type_name;  // full name of a message type, without the leading dot
+  std::string description;  // the .proto comment, without +markers
 };
 
 struct ProtoMessage {
   std::string full_name;  // "k8s.io.api.apps.v1.Deployment"
   bool map_entry = false;
+  std::string description;
   std::vector<ProtoField> fields;  // by field number
   const ProtoField* ByNumber(int number) const;
   const ProtoField* ByName(const std::string& name) const;
@@ -47,6 +49,7 @@ class ProtoSchema {
   // The message of a kind: "apps/v1" "Deployment" -> k8s.io.api.apps.v1.
   // Deployment; meta kinds (DeleteOptions, Status, ...) from meta/v1.
   const ProtoMessage* ForKind(const std::string& api_version, const std::string& kind) const;
+  const std::map<std::string, ProtoMessage>& messages() const { return messages_; }
 
  private:
   std::map<std::string, ProtoMessage> messages_;

@@ -131,6 +131,10 @@ def kubectl_suite():
     k("auth", "can-i", "create", "deployments", contains="yes")
     k("auth", "can-i", "delete", "secrets", "-n", "kube-system", contains="yes")
     k("auth", "can-i", "--list", contains="*.*")
+    # explain reads /openapi/v3's schemas.
+    k("explain", "deployment.spec.replicas", contains="Number of desired pods")
+    k("explain", "pods.spec.containers.resources", contains="limits\t<map[string]Quantity>")
+    k("explain", "cronjobs.spec", contains="schedule\t<string>")
     # What needs containers or metrics fails as it does on such a cluster.
     k("exec", pod, "--", "ls", expect=1, contains="runs no containers")
     k("port-forward", pod, "18080:80", expect=1, contains="runs no containers")
