@@ -6,6 +6,7 @@
 #include "base/base64.h"
 #include "cluster/admission.h"
 #include "cluster/config_data.h"
+#include "cluster/schema_check.h"
 #include "cluster/api.h"
 #include "cluster/server_side_apply.h"
 #include "cluster/protobuf.h"
@@ -382,6 +383,7 @@ Response Api::Create(const Request& req, const ApiPath& p) {
   }
   if (p.res.namespaced && p.ns.empty()) throw ResourceNotFound();
   PrepareCreate(p.res, obj, store_->CurrentRv() + 1);
+  CheckBuiltInTypes(p.res, obj);
   DecodeAndValidateConfigData(p.res, obj);
   Validate(p.res, obj);
   CheckNamespace(store_, registry_, p.res, p.ns, name);
@@ -404,6 +406,7 @@ static Node CommitUpdate(Store* store, Registry* reg, const ResourceInfo& r, con
                          bool dry, bool* conflict) {
   *conflict = false;
   PrepareUpdate(r, old, obj, p.subresource == "status");
+  CheckBuiltInTypes(r, obj);
   DecodeAndValidateConfigData(r, obj);
   Validate(r, obj);
   if (!manager.empty()) TrackUpdate(old, obj, manager, p.subresource, NowRfc3339(), *reg->ApplySchema());
@@ -518,7 +521,8 @@ Response Api::Patch(const Request& req, const ApiPath& p) {
       PrepareCreate(p.res, obj, store_->CurrentRv() + 1);
       if (const Node* mf = ar.object.At({"metadata", "managedFields"}))
         obj.GetOrCreateMap("metadata").Set("managedFields", *mf);
-      DecodeAndValidateConfigData(p.res, obj);
+      CheckBuiltInTypes(p.res, obj);
+  DecodeAndValidateConfigData(p.res, obj);
       Validate(p.res, obj);
       CheckNamespace(store_, registry_, p.res, p.ns, p.name);
       if (p.res.kind == "CustomResourceDefinition") CrdEstablish(obj);

@@ -178,3 +178,28 @@ TEST_F(ValidationTest, BooleanQueryParametersFollowStrconvParseBool) {
 
 }  // namespace
 }  // namespace capstan::cluster
+
+namespace capstan::cluster {
+namespace {
+
+TEST_F(ValidationTest, BuiltInKindsAreTypeCheckedAgainstTheirSchema) {
+  Response r = Call("POST", "/apis/apps/v1/namespaces/default/deployments",
+                    R"({"metadata":{"name":"d"},"spec":{"replicas":"two","selector":{"matchLabels":{"a":"b"}},
+                       "template":{"metadata":{"labels":{"a":"b"}},"spec":{"containers":[{"name":"c","image":"i"}]}}}})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(Json(r).StrAt({"message"}),
+            "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal "
+            "string into Go struct field DeploymentSpec.spec.replicas of type int32");
+  r = Create("pods", R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"i","ports":{"containerPort":80}}]}})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(Json(r).StrAt({"message"}).find("Go struct field Container.spec.containers.ports of type []ContainerPort"),
+            std::string::npos) << r.body;
+  r = Create("services", R"({"metadata":{"name":"s"},"spec":{"ports":[{"port":80,"targetPort":"http"}]}})");
+  EXPECT_EQ(r.status, 201) << "IntOrString takes a string: " << r.body;
+  r = Create("pods", R"({"metadata":{"name":"q"},"spec":{"containers":[{"name":"c","image":"i",
+      "resources":{"limits":{"cpu":1.5}}}]}})");
+  EXPECT_EQ(r.status, 201) << "a Quantity takes a number: " << r.body;
+}
+
+}  // namespace
+}  // namespace capstan::cluster
