@@ -117,6 +117,7 @@ def kubectl_suite():
     check("autoscale made an HPA for the deployment",
           hpa.get("spec", {}).get("maxReplicas") == 4 and
           hpa.get("spec", {}).get("scaleTargetRef", {}).get("name") == "web", json.dumps(hpa)[:400])
+    k("get", "hpa", "web", contains="Deployment/web   cpu: <unknown>/70%")
     k("get", "endpointslices", name="kubectl get endpointslices")
     k("get", "priorityclasses", contains="high")
     # logs: simulated output.
