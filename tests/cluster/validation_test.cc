@@ -203,3 +203,39 @@ TEST_F(ValidationTest, BuiltInKindsAreTypeCheckedAgainstTheirSchema) {
 
 }  // namespace
 }  // namespace capstan::cluster
+
+#include "cluster/protobuf.h"
+
+namespace capstan::cluster {
+namespace {
+
+TEST_F(ValidationTest, ProtobufBodiesInAndOutWhenAccepted) {
+  auto pb = EncodeProtobufObject(yaml::ParseJson(R"({"apiVersion":"apps/v1","kind":"Deployment",
+    "metadata":{"name":"web"},"spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},
+    "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}})"));
+  ASSERT_TRUE(pb);
+  Request req;
+  req.method = "POST";
+  req.path = "/apis/apps/v1/namespaces/default/deployments";
+  req.body = *pb;
+  req.headers["content-type"] = "application/vnd.kubernetes.protobuf";
+  req.headers["accept"] = "application/vnd.kubernetes.protobuf, application/json";
+  Response r = api_.Handle(req);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.content_type, "application/vnd.kubernetes.protobuf");
+  auto back = DecodeProtobufObject(r.body);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->StrAt({"metadata", "name"}), "web");
+  EXPECT_FALSE(back->StrAt({"metadata", "uid"}).empty());
+  EXPECT_EQ(back->At({"spec", "replicas"})->AsInt(), 3);
+  // JSON first in Accept: JSON out.
+  Response j = Call("GET", "/apis/apps/v1/namespaces/default/deployments/web");
+  EXPECT_EQ(j.content_type, "application/json");
+  // A malformed protobuf body is a 400 naming the problem, not a 415.
+  req.body = std::string("k8s\0", 4) + "\x0a\xff";
+  r = api_.Handle(req);
+  EXPECT_EQ(r.status, 400);
+}
+
+}  // namespace
+}  // namespace capstan::cluster
