@@ -228,7 +228,13 @@ Migration MigrateCompose(const ComposeProject& p, const MigrateOptions& o) {
     // Environment: ConfigMap and Secret.
     Node cm_data = Node::Map(), sec_data = Node::Map();
     Node env = Node::Seq();
-    for (auto [k, v] : s.environment) {
+    std::vector<std::pair<std::string, std::string>> merged;
+    for (const auto& kv : s.environment) {
+      auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& m) { return m.first == kv.first; });
+      if (it != merged.end()) it->second = kv.second;
+      else merged.push_back(kv);
+    }
+    for (auto [k, v] : merged) {
       for (const ComposeService& other : p.services) {
         bool found = false;
         std::string nv = ReplaceHost(v, other.name, kname[other.name], &found);
