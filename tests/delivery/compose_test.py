@@ -2,7 +2,7 @@
 """`capstan migrate compose` over the 20 awesome-compose samples
 (../shared/conformance/compose, judged as its README says): each migrates
 with a report, every overlay renders with `capstan build` (and as `kubectl
-kustomize` renders it), dev applied to `capstan cluster up` reaches Healthy
+kustomize` renders it) and passes `capstan validate` (when the binary has it), dev applied to `capstan cluster up` reaches Healthy
 for every workload. Prints `N passed, N failed`; exit 1 below the threshold.
 Also bad input: an unsupported key, an unknown depends_on, --strict,
 an existing target, nothing half-written.
@@ -13,6 +13,7 @@ CAPSTAN = os.path.abspath(sys.argv[1])
 SAMPLES = os.path.abspath(sys.argv[2])
 MIN_PASSED = int(sys.argv[3])
 failures = []
+HAS_VALIDATE = subprocess.run([CAPSTAN, "validate", "--help"], capture_output=True).returncode == 0
 
 
 def check(cond, what):
@@ -65,6 +66,10 @@ try:
                 continue
             if k.returncode != 0 or k.stdout != b.stdout:
                 problems.append(f"build {e}: differs from kubectl kustomize {k.stderr.strip()}")
+            if HAS_VALIDATE:  # the README's criterion 2: `capstan validate` (strict)
+                v = run([CAPSTAN, "validate", "-k", os.path.join(app, "overlays", e)])
+                if v.returncode != 0:
+                    problems.append(f"validate {e}: {(v.stdout + v.stderr).strip()[:300]}")
             if e == "dev":
                 dev_yaml = b.stdout
                 workloads = [(o["kind"], o["metadata"]["name"]) for o in yaml.safe_load_all(b.stdout)
