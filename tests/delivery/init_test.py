@@ -61,12 +61,15 @@ try:
     rendered = 0
     for d in kdirs:
         mine = run([CAPSTAN, "build", os.path.join(out, d)])
-        ref = run(["kubectl", "kustomize", os.path.join(out, d)])
         check(mine.returncode == 0, f"capstan build {d}: {mine.stderr.strip()}")
-        check(ref.returncode == 0, f"kubectl kustomize {d}: {ref.stderr.strip()}")
-        check(mine.stdout == ref.stdout, f"{d}: capstan build differs from kubectl kustomize")
-        ex = run([CAPSTAN, "build", os.path.join(EXAMPLE, d)])
-        if ex.returncode == 0:
+        if not d.endswith("/base"):  # every base is rendered again by its overlays
+            ref = run(["kubectl", "kustomize", os.path.join(out, d)])
+            check(ref.returncode == 0, f"kubectl kustomize {d}: {ref.stderr.strip()}")
+            check(mine.stdout == ref.stdout, f"{d}: capstan build differs from kubectl kustomize")
+        same = all(open(os.path.join(out, f)).read() == open(os.path.join(EXAMPLE, f)).read()
+                   for f in got & want if f.startswith(d + "/") or os.path.dirname(f) == d)
+        ex = run([CAPSTAN, "build", os.path.join(EXAMPLE, d)]) if not same else None
+        if ex is not None and ex.returncode == 0:
             check(identities(mine.stdout) == identities(ex.stdout), f"{d}: objects differ from the example")
         rendered += mine.returncode == 0
     print(f"rendered {rendered} of {len(kdirs)} kustomizations")
