@@ -211,6 +211,42 @@ data:
   log-level: info
 )";
 
+const char kPdb[] = R"(apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: @S@
+  labels:
+    app.kubernetes.io/name: @S@
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: @S@
+)";
+
+const char kNetworkPolicy[] = R"(apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: @S@
+  labels:
+    app.kubernetes.io/name: @S@
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: @S@
+  policyTypes:
+  - Ingress
+  - Egress
+  ingress:
+  - from:
+    - namespaceSelector: {}
+    ports:
+    - port: 80
+    - port: 81
+  egress:
+  - {}
+)";
+
 const char kServiceAccount[] = R"(apiVersion: v1
 kind: ServiceAccount
 metadata:
@@ -560,6 +596,8 @@ std::map<std::string, std::string> ScaffoldFiles(const ScaffoldOptions& o) {
     files[dir + "base/configmap.yaml"] = Fill(kConfigMap, v);
     files[dir + "base/serviceaccount.yaml"] = Fill(kServiceAccount, v);
     files[dir + "base/rbac.yaml"] = Fill(kRbac, v);
+    files[dir + "base/pdb.yaml"] = Fill(kPdb, v);
+    files[dir + "base/networkpolicy.yaml"] = Fill(kNetworkPolicy, v);
     for (const std::string& e : o.environments) {
       Env env = EnvOf(e);
       Vars ev = v;
