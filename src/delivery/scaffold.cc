@@ -143,42 +143,6 @@ spec:
           periodSeconds: 5
 )";
 
-const char kPdb[] = R"(apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata:
-  name: @S@
-  labels:
-    app.kubernetes.io/name: @S@
-spec:
-  maxUnavailable: 1
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: @S@
-)";
-
-const char kNetworkPolicy[] = R"(apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: @S@
-  labels:
-    app.kubernetes.io/name: @S@
-spec:
-  podSelector:
-    matchLabels:
-      app.kubernetes.io/name: @S@
-  policyTypes:
-  - Ingress
-  - Egress
-  ingress:
-  - from:
-    - namespaceSelector: {}
-    ports:
-    - port: 80
-    - port: 81
-  egress:
-  - {}
-)";
-
 const char kService[] = R"(apiVersion: v1
 kind: Service
 metadata:
@@ -591,8 +555,6 @@ std::map<std::string, std::string> ScaffoldFiles(const ScaffoldOptions& o) {
     files[dir + "base/kustomization.yaml"] = kBaseKustomization;
     files[dir + "base/deployment.yaml"] = Fill(kDeployment, v);
     files[dir + "base/service.yaml"] = Fill(kService, v);
-    files[dir + "base/pdb.yaml"] = Fill(kPdb, v);
-    files[dir + "base/networkpolicy.yaml"] = Fill(kNetworkPolicy, v);
     files[dir + "base/configmap.yaml"] = Fill(kConfigMap, v);
     files[dir + "base/serviceaccount.yaml"] = Fill(kServiceAccount, v);
     files[dir + "base/rbac.yaml"] = Fill(kRbac, v);
