@@ -25,6 +25,7 @@
   X(EVP_EncryptFinal_ex) \
   X(EVP_EncryptInit_ex) \
   X(EVP_EncryptUpdate) \
+  X(EVP_PBE_scrypt) \
   X(EVP_PKEY_CTX_free) \
   X(EVP_PKEY_CTX_new) \
   X(EVP_PKEY_CTX_set0_rsa_oaep_label) \

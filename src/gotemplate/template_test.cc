@@ -30,6 +30,16 @@ std::string Render(const std::string& text, const Value& dot = Value::NewMap()) 
 
 Value Values(const std::string& yaml) { return ParseYamlValue(yaml, "values.yaml"); }
 
+// Master Password as Sprig computes it (the values Helm 3.17 prints).
+TEST(GoTemplate, DerivePasswordIsSprigs) {
+  EXPECT_EQ(Render("{{ derivePassword 1 \"long\" \"password\" \"user\" \"example.com\" }}"), "ZedaFaxcZaso9*");
+  std::string pin = Render("{{ derivePassword 2 \"pin\" \"password\" \"user\" \"example.com\" }}");
+  EXPECT_EQ(pin.size(), 4u);
+  EXPECT_EQ(pin.find_first_not_of("0123456789"), std::string::npos);
+  EXPECT_EQ(Render("{{ derivePassword 1 \"nope\" \"p\" \"u\" \"s\" }}"), "cannot find password template nope");
+  EXPECT_THROW(Render("{{ derivePassword -1 \"long\" \"p\" \"u\" \"s\" }}"), ExecError);
+}
+
 TEST(GoTemplate, WhitespaceTrimAndComments) {
   EXPECT_EQ(Render("a  {{- 1 -}}  b"), "a1b");
   EXPECT_EQ(Render("a {{/* c */}} b"), "a  b");
