@@ -25,7 +25,6 @@
   X(EVP_EncryptFinal_ex) \
   X(EVP_EncryptInit_ex) \
   X(EVP_EncryptUpdate) \
-  X(EVP_PBE_scrypt) \
   X(EVP_PKEY_CTX_free) \
   X(EVP_PKEY_CTX_new) \
   X(EVP_PKEY_CTX_set0_rsa_oaep_label) \
@@ -48,6 +47,7 @@
   X(PEM_write_bio_PrivateKey) \
   X(PEM_write_bio_PrivateKey_traditional) \
   X(PEM_write_bio_X509) \
+  X(PKCS5_PBKDF2_HMAC) \
   X(RAND_bytes) \
   X(X509V3_EXT_conf_nid) \
   X(X509V3_set_ctx) \
