@@ -230,6 +230,10 @@ void AbsorbGenerated(ResList& res, Resource r, const std::string& where) {
   r.SetName(old.Name());
   r.SetNamespace(old.Namespace());
   r.prev_ids = old.prev_ids;
+  // The merged object gets a hash suffix only when both the base object and
+  // the overlay's generator ask for one (kubectl kustomize v5.5, merge and
+  // replace alike): either side's disableNameSuffixHash wins.
+  r.needs_hash = r.needs_hash && old.needs_hash;
   if (r.behavior == "merge") r.origin = old.origin;
   r.transformations = old.transformations;
   if (r.behavior == "merge") {

@@ -75,6 +75,14 @@ static std::vector<yaml::Node> RenderImpl(const std::string& dir, const Options&
           .GetOrCreateMap("annotations")
           .Set("alpha.config.kubernetes.io/transformations", Str(r.transformations));
   }
+  // kustomize writes every object through kyaml, which clears an empty or
+  // null metadata.annotations (ClearEmptyAnnotations); labels stay as written.
+  for (auto& r : ra.res) {
+    if (Node* md = r.obj.Get("metadata"); md && md->IsMap()) {
+      const Node* a = md->Get("annotations");
+      if (a && (a->IsNull() || (a->IsMap() && a->fields.empty()))) md->Remove("annotations");
+    }
+  }
   std::vector<yaml::Node> out;
   out.reserve(ra.res.size());
   for (auto& r : ra.res) out.push_back(KustomizeOutputForm(std::move(r.obj)));
