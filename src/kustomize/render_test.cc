@@ -131,5 +131,56 @@ TEST_F(RenderTest, OutputFileNameLikeKustomize) {
   EXPECT_EQ(OutputFileName(s), "v1_service_s.yaml");
 }
 
+// Rules found by the real-world corpus (argo-cd ha, kueue, opentelemetry-operator).
+TEST_F(RenderTest, EmptyOrNullAnnotationsAreDroppedLabelsKept) {
+  Write("a/kustomization.yaml", "resources: [s.yaml]\n");
+  Write("a/s.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  annotations:\n  labels: {}\n---\n"
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: y\n  annotations: {}\n"
+        "spec:\n  template:\n    metadata:\n      annotations: {}\n");
+  std::string out = Build("a");
+  EXPECT_EQ(out.find("  annotations: null"), std::string::npos) << out;
+  EXPECT_EQ(out.find("\n  annotations: {}"), std::string::npos) << out;
+  EXPECT_NE(out.find("  labels: {}"), std::string::npos) << out;
+  EXPECT_NE(out.find("      annotations: {}"), std::string::npos) << out;  // only metadata's own
+}
+
+TEST_F(RenderTest, ScopeFollowsApiVersionAndKind) {
+  Write("a/kustomization.yaml", "namespace: ns1\nresources: [r.yaml]\n");
+  Write("a/r.yaml",
+        "apiVersion: flowcontrol.apiserver.k8s.io/v1beta1\nkind: FlowSchema\nmetadata:\n  name: old\n---\n"
+        "apiVersion: flowcontrol.apiserver.k8s.io/v1\nkind: FlowSchema\nmetadata:\n  name: new\n---\n"
+        "apiVersion: example.com/v1\nkind: ClusterRole\nmetadata:\n  name: custom\n");
+  auto docs = Render((root_ / "a").string(), {});
+  ASSERT_EQ(docs.size(), 3u);
+  for (const auto& d : docs) {
+    std::string name = d.StrAt({"metadata", "name"});
+    EXPECT_EQ(d.StrAt({"metadata", "namespace"}), name == "old" ? "" : "ns1") << name;
+  }
+}
+
+TEST_F(RenderTest, MergedGeneratorHashesOnlyWhenBothSidesDo) {
+  Write("base/kustomization.yaml",
+        "generatorOptions: {disableNameSuffixHash: true}\nconfigMapGenerator:\n- name: cm\n  literals: [a=b]\n");
+  Write("ov/kustomization.yaml",
+        "resources: [../base]\nconfigMapGenerator:\n- name: cm\n  behavior: merge\n  literals: [c=d]\n");
+  std::string out = Build("ov");
+  EXPECT_NE(out.find("  name: cm\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("  c: d\n"), std::string::npos) << out;
+}
+
+TEST_F(RenderTest, VarFieldPathIsCaseInsensitiveLikeGoJson) {
+  Write("a/kustomization.yaml",
+        "namespace: team\nresources: [r.yaml]\nvars:\n"
+        "- name: NS\n  objref: {kind: Service, name: svc, version: v1}\n  fieldref: {fieldPath: metadata.namespace}\n"
+        "- name: NAME\n  objref: {kind: Service, name: svc, version: v1}\n  fieldref: {}\n");
+  Write("a/r.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n"
+        "    image: i\n    args: [\"$(NAME).$(NS).svc\"]\n");
+  std::string out = Build("a");
+  EXPECT_NE(out.find("- svc.team.svc"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace capstan::kustomize
