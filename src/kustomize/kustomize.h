@@ -29,6 +29,10 @@ struct Options {
   size_t max_depth = 64;                      // nesting of bases/components
   size_t max_file_bytes = size_t{64} << 20;   // one input file
   size_t max_resources = 200000;              // total objects
+  // When set (a repository checkout), everything the build reads must
+  // resolve, after symlinks, inside this directory, whatever the load
+  // restrictor: Argo CD's rule for a source's files.
+  std::string confine_to;
 };
 
 // A build failure. what() is one line naming the file and, when known, the

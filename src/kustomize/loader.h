@@ -37,6 +37,9 @@ class Loader {
   static bool IsRemote(const std::string& path);
 
  private:
+  // Fails unless `abs` (canonical) lies inside options_->confine_to.
+  void CheckConfined(const std::string& written, const std::string& abs) const;
+
   std::string root_;                 // canonical
   std::vector<std::string> stack_;   // roots from the top build down to this one
   const Options* options_;

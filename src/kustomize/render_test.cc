@@ -182,5 +182,24 @@ TEST_F(RenderTest, VarFieldPathIsCaseInsensitiveLikeGoJson) {
   EXPECT_NE(out.find("- svc.team.svc"), std::string::npos) << out;
 }
 
+// Defect: bases and symlinks leaving a repository checkout were rendered.
+TEST_F(RenderTest, ConfinedBuildRefusesAnythingOutsideTheCheckout) {
+  Write("outside/kustomization.yaml", "resources: [cm.yaml]\n");
+  Write("outside/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stolen\n");
+  Write("repo/app/kustomization.yaml", "resources: [../../outside]\n");
+  Options o;
+  o.confine_to = (root_ / "repo").string();
+  EXPECT_NO_THROW(Build("repo/app"));  // unconfined (plain `capstan build`): kustomize's rules
+  try {
+    Build("repo/app", o);
+    FAIL() << "rendered a base outside the checkout";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("outside the repository checkout"), std::string::npos) << e.what();
+  }
+  Write("repo/app/kustomization.yaml", "resources: [cm.yaml]\n");
+  fs::create_symlink("../../outside/cm.yaml", root_ / "repo/app/cm.yaml");
+  EXPECT_THROW(Build("repo/app", o), Error);
+}
+
 }  // namespace
 }  // namespace capstan::kustomize
