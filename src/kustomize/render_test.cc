@@ -201,5 +201,21 @@ TEST_F(RenderTest, ConfinedBuildRefusesAnythingOutsideTheCheckout) {
   EXPECT_THROW(Build("repo/app", o), Error);
 }
 
+// Defect: an empty kustomization.yaml built to nothing (kustomize: error).
+TEST_F(RenderTest, EmptyKustomizationIsAnError) {
+  for (std::string text : {"", "# only a comment\n", "{}\n", "kind: Kustomization\n", "resources:\n"}) {
+    Write("e/kustomization.yaml", text);
+    try {
+      Build("e");
+      ADD_FAILURE() << "built an empty kustomization: \"" << text << "\"";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("kustomization.yaml: kustomization.yaml is empty"), std::string::npos)
+          << e.what();
+    }
+  }
+  Write("e/kustomization.yaml", "resources: []\n");  // set, though to nothing: fine
+  EXPECT_EQ(Build("e"), "");
+}
+
 }  // namespace
 }  // namespace capstan::kustomize

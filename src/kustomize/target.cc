@@ -158,6 +158,18 @@ void Target::Load() {
       k_.StrAt({"apiVersion"}) != "kustomize.config.k8s.io/v1beta1") {
     Fail(file_ + ": apiVersion for Kustomization should be kustomize.config.k8s.io/v1beta1");
   }
+  // kustomize's CheckEmpty: a Kustomization with no field set beyond
+  // apiVersion/kind (comments only, `{}`, `resources:` with no value) is
+  // an error, not an empty build.
+  if (kind == "Kustomization") {
+    bool empty = true;
+    for (const auto& f : k_.fields) {
+      if (f.key.value == "apiVersion" || f.key.value == "kind") continue;
+      if (f.value.IsNull() || (f.value.IsScalar() && f.value.value.empty() && f.value.IsString())) continue;
+      empty = false;
+    }
+    if (empty) Fail(file_ + ": kustomization.yaml is empty");
+  }
   if (const Node* oa = k_.Get("openapi"); oa && oa->IsMap()) {
     bool has_path = !oa->StrAt({"path"}).empty();
     std::string version = oa->StrAt({"version"});
