@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -48,7 +49,10 @@ int RunBuild(int argc, char** argv) {
   }
   if (output.empty()) {
     std::fwrite(text.data(), 1, text.size(), stdout);
-    return std::fflush(stdout) == 0 ? 0 : 1;
+    int rc = std::fflush(stdout) == 0 ? 0 : 1;
+    // Everything is written: leave without tearing down the rendered tree
+    // node by node (a tenth of a large build's time).
+    std::_Exit(rc);
   }
   namespace fs = std::filesystem;
   auto write = [](const fs::path& path, const std::string& data) {
