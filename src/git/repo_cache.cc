@@ -174,6 +174,11 @@ std::string RepoCache::RepoDir(const std::string& url) const {
   return (fs::path(dir_) / "repos" / Sha256Hex(RedactUrl(NormaliseUrl(url)))).string();
 }
 
+bool RepoCache::Has(const std::string& url) const {
+  std::error_code ec;
+  return fs::exists(RepoDir(url), ec);
+}
+
 void RepoCache::Fetch(const std::string& raw_url) {
   const std::string url = NormaliseUrl(raw_url);
   const std::string dir = RepoDir(url);

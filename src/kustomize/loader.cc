@@ -6,6 +6,7 @@
 
 #include "base/file_system.h"
 #include "kustomize/internal.h"
+#include "kustomize/remote.h"
 
 namespace capstan::kustomize {
 
@@ -32,6 +33,7 @@ Loader::Loader(std::string root, const Options& options) : options_(&options) {
   fs::path p = fs::absolute(root, ec);
   root_ = Canonical(p);
   stack_.push_back(root_);
+  if (!options.confine_to.empty()) jail_ = Canonical(fs::absolute(options.confine_to));
   CheckConfined(root, root_);
 }
 
@@ -68,8 +70,8 @@ static std::string ResolveLinks(const fs::path& p) {
 }
 
 void Loader::CheckConfined(const std::string& written, const std::string& canonical) const {
-  if (options_->confine_to.empty()) return;
-  std::string jail = Canonical(fs::absolute(options_->confine_to));
+  if (jail_.empty()) return;
+  const std::string& jail = jail_;
   std::string abs = ResolveLinks(canonical);
   if (Under(abs, jail)) return;
   std::string from = stack_.empty() ? std::string() : stack_.back();
@@ -116,11 +118,42 @@ bool Loader::IsDir(const std::string& rel) const {
 }
 
 Loader Loader::Sub(const std::string& rel) const {
-  if (IsRemote(rel)) Fail(root_ + ": remote resource '" + rel + "' not supported");
+  if (IsRemote(rel)) return SubRemote(rel);
   fs::path p = rel;
   if (p.is_relative()) p = fs::path(root_) / p;
   std::string abs = Canonical(p);
   CheckConfined(rel, abs);
+  return Descend(abs);
+}
+
+Loader Loader::SubRemote(const std::string& spec) const {
+  RemoteRef ref;
+  try {
+    ref = ParseRemoteRef(spec);
+  } catch (const Error& e) {
+    Fail(root_ + ": " + e.what());
+  }
+  if (!options_->fetch_remote)
+    Fail(root_ + ": remote resource '" + spec + "': remote bases are not available here");
+  std::string snapshot;
+  try {
+    snapshot = options_->fetch_remote(ref.repo_url, ref.ref);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    Fail(root_ + ": remote resource '" + spec + "': " + e.what());
+  }
+  Loader confined = *this;
+  confined.jail_ = Canonical(fs::absolute(snapshot));
+  std::string abs = Canonical(fs::path(confined.jail_) / ref.subdir);
+  confined.CheckConfined(spec, abs);
+  std::error_code ec;
+  if (!fs::is_directory(abs, ec))
+    Fail(root_ + ": remote resource '" + spec + "': '" + ref.subdir + "' is not a directory in " + ref.repo_url);
+  return confined.Descend(abs);
+}
+
+Loader Loader::Descend(const std::string& abs) const {
   for (const auto& visited : stack_) {
     if (Under(visited, abs)) {
       Fail("cycle detected: candidate root '" + abs + "' contains visited root '" + visited + "'");

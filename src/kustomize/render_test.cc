@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "kustomize/kustomize.h"
+#include "kustomize/remote.h"
 #include "yaml/yaml.h"
 
 namespace capstan::kustomize {
@@ -105,7 +106,8 @@ TEST_F(RenderTest, UnsupportedFeaturesFailClearly) {
     Build("a");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("not supported"), std::string::npos);
+    // Without Options::fetch_remote (the CLI sets it) a remote base is refused.
+    EXPECT_NE(std::string(e.what()).find("remote bases are not available here"), std::string::npos) << e.what();
   }
   Write("b/kustomization.yaml", "helmCharts:\n- name: x\n");
   EXPECT_THROW(Build("b"), Error);
@@ -215,6 +217,33 @@ TEST_F(RenderTest, EmptyKustomizationIsAnError) {
   }
   Write("e/kustomization.yaml", "resources: []\n");  // set, though to nothing: fine
   EXPECT_EQ(Build("e"), "");
+}
+
+TEST(RemoteRef, KustomizeSpellings) {
+  struct Case {
+    const char* spec;
+    const char* url;
+    const char* subdir;
+    const char* ref;
+  } cases[] = {
+      {"https://github.com/org/repo//deploy/base?ref=v1.2.3", "https://github.com/org/repo", "deploy/base", "v1.2.3"},
+      {"https://github.com/org/repo.git/deploy?ref=main", "https://github.com/org/repo.git", "deploy", "main"},
+      {"https://github.com/org/repo/deploy/base?version=v2", "https://github.com/org/repo", "deploy/base", "v2"},
+      {"git@github.com:org/repo.git//base?ref=abc", "git@github.com:org/repo.git", "base", "abc"},
+      {"ssh://git@host.example/org/repo//x/y", "ssh://git@host.example/org/repo", "x/y", ""},
+      {"file:///tmp/r/repo.git//base?ref=v1", "file:///tmp/r/repo.git", "base", "v1"},
+      {"file:///tmp/r/repo", "file:///tmp/r/repo", "", ""},
+      {"github.com/org/repo/config/default?ref=v1&timeout=90s", "https://github.com/org/repo", "config/default", "v1"},
+      {"git::https://gitlab.com/g/p.git//k?ref=t", "https://gitlab.com/g/p.git", "k", "t"},
+  };
+  for (const auto& c : cases) {
+    RemoteRef r = ParseRemoteRef(c.spec);
+    EXPECT_EQ(r.repo_url, c.url) << c.spec;
+    EXPECT_EQ(r.subdir, c.subdir) << c.spec;
+    EXPECT_EQ(r.ref, c.ref) << c.spec;
+  }
+  EXPECT_THROW(ParseRemoteRef("https://raw.githubusercontent.com/o/r/main/x.yaml"), Error);  // a file, not a repo
+  EXPECT_THROW(ParseRemoteRef("https://github.com/o/r//../../etc"), Error);
 }
 
 }  // namespace

@@ -273,8 +273,7 @@ void Target::AccumulateInto(Accumulator& ra) {
 
 void Target::AccumulateResources(Accumulator& ra) {
   for (const auto& path : StringList(k_.Get("resources"), Where("resources"))) {
-    if (Loader::IsRemote(path)) Fail(Where("resources") + ": remote resource '" + path + "' not supported");
-    if (loader_.IsDir(path)) {
+    if (Loader::IsRemote(path) || loader_.IsDir(path)) {
       Target sub(loader_.Sub(path), options_, false);
       sub.Load();
       Accumulator sub_ra;
@@ -303,8 +302,7 @@ void Target::AccumulateResources(Accumulator& ra) {
 
 void Target::AccumulateComponents(Accumulator& ra) {
   for (const auto& path : StringList(k_.Get("components"), Where("components"))) {
-    if (Loader::IsRemote(path)) Fail(Where("components") + ": remote component '" + path + "' not supported");
-    if (!loader_.IsDir(path)) {
+    if (!Loader::IsRemote(path) && !loader_.IsDir(path)) {
       Fail(Where("components") + ": '" + path + "' must be a directory holding a Component");
     }
     Target sub(loader_.Sub(path), options_, true);
