@@ -141,8 +141,9 @@ Resource MakeObject(const GeneratorContext& ctx, const Node& args, const std::st
   std::string where = ctx.file + ": " + kind + " generator '" + name + "'";
   std::string behavior = args.StrAt({"behavior"}, "create");
   if (behavior.empty()) behavior = "create";
-  if (behavior != "create" && behavior != "merge" && behavior != "replace")
-    Fail(where + ": behavior: unknown generator behavior '" + behavior + "'");
+  // kustomize's NewGenerationBehavior maps any other value to
+  // "unspecified", which appends like create.
+  if (behavior != "create" && behavior != "merge" && behavior != "replace") behavior = "create";
   GenOptions opts = MergeOptions(args.Get("options"), ctx.global_options);
   Pairs pairs = LoadPairs(ctx, args, where);
 

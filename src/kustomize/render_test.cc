@@ -246,5 +246,10 @@ TEST(RemoteRef, KustomizeSpellings) {
   EXPECT_THROW(ParseRemoteRef("https://github.com/o/r//../../etc"), Error);
 }
 
+TEST_F(RenderTest, UnknownGeneratorBehaviorCreatesAsKustomize) {
+  Write("g/kustomization.yaml", "configMapGenerator:\n- name: gen\n  behavior: bogus\n  literals: [a=b]\n");
+  EXPECT_NE(Build("g").find("name: gen-4h2mbtbbt6"), std::string::npos) << Build("g");  // kubectl's hash
+}
+
 }  // namespace
 }  // namespace capstan::kustomize
