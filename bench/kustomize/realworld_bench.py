@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """capstan build vs kubectl kustomize over the real-world corpus: time and memory.
 
-    realworld_bench.py --capstan BUILD/capstan [--shared ../shared] [--jobs 1]
+    realworld_bench.py --capstan BUILD/capstan [--shared ../shared] [--jobs 1] [--cpu]
 
 Runs ../shared/conformance/kustomize-realworld/run.py --reference (both tools
 over the same 167 cases in one run; the ratio is candidate/reference of the
@@ -34,6 +34,7 @@ def main():
     ap.add_argument('--capstan', required=True)
     ap.add_argument('--shared', default=os.path.join(HERE, '..', '..', '..', 'shared'))
     ap.add_argument('--jobs', type=int, default=1)
+    ap.add_argument('--cpu', action='store_true', help='also sum CPU time per tool over the corpus')
     a = ap.parse_args()
     corpus = os.path.join(a.shared, 'conformance', 'kustomize-realworld')
     capstan = os.path.abspath(a.capstan)
@@ -42,6 +43,20 @@ def main():
     tail = [l for l in p.stdout.splitlines() if not l.startswith(('ok ', 'PASS'))]
     print('\n'.join(tail[-5:]))
     trees = os.path.join(corpus, 'trees')
+    if a.cpu:
+        # CPU seconds (user+sys of the child) summed per tool: steadier than
+        # wall time on a shared machine.
+        import json
+        dirs = [c['dir'] for c in json.load(open(os.path.join(corpus, 'cases.json')))]
+        totals = {}
+        for name, cmd in (('capstan', [capstan, 'build']), ('kubectl', ['kubectl', 'kustomize'])):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            for d in dirs:
+                subprocess.run(cmd + [d], cwd=trees, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            totals[name] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        print('CPU time summed over %d cases: capstan %.2f s, kubectl %.2f s, ratio %.3f' % (
+            len(dirs), totals['capstan'], totals['kubectl'], totals['capstan'] / totals['kubectl']))
     mine = peak_rss_kb([capstan, 'build', 'kube-prometheus'], trees)
     ref = peak_rss_kb(['kubectl', 'kustomize', 'kube-prometheus'], trees)
     print('peak RSS on kube-prometheus: capstan %d KB, kubectl %d KB, ratio %.3f' % (mine, ref, mine / ref))
