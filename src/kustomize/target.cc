@@ -87,7 +87,9 @@ void AppendResource(ResList& list, Resource r, const std::string& where) {
 }
 
 void AppendAll(ResList& list, ResList src, const std::string& where) {
+  if (src.empty()) return;
   std::unordered_set<std::string> seen;
+  seen.reserve(list.size() + src.size());
   for (const auto& e : list) seen.insert(IdKey(e.CurId()));
   for (auto& r : src) {
     ResId id = r.CurId();
