@@ -72,6 +72,11 @@ def main():
         r = build('head')
         check(r.returncode == 0 and 'name: two' in r.stdout, 'default branch renders: %r %r' % (r.stdout, r.stderr))
 
+        # The whole build from a URL, as `kustomize build URL`.
+        r = subprocess.run([capstan, 'build', url + '//base?ref=v1', '--cache-dir', os.path.join(tmp, 'cache')],
+                           capture_output=True, text=True)
+        check(r.returncode == 0 and 'name: one' in r.stdout, 'build URL renders: %r' % r.stderr)
+
         r = build('app', '--offline')
         check(r.returncode == 0 and 'name: p-one' in r.stdout, '--offline uses the cache: %r' % r.stderr)
         r = build('app', '--offline', cache='empty-cache')
@@ -92,7 +97,7 @@ def main():
               'HTTP file URL is a clear error: %r' % r.stderr)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print('%d passed, %d failed' % (6 - len(failures), len(failures)))
+    print('%d passed, %d failed' % (7 - len(failures), len(failures)))
     return 1 if failures else 0
 
 
