@@ -251,5 +251,23 @@ TEST_F(RenderTest, UnknownGeneratorBehaviorCreatesAsKustomize) {
   EXPECT_NE(Build("g").find("name: gen-4h2mbtbbt6"), std::string::npos) << Build("g");  // kubectl's hash
 }
 
+// kustomize's JSON patch (evanphx/json-patch v5): a null parent is an empty
+// object and replace of a missing key in an object sets it; a missing parent
+// stays an error.
+TEST_F(RenderTest, JsonPatchPathsAsKustomizeSeesThem) {
+  Write("j/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\ndata:\n  k: v\n");
+  Write("j/kustomization.yaml",
+        "resources: [cm.yaml]\npatches:\n- target: {kind: ConfigMap}\n  patch: |-\n"
+        "    - {op: add, path: /metadata/annotations/x, value: v}\n"
+        "    - {op: replace, path: /data/nokey, value: w}\n");
+  std::string out = Build("j");
+  EXPECT_NE(out.find("  annotations:\n    x: v\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("  nokey: w\n"), std::string::npos) << out;
+  Write("j/kustomization.yaml",
+        "resources: [cm.yaml]\npatches:\n- target: {kind: ConfigMap}\n  patch: |-\n"
+        "    - {op: replace, path: /spec/x, value: v}\n");
+  EXPECT_THROW(Build("j"), Error);
+}
+
 }  // namespace
 }  // namespace capstan::kustomize
