@@ -33,6 +33,8 @@ int RunBuild(int argc, char** argv) {
   app.add_option("--cache-dir", cache_dir,
                  "Git cache for remote bases (default $CAPSTAN_HOME/cache, else ~/.capstan/cache), shared "
                  "with `capstan app`");
+  bool enable_helm = false;
+  app.add_flag("--enable-helm", enable_helm, "inflate helmCharts (Helm charts rendered natively)");
   app.add_option("-o,--output", output,
                  "Write to FILE instead of stdout; if it is an existing directory, one file per "
                  "object named <group>_<version>_<kind>_<name>.yaml");
@@ -46,6 +48,7 @@ int RunBuild(int argc, char** argv) {
     return 2;
   }
   capstan::kustomize::Options opts;
+  opts.enable_helm = enable_helm;
   opts.load_restrictor = restrictor == "LoadRestrictionsNone" ? capstan::kustomize::LoadRestrictor::kNone
                                                               : capstan::kustomize::LoadRestrictor::kRootOnly;
   // Remote bases: fetched with the Git source into its cache, pinned by
