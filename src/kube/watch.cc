@@ -139,7 +139,7 @@ void Client::Watch(const Gvk& gvk, const std::string& ns, const WatchOptions& op
       // The connection dropped (maybe mid-stream): resume from the last
       // resourceVersion after a backoff, a bounded number of times in a row.
       if (e.code != 0 || ++failures >= std::max(1, impl_->options.max_attempts)) throw;
-      impl_->clock->Sleep(impl_->Backoff(failures));
+      impl_->clock->SleepMs(impl_->Backoff(failures).count());
       continue;
     }
     if (stream.error) std::rethrow_exception(stream.error);
@@ -155,7 +155,7 @@ void Client::Watch(const Gvk& gvk, const std::string& ns, const WatchOptions& op
     } else {
       // An empty stream: a quiet resource, or a server ending watches at
       // once. Pause briefly so the latter cannot spin.
-      impl_->clock->Sleep(impl_->Backoff(1));
+      impl_->clock->SleepMs(impl_->Backoff(1).count());
     }
   }
 }
