@@ -167,9 +167,8 @@ const char* PatchContentType(PatchType t) {
 
 }  // namespace
 
-// Path of a collection (name empty) or an object of resource `r`.
-static std::string ResourcePath(const ApiResource& r, const std::string& ns, const std::string& name,
-                                const std::string& subresource = "") {
+std::string ResourcePath(const ApiResource& r, const std::string& ns, const std::string& name,
+                         const std::string& subresource) {
   std::string p = r.group.empty() ? "/api/" + r.version : "/apis/" + r.group + "/" + r.version;
   if (r.namespaced && !ns.empty()) p += "/namespaces/" + UrlEncode(ns);
   p += "/" + r.name;

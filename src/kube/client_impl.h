@@ -43,6 +43,10 @@ struct Client::Impl {
 // "GET /api/v1/namespaces/x/pods" (query dropped): names a request in errors.
 std::string Describe(const HttpRequest& request);
 
+// REST path of a collection (name empty) or an object of resource `r`.
+std::string ResourcePath(const ApiResource& r, const std::string& ns, const std::string& name,
+                         const std::string& subresource = "");
+
 }  // namespace capstan::kube
 
 #endif  // CAPSTAN_KUBE_CLIENT_IMPL_H_

@@ -10,12 +10,6 @@
 namespace capstan::kube {
 namespace {
 
-std::string Path(const ApiResource& r, const std::string& ns) {
-  std::string p = r.group.empty() ? "/api/" + r.version : "/apis/" + r.group + "/" + r.version;
-  if (r.namespaced && !ns.empty()) p += "/namespaces/" + UrlEncode(ns);
-  return p + "/" + r.name;
-}
-
 // Splits a byte stream into lines and decodes each as a watch event.
 class EventStream {
  public:
@@ -125,7 +119,7 @@ void Client::Watch(const Gvk& gvk, const std::string& ns, const WatchOptions& op
     if (!options.label_selector.empty()) q += "&labelSelector=" + UrlEncode(options.label_selector);
     if (!options.field_selector.empty()) q += "&fieldSelector=" + UrlEncode(options.field_selector);
     HttpRequest req;
-    req.path = Path(r, watch_ns) + q;
+    req.path = ResourcePath(r, watch_ns, "") + q;
     // The server ends the request after timeoutSeconds; the client-side
     // limit only catches a silently dead connection.
     req.timeout = options.timeout_seconds > 0 ? std::chrono::seconds(options.timeout_seconds + 30)
