@@ -246,7 +246,12 @@ std::vector<yaml::Node> RenderDirectory(const std::string& root, const fs::path&
 std::vector<yaml::Node> RenderSource(const std::string& repo_root, const Source& src, const RenderEnv& env,
                                      const std::string& dest_namespace) {
   // A chart from a Helm repository: `repo_root` is the unpacked chart (FetchRepoChart).
-  if (!src.chart.empty()) return RenderHelmChart(repo_root, repo_root, src, dest_namespace, env);
+  if (!src.chart.empty()) {
+    if (!fs::exists(fs::path(repo_root) / "Chart.yaml"))
+      throw AppError("spec.source.chart: \"" + src.chart + "\" comes from the Helm repository " + src.repo_url +
+                     ", not from this tree (capstan app fetches it)");
+    return RenderHelmChart(repo_root, repo_root, src, dest_namespace, env);
+  }
   fs::path dir = Resolve(repo_root, src.path.empty() ? "." : src.path);
   fs::path kfile = KustomizationIn(dir);
   if (src.helm || (kfile.empty() && !src.directory && fs::exists(dir / "Chart.yaml"))) {
