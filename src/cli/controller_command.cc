@@ -48,6 +48,7 @@ int Run(int argc, char** argv) {
   int status_processors = 20, operation_processors = 10, metrics_port = 8082, shard = -1, replicas = 0;
   int64_t heal_timeout = 2, heal_factor = 3, heal_cap = 300, lease_seconds = 15;
   bool leader_elect = false;
+  cli.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // the last --flag wins
   cli.add_option("--kubeconfig", kubeconfig, "Path to the kubeconfig file (default: in-cluster config, else KUBECONFIG)");
   cli.add_option("--context", context, "Kubeconfig context");
   cli.add_option("--app-namespace", apps_namespace, "Namespace holding Applications and AppProjects");
@@ -123,6 +124,8 @@ int Run(int argc, char** argv) {
                                         : "capstan-controller";
   o.lease_duration_ms = lease_seconds * 1000;
   o.manager.cache_dir = cache_dir;
+  if (const char* d = getenv("CAPSTAN_SYNC_WAVE_DELAY_MS")) o.manager.engine.wave_delay_ms = atoll(d);
+  else if (const char* d2 = getenv("ARGOCD_SYNC_WAVE_DELAY")) o.manager.engine.wave_delay_ms = atoll(d2) * 1000;
   int min_level = Level(log_level);
   std::mutex log_mu;
   bool json = log_format == "json";

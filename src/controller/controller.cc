@@ -555,7 +555,12 @@ void Controller::Refresh(const std::string& name) {
     Log("info", "initiated automated sync to " + decision->operation.StrAt({"sync", "revision"}), name);
     operation_queue_.Add(name);
   }
-  if (decision && decision->action == AutoSyncDecision::kWait) refresh_queue_.AddAfter(name, decision->wait_ms);
+  if (decision && decision->action == AutoSyncDecision::kWait) {
+    Log("debug", "self-heal backoff: next attempt in " + std::to_string(decision->wait_ms) + " ms", name);
+    refresh_queue_.AddAfter(name, decision->wait_ms);
+  }
+  if (decision && decision->action == AutoSyncDecision::kNone)
+    Log("debug", "no automated sync: " + decision->message, name);
 
   std::string health = status.StrAt({"health", "status"});
   if (!old_health.empty() && !health.empty() && health != old_health)
