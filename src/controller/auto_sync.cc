@@ -16,8 +16,14 @@ int64_t SelfHealDelayMs(const SelfHealBackoff& b, int64_t attempts) {
 
 int64_t ParseTimeMs(const std::string& text) {
   std::tm tm{};
-  if (!strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
-  return static_cast<int64_t>(timegm(&tm)) * 1000;
+  const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!rest) return 0;
+  int64_t ms = static_cast<int64_t>(timegm(&tm)) * 1000;
+  if (*rest == '.') {  // fractional seconds (MicroTime)
+    int64_t scale = 100;
+    for (++rest; *rest >= '0' && *rest <= '9'; ++rest, scale /= 10) ms += (*rest - '0') * scale;
+  }
+  return ms;
 }
 
 AutoSyncDecision DecideAutoSync(const app::Application& app, int64_t now_ms, const SelfHealBackoff& backoff) {
