@@ -2,6 +2,7 @@
 // (controller/metrics/metrics.go, clustercollector.go, the repo server's
 // Git metrics for capstan's own fetches, controller-runtime's workqueue
 // series), process metrics, and capstan's per-app success metrics.
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -92,6 +93,9 @@ void Controller::DeclareMetrics() {
   m.Declare("process_open_fds", T::kGauge, "Number of open file descriptors.");
   m.Declare("process_max_fds", T::kGauge, "Maximum number of open file descriptors.");
   m.Declare("process_threads", T::kGauge, "Number of OS threads in the process.");
+  // Not Go, but the same meaning, so the dashboard's Memory panel works:
+  // bytes of allocated heap objects (malloc's in-use bytes).
+  m.Declare("go_memstats_heap_alloc_bytes", T::kGauge, "Number of heap bytes allocated and still in use (malloc in-use bytes).");
   m.Declare("capstan_leader", T::kGauge, "1 when this controller holds the lease (or runs without leader election).");
   m.Declare("capstan_app_deploy_total", T::kCounter, "Sync operations per application by final phase (deployment success rate = Succeeded / all).");
   m.Declare("capstan_app_commit_to_healthy_seconds", T::kHistogram, "Time from a new commit first seen by the controller to the application Synced and Healthy at it.", kDeployBuckets);
@@ -155,6 +159,8 @@ std::string Controller::RenderMetrics() {
   m.Set("process_open_fds", {}, p.open_fds);
   m.Set("process_max_fds", {}, p.max_fds);
   m.Set("process_threads", {}, p.threads);
+  struct mallinfo2 mi = mallinfo2();
+  m.Set("go_memstats_heap_alloc_bytes", {}, double(mi.uordblks + mi.hblkhd));
   m.Set("capstan_leader", {}, leading_ ? 1 : 0);
   return m.Render();
 }
