@@ -6,7 +6,7 @@
 
 #include "cluster/admission.h"
 #include "cluster/api.h"
-#include "cluster/fields.h"
+#include "cluster/server_side_apply.h"
 #include "cluster/protobuf.h"
 #include "cluster/selector.h"
 #include "cluster/status.h"
@@ -368,7 +368,7 @@ Response Api::Create(const Request& req, const ApiPath& p) {
   Validate(p.res, obj);
   CheckNamespace(store_, registry_, p.res, p.ns, name);
   if (p.res.kind == "CustomResourceDefinition") CrdEstablish(obj);
-  TrackUpdate(Node(), obj, Manager(req), "", NowRfc3339());
+  TrackUpdate(Node(), obj, Manager(req), "", NowRfc3339(), *registry_->ApplySchema());
   if (dry) {
     if (store_->Get(p.res.StoreKey(), p.ns, name)) throw AlreadyExists(p.res, name);
     return JsonOut(201, obj);
@@ -387,7 +387,7 @@ static Node CommitUpdate(Store* store, Registry* reg, const ResourceInfo& r, con
   *conflict = false;
   PrepareUpdate(r, old, obj, p.subresource == "status");
   Validate(r, obj);
-  if (!manager.empty()) TrackUpdate(old, obj, manager, p.subresource, NowRfc3339());
+  if (!manager.empty()) TrackUpdate(old, obj, manager, p.subresource, NowRfc3339(), *reg->ApplySchema());
   // No-op writes keep the resourceVersion (kubectl apply twice = no change).
   Node cmp = obj;
   cmp.GetOrCreateMap("metadata").Set("resourceVersion", Node::String(old.StrAt({"metadata", "resourceVersion"})));
@@ -494,7 +494,7 @@ Response Api::Patch(const Request& req, const ApiPath& p) {
     if (!so && type != kApply) throw NotFound(p.res, p.name);
     if (!so) {
       // Server-side apply of an absent object creates it.
-      ApplyResult ar = ServerSideApply(Node(), patch, manager, force, NowRfc3339());
+      ApplyResult ar = ServerSideApply(Node(), patch, manager, force, NowRfc3339(), *registry_->ApplySchema());
       Node obj = ar.object;
       PrepareCreate(p.res, obj, store_->CurrentRv() + 1);
       if (const Node* mf = ar.object.At({"metadata", "managedFields"}))
@@ -519,7 +519,7 @@ Response Api::Patch(const Request& req, const ApiPath& p) {
         case kStrategic: patched = resource::ApplyStrategicMergePatch(
             target, patch, resource::Schema::BuiltIn(), {resource::SmpFlavor::kApiServer}); break;
         case kApply: {
-          ApplyResult ar = ServerSideApply(target, patch, manager, force, NowRfc3339());
+          ApplyResult ar = ServerSideApply(target, patch, manager, force, NowRfc3339(), *registry_->ApplySchema());
           if (!ar.conflicts.empty()) {
             std::string msg = "Apply failed with " + std::to_string(ar.conflicts.size()) +
                               (ar.conflicts.size() == 1 ? " conflict: " : " conflicts: ");
