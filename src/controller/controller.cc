@@ -65,6 +65,16 @@ void SetCondition(Node& status, const std::string& type, const std::string& mess
   conds->items.push_back(std::move(c));
 }
 
+// Whether resourceVersion `a` is older than `b`. resourceVersions are
+// opaque to clients, but every API server in use (etcd's revision, the
+// local cluster's counter) writes integers; anything else counts as newer.
+bool OlderRv(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty() || a.find_first_not_of("0123456789") != std::string::npos ||
+      b.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  return a.size() != b.size() ? a.size() < b.size() : a < b;
+}
+
 }  // namespace
 
 int ShardOf(const std::string& ns, const std::string& name, int replicas) {
@@ -204,6 +214,7 @@ void Controller::OnAppEvent(const std::string& type, const Node& obj) {
       apps_[name].obj = obj;
     } else {
       const Node& old = it->second.obj;
+      if (OlderRv(obj.StrAt({"metadata", "resourceVersion"}), old.StrAt({"metadata", "resourceVersion"}))) return;
       auto same = [&](std::initializer_list<std::string_view> path) {
         const Node* a = old.At(path);
         const Node* b = obj.At(path);
@@ -395,12 +406,23 @@ bool Controller::PatchApp(const std::string& name, const Node& ops) {
     CountRequest("Patch", kAppGvk, options_.apps_namespace, 200);
     // Our own write is the newest state: keep it so the next reconcile does
     // not work from the older object before the watch event arrives.
+    // Two workers may write one app; keep whichever is newest.
     std::lock_guard<std::mutex> l(mu_);
-    if (auto it = apps_.find(name); it != apps_.end()) it->second.obj = out;
+    if (auto it = apps_.find(name); it != apps_.end() &&
+        !OlderRv(out.StrAt({"metadata", "resourceVersion"}), it->second.obj.StrAt({"metadata", "resourceVersion"})))
+      it->second.obj = out;
     return true;
   } catch (const kube::KubeError& e) {
     CountRequest("Patch", kAppGvk, options_.apps_namespace, e.code);
     Log(e.code == 409 || e.code == 422 ? "debug" : "warn", std::string("patching application: ") + e.what(), name);
+    // A failed precondition: read the object again rather than wait for the
+    // watch, so a stale copy can never stall this app.
+    try {
+      Node fresh = client_.Get({kAppGvk, options_.apps_namespace, name});
+      std::lock_guard<std::mutex> l(mu_);
+      if (auto it = apps_.find(name); it != apps_.end()) it->second.obj = fresh;
+    } catch (const std::exception&) {
+    }
     return false;
   }
 }
