@@ -5,6 +5,8 @@
 
 #include "app/application.h"
 #include "app/compare.h"
+#include "appset/appset.h"
+#include "kube/util.h"
 #include "sync/clock.h"
 #include "yaml/yaml.h"
 
@@ -120,6 +122,10 @@ void Controller::Start() {
   threads_.emplace_back([this] { WatchApps(); });
   threads_.emplace_back([this] { Ticker(); });
   threads_.emplace_back([this] { PollRepos(); });
+  if (options_.applicationsets) {
+    threads_.emplace_back([this] { WatchAppSets(); });
+    threads_.emplace_back([this] { AppSetWorker(); });
+  }
   for (int i = 0; i < options_.status_processors; ++i) threads_.emplace_back([this] { StatusWorker(); });
   for (int i = 0; i < options_.operation_processors; ++i) threads_.emplace_back([this] { OperationWorker(); });
   Log("info", "controller started (namespace " + options_.apps_namespace + ", shard " +
@@ -130,6 +136,7 @@ void Controller::Stop() {
   if (stop_.exchange(true)) return;
   refresh_queue_.ShutDown();
   operation_queue_.ShutDown();
+  appset_queue_.ShutDown();
   cache_->Stop();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
@@ -320,6 +327,159 @@ void Controller::PollRepos() {
       }
     }
   }
+}
+
+// --- ApplicationSets ---------------------------------------------------------------
+
+void Controller::WatchAppSets() {
+  const resource::Gvk gvk{"argoproj.io", "v1alpha1", "ApplicationSet"};
+  kube::WatchOptions wo;
+  wo.stop = &stop_;
+  wo.timeout_seconds = 300;
+  wo.on_list = [this](const Node& list) {
+    std::vector<std::string> names;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      appsets_.clear();
+      if (const Node* items = list.Get("items"); items && items->IsSeq())
+        for (const auto& i : items->items) {
+          appsets_[i.StrAt({"metadata", "name"})] = i;
+          names.push_back(i.StrAt({"metadata", "name"}));
+        }
+    }
+    for (const auto& n : names) appset_queue_.Add(n);
+  };
+  bool warned = false;
+  while (!stop_) {
+    try {
+      client_.Watch(gvk, options_.apps_namespace, wo, [this](const kube::WatchEvent& e) {
+        std::string name = e.object.StrAt({"metadata", "name"});
+        if (e.type == "BOOKMARK" || name.empty()) return !stop_.load();
+        {
+          std::lock_guard<std::mutex> l(mu_);
+          if (e.type == "DELETED") appsets_.erase(name);
+          else appsets_[name] = e.object;
+        }
+        if (e.type != "DELETED") appset_queue_.Add(name);
+        return !stop_.load();
+      });
+    } catch (const kube::KubeError& e) {
+      if (stop_) break;
+      // No ApplicationSet CRD yet: look again later, quietly.
+      if (!kube::IsNotFound(e) || !warned) Log(kube::IsNotFound(e) ? "info" : "warn", std::string("watching applicationsets: ") + e.what());
+      warned = true;
+    } catch (const std::exception& e) {
+      Log("warn", std::string("watching applicationsets: ") + e.what());
+    }
+    for (int i = 0; i < 50 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+void Controller::AppSetWorker() {
+  std::string name;
+  while (appset_queue_.Get(&name)) {
+    if (leading_) {
+      try {
+        ReconcileAppSet(name);
+      } catch (const std::exception& e) {
+        Log("error", std::string("applicationset: ") + e.what(), name);
+      }
+    }
+    appset_queue_.Done(name);
+    if (options_.appset_resync_ms > 0) appset_queue_.AddAfter(name, options_.appset_resync_ms);
+  }
+}
+
+void Controller::ReconcileAppSet(const std::string& name) {
+  Node set;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = appsets_.find(name);
+    if (it == appsets_.end()) return;
+    set = it->second;
+  }
+  if (!set.StrAt({"metadata", "deletionTimestamp"}).empty()) return;  // the garbage collector removes its apps
+  appset::GeneratorContext ctx;
+  ctx.checkout = [this](const std::string& url, const std::string& rev) {
+    std::string commit = manager_->repos().Resolve(url, rev.empty() ? "HEAD" : rev, true);
+    metrics_.Add("argocd_git_request_total", {{"repo", url}, {"request_type", "fetch"}});
+    return manager_->repos().Snapshot(url, commit);
+  };
+  ctx.clusters.push_back({app::kInClusterName, app::kInClusterServer, "", {}, {}});
+  try {
+    kube::ListOptions lo;
+    lo.label_selector = "argocd.argoproj.io/secret-type=cluster";
+    Node secrets = client_.List({"", "v1", "Secret"}, options_.apps_namespace, lo);
+    if (const Node* items = secrets.Get("items"); items && items->IsSeq())
+      for (const auto& s : items->items) {
+        appset::Cluster c;
+        auto field = [&](const char* k) {
+          std::string out;
+          kube::Base64Decode(s.StrAt({"data", k}), &out);
+          return out;
+        };
+        c.name = field("name");
+        c.server = field("server");
+        c.project = field("project");
+        if (const Node* l = s.At({"metadata", "labels"}); l && l->IsMap())
+          for (const auto& f : l->fields) c.labels[f.key.value] = f.value.value;
+        if (const Node* a = s.At({"metadata", "annotations"}); a && a->IsMap())
+          for (const auto& f : a->fields) c.annotations[f.key.value] = f.value.value;
+        if (!c.server.empty()) ctx.clusters.push_back(std::move(c));
+      }
+  } catch (const std::exception& e) {
+    Log("debug", std::string("listing cluster secrets: ") + e.what(), name);
+  }
+  std::string error;
+  appset::ReconcileResult r;
+  size_t generated = 0;
+  try {
+    std::vector<Node> apps = appset::GenerateApplications(set, ctx);
+    generated = apps.size();
+    r = appset::Reconcile(client_, set, apps);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  // Status: Argo CD's condition types.
+  Node status = set.Get("status") ? *set.Get("status") : Node::Map();
+  Node conds = Node::Seq();
+  auto cond = [&](const std::string& type, const std::string& st, const std::string& reason, const std::string& msg) {
+    Node c = Node::Map();
+    c.Set("type", Node::String(type));
+    c.Set("status", Node::String(st));
+    c.Set("reason", Node::String(reason));
+    c.Set("message", Node::String(msg));
+    conds.items.push_back(std::move(c));
+  };
+  if (error.empty()) {
+    cond("ErrorOccurred", "False", "ApplicationSetUpToDate", "All applications have been generated successfully");
+    cond("ParametersGenerated", "True", "ParametersGenerated", "Successfully generated parameters for all Applications");
+    cond("ResourcesUpToDate", "True", "ApplicationSetUpToDate", "All applications have been generated successfully");
+  } else {
+    cond("ErrorOccurred", "True", "ApplicationGenerationFromParamsError", error);
+    cond("ParametersGenerated", "False", "ErrorOccurred", error);
+    cond("ResourcesUpToDate", "False", "ApplicationGenerationFromParamsError", error);
+    Log("warn", error, name);
+  }
+  Node old = status.Get("conditions") ? *status.Get("conditions") : Node::Seq();
+  if (old != conds) {
+    std::string now = sync::FormatTime(NowMs());
+    for (auto& c : conds.items) c.Set("lastTransitionTime", Node::String(now));
+    status.Set("conditions", conds);
+    Node ops = Node::Seq();
+    ops.items.push_back(Op("add", "/status", &status));
+    kube::PatchOptions po;
+    po.type = kube::PatchType::kJson;
+    try {
+      client_.Patch({{"argoproj.io", "v1alpha1", "ApplicationSet"}, options_.apps_namespace, name}, ops, po);
+    } catch (const std::exception& e) {
+      Log("debug", std::string("applicationset status: ") + e.what(), name);
+    }
+  }
+  if (error.empty() && (r.created || r.updated || r.deleted))
+    Log("info", "applicationset: " + std::to_string(generated) + " applications generated, " + std::to_string(r.created) +
+                    " created, " + std::to_string(r.updated) + " updated, " + std::to_string(r.deleted) + " deleted",
+        name);
 }
 
 // --- leader election --------------------------------------------------------------

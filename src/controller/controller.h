@@ -59,6 +59,10 @@ struct ControllerOptions {
   std::string lease_name;
   std::string identity;
   int64_t lease_duration_ms = 15000;
+  // ApplicationSets in the apps namespace (Argo CD's applicationset
+  // controller, here in the same process); requeued every appset_resync_ms.
+  bool applicationsets = true;
+  int64_t appset_resync_ms = 180000;
   std::function<void(const std::string& level, const std::string& message, const std::string& app)> log;
 };
 
@@ -80,6 +84,9 @@ class Controller {
     int64_t next_resync_ms = 0;
   };
   void WatchApps();
+  void WatchAppSets();
+  void AppSetWorker();
+  void ReconcileAppSet(const std::string& name);
   void OnAppEvent(const std::string& type, const yaml::Node& obj);
   void OnCacheChange(const std::string& app, const resource::ResId& id);
   void Ticker();
@@ -109,6 +116,8 @@ class Controller {
   std::unique_ptr<app::Manager> manager_;
   WorkQueue refresh_queue_{"app_reconciliation_queue"};
   WorkQueue operation_queue_{"app_operation_processing_queue"};
+  WorkQueue appset_queue_{"applicationset_queue"};
+  std::map<std::string, yaml::Node> appsets_;  // guarded by mu_
   Registry metrics_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> leading_{false};
