@@ -90,14 +90,14 @@ void ClusterCache::EnsureWatched(const resource::Gvk& gvk) {
 
 void ClusterCache::Run(Watcher* w) {
   kube::WatchOptions wo;
-  wo.label_selector = options_.label_key;  // objects carrying the label, any value
+  if (!options_.all_objects) wo.label_selector = options_.label_key;  // objects carrying the label, any value
   wo.timeout_seconds = options_.watch_timeout_seconds;
   wo.stop = &stop_;
   wo.on_list = [this, w](const Node& list) { ReplaceKind(w, list); };
   std::string api_version = w->gvk.ApiVersion();
   while (!stop_) {
     try {
-      client_.Watch(w->gvk, "", wo, [this, w, &api_version](const kube::WatchEvent& e) {
+      client_.Watch(w->gvk, options_.ns, wo, [this, w, &api_version](const kube::WatchEvent& e) {
         if (e.type == "BOOKMARK") return !stop_.load();
         std::vector<std::pair<std::string, resource::ResId>> changed;
         Node obj = e.object;
@@ -172,7 +172,7 @@ void ClusterCache::Upsert(const std::string& kind_key, Node obj,
       changed->push_back({it->second.value, id});
     }
   }
-  if (!v) {  // left the selection
+  if (!v && !options_.all_objects) {  // left the selection
     if (it != entries_.end()) Erase(key, changed);
     return;
   }

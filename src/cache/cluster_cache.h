@@ -33,6 +33,10 @@ namespace capstan::cache {
 
 struct Options {
   std::string label_key = "app.kubernetes.io/instance";
+  // Keep every object of the watched kinds, not only labelled ones (the
+  // controller's AppProject informer).
+  bool all_objects = false;
+  std::string ns;  // watch one namespace ("" = all)
   int watch_timeout_seconds = 300;
   int64_t restart_backoff_ms = 1000;  // before restarting a failed watch
 };

@@ -11,14 +11,17 @@ StatusCapture::~StatusCapture() { t_capture = nullptr; }
 StatusCapture* StatusCapture::Current() { return t_capture; }
 
 CachedTarget::CachedTarget(app::KubeTarget& kube, cache::ClusterCache& cache, std::string label_key,
-                           RequestFn on_request)
-    : kube_(kube), cache_(cache), label_key_(std::move(label_key)), on_request_(std::move(on_request)) {}
+                           RequestFn on_request, cache::ClusterCache* projects)
+    : kube_(kube), cache_(cache), projects_(projects), label_key_(std::move(label_key)),
+      on_request_(std::move(on_request)) {}
 
 void CachedTarget::Count(const std::string& verb, const resource::Gvk& gvk, const std::string& ns, int code) {
   if (on_request_) on_request_(verb, gvk, ns, code);
 }
 
 std::optional<yaml::Node> CachedTarget::Get(const resource::ResId& id) {
+  if (projects_ && id.gvk.group == "argoproj.io" && id.gvk.kind == "AppProject" && projects_->Watched(id.gvk))
+    return projects_->Get(id);
   try {
     auto obj = kube_.Get(id);
     Count("Get", id.gvk, id.ns, obj ? 200 : 404);

@@ -23,7 +23,10 @@ using RequestFn = std::function<void(const std::string& verb, const resource::Gv
 
 class CachedTarget : public sync::Target {
  public:
-  CachedTarget(app::KubeTarget& kube, cache::ClusterCache& cache, std::string label_key, RequestFn on_request);
+  // `projects`, when given, answers Get of AppProjects (an informer of the
+  // apps namespace) so a refresh costs no API request.
+  CachedTarget(app::KubeTarget& kube, cache::ClusterCache& cache, std::string label_key, RequestFn on_request,
+               cache::ClusterCache* projects = nullptr);
 
   std::optional<yaml::Node> Get(const resource::ResId& id) override;
   std::vector<yaml::Node> ListByLabel(const std::string& key, const std::string& value) override;
@@ -36,6 +39,7 @@ class CachedTarget : public sync::Target {
   void Count(const std::string& verb, const resource::Gvk& gvk, const std::string& ns, int code);
   app::KubeTarget& kube_;
   cache::ClusterCache& cache_;
+  cache::ClusterCache* projects_;
   std::string label_key_;
   RequestFn on_request_;
 };

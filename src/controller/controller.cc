@@ -94,12 +94,17 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
   if (options_.repo_poll_ms <= 0) options_.repo_poll_ms = options_.resync_ms > 0 ? options_.resync_ms : 120000;
   cache_ = std::make_unique<cache::ClusterCache>(client_);
   cache_->SetOnChange([this](const std::string& app, const resource::ResId& id) { OnCacheChange(app, id); });
+  cache::Options po;
+  po.all_objects = true;
+  po.ns = options_.apps_namespace;
+  projects_ = std::make_unique<cache::ClusterCache>(client_, po);
   kube_target_ = std::make_unique<app::KubeTarget>(client_, &client_.discovery());
   target_ = std::make_unique<CachedTarget>(
       *kube_target_, *cache_, app::kInstanceLabel,
       [this](const std::string& verb, const resource::Gvk& gvk, const std::string& ns, int code) {
         CountRequest(verb, gvk, ns, code);
-      });
+      },
+      projects_.get());
   app::ManagerOptions mo = options_.manager;
   mo.apps_namespace = options_.apps_namespace;
   mo.clock = &clock_;
@@ -117,6 +122,13 @@ void Controller::Log(const std::string& level, const std::string& message, const
 }
 
 void Controller::Start() {
+  // The AppProject informer; without the CRD yet, projects are read from
+  // the API server per refresh instead.
+  try {
+    projects_->EnsureWatched({"argoproj.io", "v1alpha1", "AppProject"});
+  } catch (const std::exception& e) {
+    Log("info", std::string("AppProjects are read per refresh (no informer): ") + e.what());
+  }
   if (options_.lease_name.empty()) leading_ = true;
   else threads_.emplace_back([this] { LeaseLoop(); });
   threads_.emplace_back([this] { WatchApps(); });
@@ -138,6 +150,7 @@ void Controller::Stop() {
   operation_queue_.ShutDown();
   appset_queue_.ShutDown();
   cache_->Stop();
+  projects_->Stop();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();

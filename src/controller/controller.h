@@ -111,6 +111,7 @@ class Controller {
   ControllerOptions options_;
   TerminableClock clock_;
   std::unique_ptr<cache::ClusterCache> cache_;
+  std::unique_ptr<cache::ClusterCache> projects_;  // AppProjects of the apps namespace
   std::unique_ptr<app::KubeTarget> kube_target_;
   std::unique_ptr<CachedTarget> target_;
   std::unique_ptr<app::Manager> manager_;

@@ -12,3 +12,11 @@ if(TARGET capstan AND KUBECTL_BIN AND Python3_Interpreter_FOUND)
     endif()
   endforeach()
 endif()
+# Smoke run of bench/controller at 200 apps (1,000 takes ~2 min on this
+# 2-core machine under suite load): every phase must complete.
+if(TARGET capstan AND KUBECTL_BIN AND Python3_Interpreter_FOUND)
+  add_test(NAME controller_bench_smoke
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/bench/controller/run.py --apps 200 --drifts 20 --check
+                   --capstan $<TARGET_FILE:capstan>)
+  set_tests_properties(controller_bench_smoke PROPERTIES TIMEOUT 600)
+endif()
