@@ -1,9 +1,9 @@
 // GET/LIST/POST/PUT/PATCH/DELETE on API resources.
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <random>
 
+#include "base/base64.h"
 #include "cluster/admission.h"
 #include "cluster/api.h"
 #include "cluster/server_side_apply.h"
@@ -28,24 +28,6 @@ Response JsonOut(int status, const Node& n) {
 
 bool WantsTable(const Request& req) {
   return req.Header("accept").find("as=Table") != std::string::npos;
-}
-
-std::string Base64(const std::string& in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), in.size());
-  out.resize(n);
-  return out;
-}
-
-std::string Unbase64(const std::string& in) {
-  std::string out(3 * in.size() / 4 + 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), in.size());
-  if (n < 0) throw BadRequest("continue key is not valid: illegal base64 data");
-  out.resize(n);
-  while (!in.empty() && !out.empty() && out.back() == '\0') out.pop_back();
-  return out;
 }
 
 std::string RandomSuffix() {
@@ -237,7 +219,9 @@ Response Api::List(const Request& req, const ApiPath& p) {
   if (std::string c = req.Query("continue"); !c.empty()) {
     Node tok;
     try {
-      tok = yaml::ParseJson(Unbase64(c));
+      std::string json;
+      if (!base::Base64Decode(c, &json)) throw BadRequest("continue key is not valid: illegal base64 data");
+      tok = yaml::ParseJson(json);
     } catch (const ApiError&) {
       throw;
     } catch (const std::exception& e) {
@@ -286,7 +270,7 @@ Response Api::List(const Request& req, const ApiPath& p) {
     tok.Set("v", Node::String("meta.k8s.io/v1"));
     tok.Set("rv", Node::Int(list_rv));
     tok.Set("start", Node::String(key));
-    continue_token = Base64(yaml::EmitJson(tok));
+    continue_token = base::Base64Encode(yaml::EmitJson(tok));
   }
   if (WantsTable(req)) {
     std::vector<Node> objs;
