@@ -6,7 +6,7 @@
 #include "app/application.h"
 #include "app/compare.h"
 #include "appset/appset.h"
-#include "kube/util.h"
+#include "base/base64.h"
 #include "sync/clock.h"
 #include "yaml/yaml.h"
 
@@ -428,7 +428,7 @@ void Controller::ReconcileAppSet(const std::string& name) {
         appset::Cluster c;
         auto field = [&](const char* k) {
           std::string out;
-          kube::Base64Decode(s.StrAt({"data", k}), &out);
+          base::Base64Decode(s.StrAt({"data", k}), &out);
           return out;
         };
         c.name = field("name");

@@ -15,6 +15,8 @@ thread_local const std::atomic<bool>* t_terminate = nullptr;
 
 int64_t TerminableClock::NowMs() { return sync::RealClock().NowMs(); }
 
+std::chrono::steady_clock::time_point TerminableClock::Monotonic() { return std::chrono::steady_clock::now(); }
+
 void TerminableClock::SleepMs(int64_t ms) {
   auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
   for (;;) {

@@ -12,6 +12,7 @@
 #define CAPSTAN_CONTROLLER_OPERATION_H_
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
@@ -42,6 +43,7 @@ class OperationTerminated : public std::runtime_error {
 class TerminableClock : public sync::Clock {
  public:
   int64_t NowMs() override;
+  std::chrono::steady_clock::time_point Monotonic() override;
   void SleepMs(int64_t ms) override;
   // The flag checked by SleepMs on this thread (nullptr: none).
   static void SetThreadFlag(const std::atomic<bool>* flag);
