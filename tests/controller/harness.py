@@ -77,7 +77,7 @@ data:
 
 
 class Env:
-    def __init__(self, name, rules="rules: []\n"):
+    def __init__(self, name, rules="rules: []\n", speed=50, pod_start_seconds=1):
         self.tmp = tempfile.mkdtemp(prefix=f"capstan-ctl-{name}-")
         self.data = os.path.join(self.tmp, "cluster")
         self.env = dict(os.environ)
@@ -91,7 +91,8 @@ class Env:
         with open(os.path.join(self.tmp, "rules.yaml"), "w") as f:
             f.write(rules)
         self.run([CAPSTAN, "cluster", "up", "--data", self.data, "--port", str(free_port()),
-                  "--rules", os.path.join(self.tmp, "rules.yaml"), "--speed", "50", "--pod-start-seconds", "1"])
+                  "--rules", os.path.join(self.tmp, "rules.yaml"), "--speed", str(speed),
+                  "--pod-start-seconds", str(pod_start_seconds)])
         self.repo = os.path.join(self.tmp, "gitops.git")
         self.work = os.path.join(self.tmp, "work")
         self.url = "file://" + self.repo
