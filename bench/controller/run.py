@@ -145,7 +145,8 @@ spec:
     apps = []
     for i in range(n):
         apps.append(json.dumps({"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
-                                "metadata": {"name": f"app-{i}", "namespace": "argocd"},
+                                "metadata": {"name": f"app-{i}", "namespace": "argocd",
+                                             "annotations": {"argocd.argoproj.io/manifest-generate-paths": "."}},
                                 "spec": {"project": "default",
                                          "source": {"repoURL": "file://" + repo, "targetRevision": "main", "path": f"app-{i}"},
                                          "destination": {"server": "https://kubernetes.default.svc", "namespace": f"ns-{i}"},

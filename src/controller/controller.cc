@@ -2,6 +2,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "app/application.h"
 #include "app/compare.h"
@@ -75,6 +78,32 @@ bool OlderRv(const std::string& a, const std::string& b) {
       b.find_first_not_of("0123456789") != std::string::npos)
     return false;
   return a.size() != b.size() ? a.size() < b.size() : a < b;
+}
+
+// Whether two directory trees hold the same files with the same contents
+// (both absent counts as the same).
+bool SameTree(const std::filesystem::path& a, const std::filesystem::path& b) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  bool ea = fs::exists(a, ec), eb = fs::exists(b, ec);
+  if (!ea || !eb) return ea == eb;
+  auto read = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  if (!fs::is_directory(a) || !fs::is_directory(b))
+    return fs::is_directory(a) == fs::is_directory(b) && read(a) == read(b);
+  std::map<std::string, fs::path> fa, fb;
+  for (const auto& e : fs::recursive_directory_iterator(a, ec))
+    if (e.is_regular_file()) fa[fs::relative(e.path(), a).string()] = e.path();
+  for (const auto& e : fs::recursive_directory_iterator(b, ec))
+    if (e.is_regular_file()) fb[fs::relative(e.path(), b).string()] = e.path();
+  if (fa.size() != fb.size()) return false;
+  for (const auto& [rel, path] : fa) {
+    auto it = fb.find(rel);
+    if (it == fb.end() || read(path) != read(it->second)) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -329,7 +358,9 @@ void Controller::PollRepos() {
         }
         auto obj = Snapshot(name);
         if (!obj) continue;
-        if (was_failing || obj->StrAt({"status", "sync", "revision"}) != commit) {
+        std::string old = obj->StrAt({"status", "sync", "revision"});
+        if (!was_failing && old != commit && !old.empty()) ReuseManifests(*obj, old, commit);
+        if (was_failing || old != commit) {
           {
             std::lock_guard<std::mutex> l(mu_);
             auto& seen = commit_seen_[name];
@@ -493,6 +524,38 @@ void Controller::ReconcileAppSet(const std::string& name) {
     Log("info", "applicationset: " + std::to_string(generated) + " applications generated, " + std::to_string(r.created) +
                     " created, " + std::to_string(r.updated) + " updated, " + std::to_string(r.deleted) + " deleted",
         name);
+}
+
+// argocd.argoproj.io/manifest-generate-paths: when none of the listed paths
+// (";"-separated, relative to spec.source.path, "/..." from the repository
+// root) changed between the synced commit and the new one, the new commit's
+// manifests are the old ones: the render cache gets them under the new key
+// and the refresh does not render again.
+void Controller::ReuseManifests(const Node& obj, const std::string& old_commit, const std::string& new_commit) {
+  std::string paths = obj.StrAt({"metadata", "annotations", "argocd.argoproj.io/manifest-generate-paths"});
+  if (paths.empty()) return;
+  try {
+    app::Application a = app::ParseApplication(obj, "cluster");
+    std::vector<Node> rendered;
+    if (!manager_->render_cache().Get(app::RenderCache::Key(a.source, old_commit), &rendered)) return;
+    std::filesystem::path before = manager_->repos().Snapshot(a.source.repo_url, old_commit);
+    std::filesystem::path after = manager_->repos().Snapshot(a.source.repo_url, new_commit);
+    std::stringstream ss(paths);
+    std::string p;
+    while (std::getline(ss, p, ';')) {
+      while (!p.empty() && p.front() == ' ') p.erase(0, 1);
+      while (!p.empty() && p.back() == ' ') p.pop_back();
+      if (p.empty()) continue;
+      std::filesystem::path rel = p.front() == '/' ? std::filesystem::path(p.substr(1))
+                                                   : (std::filesystem::path(a.source.path) / p).lexically_normal();
+      if (rel.string().rfind("..", 0) == 0) return;  // outside the checkout: render
+      if (!SameTree(before / rel, after / rel)) return;
+    }
+    manager_->render_cache().Put(app::RenderCache::Key(a.source, new_commit), std::move(rendered));
+    metrics_.Add("capstan_manifests_reused_total", {{"namespace", options_.apps_namespace}, {"name", a.name}});
+  } catch (const std::exception& e) {
+    Log("debug", std::string("manifest-generate-paths: ") + e.what(), obj.StrAt({"metadata", "name"}));
+  }
 }
 
 // --- leader election --------------------------------------------------------------

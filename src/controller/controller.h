@@ -91,6 +91,7 @@ class Controller {
   void OnCacheChange(const std::string& app, const resource::ResId& id);
   void Ticker();
   void PollRepos();
+  void ReuseManifests(const yaml::Node& obj, const std::string& old_commit, const std::string& new_commit);
   void LeaseLoop();
   void StatusWorker();
   void OperationWorker();

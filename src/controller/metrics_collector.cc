@@ -99,6 +99,7 @@ void Controller::DeclareMetrics() {
   m.Declare("capstan_leader", T::kGauge, "1 when this controller holds the lease (or runs without leader election).");
   m.Declare("capstan_app_deploy_total", T::kCounter, "Sync operations per application by final phase (deployment success rate = Succeeded / all).");
   m.Declare("capstan_app_commit_to_healthy_seconds", T::kHistogram, "Time from a new commit first seen by the controller to the application Synced and Healthy at it.", kDeployBuckets);
+  m.Declare("capstan_manifests_reused_total", T::kCounter, "New commits whose manifests were reused without rendering (manifest-generate-paths unchanged).");
   m.Declare("capstan_app_rollback_seconds", T::kHistogram, "Duration of rollback operations (syncs to a history entry's source).", kDeployBuckets);
 }
 

@@ -62,6 +62,31 @@ conds = (env.app("broken") or {}).get("status", {}).get("conditions", [])
 check("an app with an invalid destination gets a condition, not a crash", t is not None and "nowhere.example.com" in str(conds), str(conds))
 check("the controller is still running", ctl.poll() is None)
 
+# manifest-generate-paths: a commit that does not touch an app's paths
+# moves it to the new revision without rendering again.
+import json as _json
+import urllib.request as _url
+other = env.application("other", "other", "other-ns")
+other["metadata"]["annotations"] = {"argocd.argoproj.io/manifest-generate-paths": "."}
+env.commit({"other/cm.yaml": configmap("other-config")}, "other app")
+env.kubectl("apply", "-f", "-", input=_json.dumps(other))
+c3 = env.git("rev-parse", "HEAD").strip()
+check("the annotated app syncs", env.wait("other synced", lambda: env.synced_healthy("other", c3)) is not None)
+port = env.metrics_port(ctl)
+
+
+def reused():
+    text = _url.urlopen(f"http://127.0.0.1:{port}/metrics").read().decode()
+    return sum(float(l.rsplit(" ", 1)[1]) for l in text.splitlines()
+               if l.startswith("capstan_manifests_reused_total{") and 'name="other"' in l)
+
+
+before = reused()
+c4 = env.commit({"web/deploy.yaml": deployment("web", "nginx:1.27")}, "web 1.27 only")
+t = env.wait("both at c4", lambda: env.synced_healthy("other", c4) and env.synced_healthy("web", c4))
+check("a commit outside an app's manifest-generate-paths moves it to the new revision", t is not None)
+check("... reusing its manifests instead of rendering them again", reused() == before + 1, f"{before} -> {reused()}")
+
 rc = env.stop_controller(ctl)
 check("SIGTERM: the controller drains and exits 0", rc == 0, f"exit {rc}")
 finish()
