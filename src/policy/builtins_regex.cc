@@ -8,11 +8,10 @@
 #include <memory>
 #include <unordered_map>
 
+#include "base/pcre2.h"
 #include "policy/builtins.h"
 
 namespace capstan::policy {
-
-void LoadRegexLibrary();
 
 namespace {
 
@@ -47,7 +46,7 @@ std::shared_ptr<Regex> Compile(const char* fn, const std::string& pattern) {
   auto it = cache.find(pattern);
   if (it != cache.end()) return it->second;
   try {
-    LoadRegexLibrary();
+    base::LoadPcre2();
   } catch (const std::exception& e) {
     ThrowBuiltin(fn, e.what());
   }

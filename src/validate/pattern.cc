@@ -1,37 +1,17 @@
-// PCRE2 (libpcre2-8) loads with the first CRD `pattern`, not with every
-// capstan command (see base/lazy_library.h).
+// Pattern: a CRD `pattern` compiled with PCRE2 (loaded on first use).
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
 #include <stdexcept>
 #include <string>
 
-#include "base/lazy_library.h"
+#include "base/pcre2.h"
 #include "validate/pattern.h"
 
-#define CAPSTAN_PCRE2_FUNCTIONS(X) \
-  X(pcre2_compile_8) X(pcre2_code_free_8) X(pcre2_match_8) \
-  X(pcre2_match_data_create_from_pattern_8) X(pcre2_match_data_free_8) \
-  X(pcre2_get_error_message_8) X(pcre2_match_context_create_8) \
-  X(pcre2_match_context_free_8) X(pcre2_set_match_limit_8) X(pcre2_set_depth_limit_8) \
-  X(pcre2_set_heap_limit_8)
-
-#define CAPSTAN_PCRE2_STUB(name) CAPSTAN_LAZY_STUB(pcre2, name)
-CAPSTAN_PCRE2_FUNCTIONS(CAPSTAN_PCRE2_STUB)
-
 namespace capstan::validate {
-namespace {
-
-void LoadPcre2() {
-  static base::LazyLibrary lib(CAPSTAN_PCRE2_SONAME, {CAPSTAN_PCRE2_FUNCTIONS(CAPSTAN_LAZY_SLOT)},
-                               "install libpcre2-8-0");
-  lib.Load();
-}
-
-}  // namespace
 
 Pattern::Pattern(const std::string& regex) {
-  LoadPcre2();
+  base::LoadPcre2();
   int error = 0;
   PCRE2_SIZE offset = 0;
   pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(regex.data()), regex.size(),
@@ -63,5 +43,3 @@ bool Pattern::Search(std::string_view text) const {
 }
 
 }  // namespace capstan::validate
-
-CAPSTAN_LAZY_RESOLVER(pcre2, capstan::validate::LoadPcre2)
