@@ -42,6 +42,8 @@ env = dict(os.environ, KUBECONFIG=os.path.join(tmp, "cluster", "kubeconfig"), HO
            KUBECACHEDIR=os.path.join(tmp, "kubecache"), CAPSTAN_HOME=os.path.join(tmp, "home"),
            ARGOCD_K8S_CLIENT_QPS=args.qps, CAPSTAN_SYNC_WAVE_DELAY_MS="0")
 procs = []
+# A SIGTERM (timeout) still runs the cleanup below: no stray cluster.
+__import__("signal").signal(__import__("signal").SIGTERM, lambda *_: sys.exit(1))
 
 
 def free_port():

@@ -19,6 +19,8 @@ KUBECTL = shutil.which("kubectl") or "kubectl"
 
 failures = []
 passes = 0
+# A SIGTERM (ctest, timeout) still runs the atexit cleanup: no stray clusters.
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
 
 def check(name, cond, detail=""):
