@@ -232,6 +232,7 @@ void Controller::WatchApps() {
     for (const auto& [name, obj] : fresh) OnAppEvent("ADDED", obj);
     apps_synced_ = true;
   };
+  std::string last_error;
   while (!stop_) {
     try {
       client_.Watch(kAppGvk, options_.apps_namespace, wo, [this](const kube::WatchEvent& e) {
@@ -240,7 +241,9 @@ void Controller::WatchApps() {
       });
     } catch (const std::exception& e) {
       if (stop_) break;
-      Log("warn", std::string("watching applications: ") + e.what());
+      // Said once per distinct error (no Application CRD yet repeats every 2 s).
+      if (e.what() != last_error) Log("warn", std::string("watching applications: ") + e.what());
+      last_error = e.what();
     }
     for (int i = 0; i < 20 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
