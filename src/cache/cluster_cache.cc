@@ -63,6 +63,14 @@ bool ClusterCache::Watched(const resource::Gvk& gvk) {
   return it != watchers_.end() && it->second->ready;
 }
 
+std::set<std::string> ClusterCache::WatchedKinds() {
+  std::lock_guard<std::mutex> l(mu_);
+  std::set<std::string> out;
+  for (const auto& [k, w] : watchers_)
+    if (w->ready) out.insert(k);
+  return out;
+}
+
 void ClusterCache::EnsureWatched(const resource::Gvk& gvk) {
   std::unique_lock<std::mutex> l(mu_);
   std::string key = KindKey(gvk);

@@ -64,6 +64,8 @@ class ClusterCache {
   // Throws kube::KubeError when the kind cannot be listed.
   void EnsureWatched(const resource::Gvk& gvk);
   bool Watched(const resource::Gvk& gvk);
+  // group/kind of every kind whose first list is in.
+  std::set<std::string> WatchedKinds();
   // Cached objects whose tracking label equals `value` ("" = every object).
   std::vector<yaml::Node> ByLabel(const std::string& value);
   // The cached object, when the kind is watched and the object tracked.

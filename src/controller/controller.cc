@@ -714,21 +714,25 @@ void Controller::StatusWorker() {
   }
 }
 
-void Controller::WatchKindsOf(const Node& status, const std::vector<Node>& desired, bool* added) {
+void Controller::WatchKindsOf(const Node& status, const std::vector<Node>& desired,
+                              const std::set<std::string>* watched_before, bool* missed) {
   std::vector<resource::Gvk> kinds;
   for (const auto& d : desired) kinds.push_back(resource::ResId::Of(d).gvk);
   if (const Node* rs = status.Get("resources"); rs && rs->IsSeq())
     for (const auto& r : rs->items) kinds.push_back({r.StrAt({"group"}), r.StrAt({"version"}), r.StrAt({"kind"})});
   std::lock_guard<std::mutex> l(watch_kinds_mu_);
   for (const auto& gvk : kinds) {
-    if (gvk.kind.empty() || gvk.version.empty() || cache_->Watched(gvk)) continue;
-    try {
-      cache_->EnsureWatched(gvk);
-      *added = true;
-      Log("info", "watching " + (gvk.group.empty() ? gvk.kind : gvk.kind + "." + gvk.group));
-    } catch (const std::exception& e) {
-      Log("warn", std::string("cannot watch ") + gvk.kind + ": " + e.what());
+    if (gvk.kind.empty() || gvk.version.empty()) continue;
+    if (!cache_->Watched(gvk)) {
+      try {
+        cache_->EnsureWatched(gvk);
+        Log("info", "watching " + (gvk.group.empty() ? gvk.kind : gvk.kind + "." + gvk.group));
+      } catch (const std::exception& e) {
+        Log("warn", std::string("cannot watch ") + gvk.kind + ": " + e.what());
+        continue;
+      }
     }
+    if (watched_before && !watched_before->count(gvk.group + "/" + gvk.kind)) *missed = true;
   }
 }
 
@@ -768,9 +772,13 @@ void Controller::Refresh(const std::string& name) {
     } else {
       app::RefreshMode mode = annotation == "hard" ? app::RefreshMode::kHard : app::RefreshMode::kNormal;
       bool ok = false;
-      for (int pass = 0; pass < 2; ++pass) {
+      bool ignored = false;
+      // The kinds the app had: watched before the first comparison.
+      WatchKindsOf(old_status ? *old_status : Node::Map(), {}, nullptr, &ignored);
+      for (int pass = 0; pass < 3; ++pass) {
         app::Comparison c;
         StatusCapture capture;
+        std::set<std::string> watched = cache_->WatchedKinds();
         try {
           c = manager_->Refresh(app, mode);
           ok = true;
@@ -778,9 +786,9 @@ void Controller::Refresh(const std::string& name) {
           ok = false;
           Log("warn", std::string("comparison: ") + e.what(), name);
         }
-        bool added = false;
-        if (ok) WatchKindsOf(*app.object.Get("status"), c.desired, &added);
-        if (!added) break;  // a kind was not watched yet: compare again with it
+        bool missed = false;
+        if (ok) WatchKindsOf(*app.object.Get("status"), c.desired, &watched, &missed);
+        if (!missed) break;  // a kind was not watched during the comparison: compare again
       }
       status = app.object.Get("status") ? *app.object.Get("status") : Node::Map();
       if (ok) {
@@ -861,8 +869,8 @@ void Controller::HandleDeletion(const Node& obj) {
   }
   try {
     app::Application app = app::ParseApplication(obj, "cluster");
-    bool added = false;
-    WatchKindsOf(obj.Get("status") ? *obj.Get("status") : Node::Map(), {}, &added);
+    bool ignored = false;
+    WatchKindsOf(obj.Get("status") ? *obj.Get("status") : Node::Map(), {}, nullptr, &ignored);
     app.sync_options.prune_propagation = finalizer.ends_with("/background") ? "background" : "foreground";
     Log("info", "deleting resources (" + finalizer + ")", name);
     manager_->Delete(app, /*cascade=*/true);  // resources first, then the (already terminating) Application

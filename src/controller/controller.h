@@ -100,7 +100,11 @@ class Controller {
   void HandleDeletion(const yaml::Node& obj);
   std::optional<yaml::Node> Snapshot(const std::string& name);
   bool Mine(const std::string& name);
-  void WatchKindsOf(const yaml::Node& status, const std::vector<yaml::Node>& desired, bool* added);
+  // Watches the kinds of `status.resources` and `desired`; *missed is set
+  // when one of them was not in `watched_before` (a comparison made then
+  // did not see its live objects).
+  void WatchKindsOf(const yaml::Node& status, const std::vector<yaml::Node>& desired,
+                    const std::set<std::string>* watched_before, bool* missed);
   // JSON patch on the Application; false on conflict or failure (logged).
   bool PatchApp(const std::string& name, const yaml::Node& ops);
   void Event(const yaml::Node& app, const std::string& type, const std::string& reason, const std::string& message);
