@@ -13,6 +13,7 @@
   X(sqlite3_close) \
   X(sqlite3_column_int64) \
   X(sqlite3_column_text) \
+  X(sqlite3_errcode) \
   X(sqlite3_errmsg) \
   X(sqlite3_exec) \
   X(sqlite3_finalize) \
@@ -27,6 +28,8 @@
   X(_ZN7httplib6Server15set_tcp_nodelayEb) \
   X(_ZN7httplib6Server16bind_to_any_portERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEEi) \
   X(_ZN7httplib6Server16set_read_timeoutEll) \
+  X(_ZNK7httplib6Server10is_runningEv) \
+  X(_ZN7httplib6Server18set_socket_optionsESt8functionIFviEE) \
   X(_ZN7httplib6Server17listen_after_bindEv) \
   X(_ZN7httplib6Server22set_keep_alive_timeoutEl) \
   X(_ZN7httplib6Server22set_payload_max_lengthEm) \
