@@ -167,8 +167,12 @@ try:
     # increase() and irate() need two samples in their window; on a loaded
     # machine scrapes come late, so wait for a few of them.
     def samples():
-        r = query(f'count_over_time(up{{job="{JOB}"}}[5m])')
-        return r["data"]["result"] and float(r["data"]["result"][0]["value"][1]) >= 4
+        # Successful scrapes (up == 1), not attempts: a scrape that timed out
+        # on a loaded machine leaves a gap that increase() cannot bridge.
+        r = query(f'sum_over_time(up{{job="{JOB}"}}[2m])')
+        ok = r["data"]["result"] and float(r["data"]["result"][0]["value"][1]) >= 5
+        r = query(f'increase(process_cpu_seconds_total{{job="{JOB}"}}[2m])')
+        return ok and r["data"]["result"]
     check("Prometheus took several scrapes", env.wait("4 scrapes", samples, timeout=90, interval=0.5) is not None)
     qs = queries()
     check("the dashboard has 42 queries", len(qs) == 42, str(len(qs)))
