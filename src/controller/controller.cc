@@ -540,7 +540,7 @@ void Controller::ReuseManifests(const Node& obj, const std::string& old_commit, 
   try {
     app::Application a = app::ParseApplication(obj, "cluster");
     std::vector<Node> rendered;
-    if (!manager_->render_cache().Get(app::RenderCache::Key(a.source, old_commit), &rendered)) return;
+    if (!manager_->render_cache().Get(app::Manager::RenderKey(a, a.source, old_commit), &rendered)) return;
     std::filesystem::path before = manager_->repos().Snapshot(a.source.repo_url, old_commit);
     std::filesystem::path after = manager_->repos().Snapshot(a.source.repo_url, new_commit);
     std::stringstream ss(paths);
@@ -554,7 +554,7 @@ void Controller::ReuseManifests(const Node& obj, const std::string& old_commit, 
       if (rel.string().rfind("..", 0) == 0) return;  // outside the checkout: render
       if (!SameTree(before / rel, after / rel)) return;
     }
-    manager_->render_cache().Put(app::RenderCache::Key(a.source, new_commit), std::move(rendered));
+    manager_->render_cache().Put(app::Manager::RenderKey(a, a.source, new_commit), std::move(rendered));
     metrics_.Add("capstan_manifests_reused_total", {{"namespace", options_.apps_namespace}, {"name", a.name}});
   } catch (const std::exception& e) {
     Log("debug", std::string("manifest-generate-paths: ") + e.what(), obj.StrAt({"metadata", "name"}));
