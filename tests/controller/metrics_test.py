@@ -182,7 +182,11 @@ try:
         if i in EXCLUDED:
             print(f"     skip  #{i} {title}: {EXCLUDED[i]}")
             continue
-        r = query(expand(expr))
+        try:
+            r = query(expand(expr))
+        except OSError as e:
+            r = {"error": f"{e} (prometheus exit {prom.poll()}; log: "
+                          f"{open(os.path.join(prom_dir, 'log')).read()[-600:]})"}
         n = len(r.get("data", {}).get("result", [])) if r.get("status") == "success" else -1
         if n > 0:
             have += 1

@@ -3,6 +3,7 @@
 is seen only when argocd.argoproj.io/refresh=hard is set; the controller
 removes the annotation after the refresh."""
 import time
+import urllib.request
 
 from harness import Env, check, configmap, finish
 
@@ -11,6 +12,11 @@ c1 = env.commit({"a/cm.yaml": configmap("a-config", "one")}, "init")
 env.application("app", "a", "a-ns")
 ctl = env.start_controller("--repo-poll", "1h", "--resync", "1h")
 check("synced", env.wait("synced", lambda: env.synced_healthy("app", c1)) is not None)
+# The controller fetches every repository once at start: let that happen
+# before the next commit, which only a hard refresh may then see.
+port = env.metrics_port(ctl)
+check("the start-up fetch happened", env.wait("first fetch", lambda: "argocd_git_request_total{" in
+      urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics").read().decode()) is not None)
 c2 = env.commit({"a/cm.yaml": configmap("a-config", "two")}, "two")
 time.sleep(3)
 check("without polling the new commit is not seen", env.app("app")["status"]["sync"]["revision"] == c1)
