@@ -89,6 +89,22 @@ class FileLock {
   int fd_ = -1;
 };
 
+// A fetch killed mid-update (kill -9) leaves libgit2's `<file>.lock` files
+// in the mirror, and libgit2 then refuses every later update of those refs.
+// Called under the FileLock of the mirror, so no live writer owns them.
+void RemoveStaleLibgit2Locks(const std::string& dir) {
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename() == "objects") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    std::error_code ignored;
+    if (it->path().extension() == ".lock" && it->is_regular_file(ignored))
+      fs::remove(it->path(), ignored);
+  }
+}
+
 struct CredPayload {
   const Credential* cred = nullptr;
   int attempts = 0;
@@ -133,9 +149,14 @@ std::string OidHex(const git_oid* oid) {
 
 // Local paths become file:// URLs so the local transport handles them.
 std::string NormaliseUrl(const std::string& url) {
+  if (url.empty()) throw GitError("repository URL is empty");
   if (url.find("://") != std::string::npos) return url;
   if (url.find('@') != std::string::npos && url.find(':') != std::string::npos) return url;  // scp-like ssh
-  return "file://" + fs::absolute(url).lexically_normal().string();
+  // A relative path would depend on the process's working directory.
+  if (url[0] != '/')
+    throw GitError("repository URL \"" + RedactUrl(url) +
+                   "\" is neither a URL (https://, ssh://, file://), user@host:path, nor an absolute path");
+  return "file://" + fs::path(url).lexically_normal().string();
 }
 
 void OpenRepo(git_repository** out, const std::string& dir, const std::string& url) {
@@ -169,10 +190,16 @@ std::string RepoCache::RepoDir(const std::string& url) const {
   return (fs::path(dir_) / "repos" / Sha256Hex(RedactUrl(NormaliseUrl(url)))).string();
 }
 
+bool RepoCache::Has(const std::string& url) const {
+  std::error_code ec;
+  return fs::exists(RepoDir(url), ec);
+}
+
 void RepoCache::Fetch(const std::string& raw_url) {
   const std::string url = NormaliseUrl(raw_url);
   const std::string dir = RepoDir(url);
   FileLock lock(dir + ".lock");
+  RemoveStaleLibgit2Locks(dir);
   Repo repo;
   if (git_repository_open_bare(&repo, dir.c_str()) < 0) {
     Check(git_repository_init(&repo, dir.c_str(), /*is_bare=*/1), RedactUrl(url) + ": init cache");
@@ -213,6 +240,9 @@ std::string RepoCache::Resolve(const std::string& raw_url, const std::string& re
   const std::string url = NormaliseUrl(raw_url);
   const std::string dir = RepoDir(url);
   if (fetch || !fs::exists(dir)) Fetch(url);
+  // Another process may be cloning or updating this mirror: read it under
+  // the fetch lock, never half-made.
+  FileLock lock(dir + ".lock");
   Repo repo;
   OpenRepo(&repo, dir, url);
   const std::string rev = revision.empty() ? "HEAD" : revision;
@@ -280,10 +310,13 @@ std::string RepoCache::Snapshot(const std::string& raw_url, const std::string& s
     size_t size = static_cast<size_t>(git_blob_rawsize(blob));
     if (mode == GIT_FILEMODE_LINK) {
       // Symlinks may only point inside the repository (as Argo CD requires).
+      // Normalised relative to the repository root, a leading ".." is
+      // kept (prefixing "/" would let lexically_normal drop it). Renders
+      // check again after resolving symlinks on disk (kustomize::Options).
       std::string target(data, size);
-      fs::path resolved = (fs::path("/") / rel.parent_path() / target).lexically_normal();
-      if (fs::path(target).is_absolute() || resolved.string().rfind("/..", 0) == 0 ||
-          resolved == "/..") {
+      fs::path resolved = (rel.parent_path() / target).lexically_normal();
+      if (target.empty() || fs::path(target).is_absolute() ||
+          (!resolved.empty() && *resolved.begin() == "..")) {
         st->error = rel.string() + ": symlink points outside the repository";
         return -1;
       }
