@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/operation_lock.h"
+#include "base/clock.h"
 #include "resource/resource.h"
 
 namespace fs = std::filesystem;
@@ -216,7 +217,7 @@ std::vector<SyncOutcome> SyncThroughLock(Session& session, std::vector<Applicati
     std::lock_guard<std::mutex> l(done_mu);
     done(apps[i], out[i]);
   };
-  if (ControllerActive(client, session.apps_namespace(), sync::RealClock().NowMs())) {
+  if (ControllerActive(client, session.apps_namespace(), base::RealClock().NowMs())) {
     // A controller runs operations: hand them over and wait.
     std::atomic<size_t> next{0};
     auto work = [&] {
@@ -242,7 +243,7 @@ std::vector<SyncOutcome> SyncThroughLock(Session& session, std::vector<Applicati
   std::vector<size_t> index;
   for (size_t i = 0; i < apps.size(); ++i) {
     try {
-      ClaimOperation(client, apps[i], requests[i], sync::RealClock().NowMs());
+      ClaimOperation(client, apps[i], requests[i], base::RealClock().NowMs());
       claimed.push_back(apps[i]);
       claimed_requests.push_back(requests[i]);
       index.push_back(i);
@@ -266,7 +267,7 @@ std::vector<SyncOutcome> SyncThroughLock(Session& session, std::vector<Applicati
     out[i] = std::move(synced[k]);
     apps[i] = std::move(claimed[k]);
     if (out[i].result.phase != "Succeeded")
-      AbortOperation(client, apps[i], out[i].result.message, sync::RealClock().NowMs());  // if the sync threw
+      AbortOperation(client, apps[i], out[i].result.message, base::RealClock().NowMs());  // if the sync threw
   }
   return out;
 }

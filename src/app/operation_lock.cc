@@ -4,7 +4,7 @@
 #include <ctime>
 #include <thread>
 
-#include "sync/clock.h"
+#include "base/clock.h"
 
 namespace capstan::app {
 
@@ -109,7 +109,7 @@ void ClaimOperation(kube::ResourceClient& client, Application& app, const SyncRe
     state.Set("operation", OperationOf(request));
     state.Set("phase", Node::String("Running"));
     state.Set("message", Node::String(""));
-    state.Set("startedAt", Node::String(sync::FormatTime(now_ms)));
+    state.Set("startedAt", Node::String(base::FormatTime(now_ms)));
     Node status = obj.Get("status") ? *obj.Get("status") : Node::Map();
     status.Set("operationState", state);
     Node rv = Node::String(obj.StrAt({"metadata", "resourceVersion"}));
@@ -131,7 +131,7 @@ void AbortOperation(kube::ResourceClient& client, Application& app, const std::s
   try {
     Node obj = client.Get({kAppGvk, app.namespace_, app.name});
     if (obj.StrAt({"status", "operationState", "phase"}) != "Running") return;
-    Node phase = Node::String("Error"), msg = Node::String(message), fin = Node::String(sync::FormatTime(now_ms));
+    Node phase = Node::String("Error"), msg = Node::String(message), fin = Node::String(base::FormatTime(now_ms));
     Node ops = Node::Seq();
     ops.items.push_back(Op("add", "/status/operationState/phase", &phase));
     ops.items.push_back(Op("add", "/status/operationState/message", &msg));

@@ -10,7 +10,7 @@
 #include "app/compare.h"
 #include "appset/appset.h"
 #include "base/base64.h"
-#include "sync/clock.h"
+#include "base/clock.h"
 #include "yaml/yaml.h"
 
 namespace capstan::controller {
@@ -23,7 +23,7 @@ const resource::Gvk kAppGvk{"argoproj.io", "v1alpha1", "Application"};
 const char* kRefreshAnnotation = "argocd.argoproj.io/refresh";
 const char* kFinalizer = "resources-finalizer.argocd.argoproj.io";
 
-int64_t NowMs() { return sync::RealClock().NowMs(); }
+int64_t NowMs() { return base::RealClock().NowMs(); }
 
 Node Op(const std::string& op, const std::string& path, const Node* value = nullptr) {
   Node n = Node::Map();
@@ -66,7 +66,7 @@ void SetCondition(Node& status, const std::string& type, const std::string& mess
   Node c = Node::Map();
   c.Set("type", Node::String(type));
   c.Set("message", Node::String(message));
-  c.Set("lastTransitionTime", Node::String(sync::FormatTime(NowMs())));
+  c.Set("lastTransitionTime", Node::String(base::FormatTime(NowMs())));
   conds->items.push_back(std::move(c));
 }
 
@@ -510,7 +510,7 @@ void Controller::ReconcileAppSet(const std::string& name) {
   }
   Node old = status.Get("conditions") ? *status.Get("conditions") : Node::Seq();
   if (old != conds) {
-    std::string now = sync::FormatTime(NowMs());
+    std::string now = base::FormatTime(NowMs());
     for (auto& c : conds.items) c.Set("lastTransitionTime", Node::String(now));
     status.Set("conditions", conds);
     Node ops = Node::Seq();
@@ -568,7 +568,7 @@ void Controller::LeaseLoop() {
   int64_t seconds = std::max<int64_t>(1, options_.lease_duration_ms / 1000);
   while (!stop_) {
     int64_t now = NowMs();
-    std::string now_text = sync::FormatTime(now);
+    std::string now_text = base::FormatTime(now);
     // MicroTime as Kubernetes writes it.
     now_text.insert(now_text.size() - 1, "." + std::to_string(1000000 + (now % 1000) * 1000).substr(1));
     bool lead = false;
@@ -684,7 +684,7 @@ void Controller::Event(const Node& app, const std::string& type, const std::stri
   ev.Set("reason", Node::String(reason));
   ev.Set("message", Node::String(message));
   ev.Set("type", Node::String(type));
-  std::string now = sync::FormatTime(NowMs());
+  std::string now = base::FormatTime(NowMs());
   ev.Set("firstTimestamp", Node::String(now));
   ev.Set("lastTimestamp", Node::String(now));
   ev.Set("count", Node::Int(1));
@@ -917,7 +917,7 @@ void Controller::RunOperation(const std::string& name) {
   std::string phase = obj.StrAt({"status", "operationState", "phase"});
   Node rv = Node::String(obj.StrAt({"metadata", "resourceVersion"}));
   Node status = obj.Get("status") ? *obj.Get("status") : Node::Map();
-  std::string now = sync::FormatTime(NowMs());
+  std::string now = base::FormatTime(NowMs());
 
   if (phase == "Running" || phase == "Terminating") {
     {
@@ -1015,7 +1015,7 @@ void Controller::RunOperation(const std::string& name) {
   if (fstate.StrAt({"phase"}).empty() || fstate.StrAt({"phase"}) == "Running" || message == "Operation terminated") {
     fstate.Set("phase", Node::String(final_phase));
     fstate.Set("message", Node::String(message));
-    fstate.Set("finishedAt", Node::String(sync::FormatTime(NowMs())));
+    fstate.Set("finishedAt", Node::String(base::FormatTime(NowMs())));
   }
   fstate.Set("operation", operation);  // as requested (keeps selfHealAttemptsCount)
   fstate.Set("startedAt", Node::String(now));

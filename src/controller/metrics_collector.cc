@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "controller/controller.h"
-#include "sync/clock.h"
+#include "base/clock.h"
 
 namespace capstan::controller {
 namespace {
@@ -134,7 +134,7 @@ std::string Controller::RenderMetrics() {
   }
   std::string server = options_.server;
   std::vector<cache::KindStats> kinds = cache_->Stats();
-  int64_t now = sync::RealClock().NowMs();
+  int64_t now = base::RealClock().NowMs();
   int64_t oldest = 0;
   for (const auto& k : kinds)
     if (!oldest || (k.synced_at_ms && k.synced_at_ms < oldest)) oldest = k.synced_at_ms;

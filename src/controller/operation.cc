@@ -13,7 +13,7 @@ namespace {
 thread_local const std::atomic<bool>* t_terminate = nullptr;
 }
 
-int64_t TerminableClock::NowMs() { return sync::RealClock().NowMs(); }
+int64_t TerminableClock::NowMs() { return base::RealClock().NowMs(); }
 
 std::chrono::steady_clock::time_point TerminableClock::Monotonic() { return std::chrono::steady_clock::now(); }
 

@@ -18,7 +18,7 @@
 
 #include "app/application.h"
 #include "app/manager.h"
-#include "sync/clock.h"
+#include "base/clock.h"
 #include "yaml/node.h"
 
 namespace capstan::controller {
@@ -40,7 +40,7 @@ class OperationTerminated : public std::runtime_error {
 
 // The wall clock, except that sleeping on a thread whose operation was
 // asked to terminate throws OperationTerminated (checked every 50 ms).
-class TerminableClock : public sync::Clock {
+class TerminableClock : public base::Clock {
  public:
   int64_t NowMs() override;
   std::chrono::steady_clock::time_point Monotonic() override;
