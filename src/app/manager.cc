@@ -190,13 +190,17 @@ std::string Manager::ResolveServer(const Application& app) {
                  "} is invalid: there are no clusters with this URL: " + d.server);
 }
 
+std::string Manager::RenderKey(const Application& app, const Source& source, const std::string& commit) {
+  return RenderCache::Key(source, commit, app.name + "\n" + app.destination.namespace_);
+}
+
 std::vector<Node> Manager::Render(const Application& app, const Source& source, const std::string& commit,
                                   RefreshMode mode) {
   RenderEnv env;
   env.app_name = app.name;
   env.project = app.project;
   env.revision = commit;
-  std::string key = RenderCache::Key(source, commit, app.name + "\n" + app.destination.namespace_);
+  std::string key = RenderKey(app, source, commit);
   std::vector<Node> objects;
   if (mode == RefreshMode::kNormal && render_cache_.Get(key, &objects)) return objects;
   std::string root;
