@@ -15,10 +15,13 @@
   X(BN_free) \
   X(BN_to_ASN1_INTEGER) \
   X(EVP_DecodeBlock) \
+  X(EVP_Digest) \
   X(EVP_EncodeBlock) \
   X(EVP_PKEY_Q_keygen) \
   X(EVP_PKEY_free) \
+  X(EVP_sha1) \
   X(EVP_sha256) \
+  X(HMAC) \
   X(PEM_read_bio_PrivateKey) \
   X(PEM_read_bio_X509) \
   X(PEM_write_bio_PrivateKey) \
