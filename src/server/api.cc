@@ -118,7 +118,7 @@ Api::Api(kube::Client& client, ApiOptions options)
   mo.apps_namespace = options_.ns;
   mo.servers = options_.servers;
   mo.servers.push_back(client_.config().server);
-  mo.fetch_interval_ms = 2000;
+  mo.fetch_interval_ms = 0;  // every refresh and sync sees the latest push
   manager_ = std::make_unique<app::Manager>(*target_, mo);
 }
 
@@ -206,8 +206,9 @@ Response Api::Route(Call& c) {
     if (n == 4 && s[3] == "userinfo" && m == "GET") return UserInfo(c);
   }
   if (area == "account") {
-    if (n >= 6 && s[3] == "can-i" && m == "GET") return CanI(c, s);
-    if (n == 6 && s[5] == "token" && m == "POST") return AccountToken(c, s[4]);
+    if (n >= 7 && s[3] == "can-i" && m == "GET") return CanI(c, s);
+    if (n == 5 && s[4] == "token" && m == "POST") return AccountToken(c, s[3]);
+    if (n == 4 && s[3] == "password" && m == "PUT") return UpdatePassword(c);
     if (n == 3 && m == "GET") {
       Node items = Node::Seq();
       Node me = Node::Map();
@@ -345,9 +346,9 @@ Response Api::UserInfo(Call& c) {
 Response Api::CanI(Call& c, const std::vector<std::string>& s) {
   // /api/v1/account/can-i/{resource}/{action}/{subresource=**}
   std::string obj;
-  for (size_t i = 5; i < s.size(); ++i) obj += (i > 5 ? "/" : "") + s[i];
+  for (size_t i = 6; i < s.size(); ++i) obj += (i > 6 ? "/" : "") + s[i];
   Node b = Node::Map();
-  b.Set("value", Node::String(Can(c, s[3], s[4], obj) ? "yes" : "no"));
+  b.Set("value", Node::String(Can(c, s[4], s[5], obj) ? "yes" : "no"));
   return Json(b);
 }
 
@@ -365,6 +366,25 @@ Response Api::AccountToken(Call& c, const std::string& account) {
   Node b = Node::Map();
   b.Set("token", Node::String(sessions_.IssueAccountToken(account, expires, id, c.now)));
   return Json(b);
+}
+
+Response Api::UpdatePassword(Call& c) {
+  Response err;
+  auto body = Body(c.req, &err);
+  if (!body) return err;
+  std::string account = body->StrAt({"name"});
+  if (account.empty()) account = c.who->user;
+  if (account != c.who->user && !Can(c, "accounts", "update", account))
+    return ErrorResponse(403, "permission denied: accounts, update, " + account);
+  std::string next = body->StrAt({"newPassword"});
+  if (next.size() < 8 || next.size() > 32) return ErrorResponse(400, "newPassword must be 8 to 32 characters");
+  if (account != "admin" && !c.settings->cm.Has("accounts." + account))
+    return ErrorResponse(404, "account '" + account + "' does not exist");
+  // The caller proves who they are with their own current password.
+  if (!sessions_.CheckPassword(c.who->user, body->StrAt({"currentPassword"}), c.now))
+    return ErrorResponse(401, "current password does not match");
+  sessions_.SetPassword(account, next, c.now);
+  return JsonText("{}");
 }
 
 // --- applications ------------------------------------------------------------

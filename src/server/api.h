@@ -92,6 +92,7 @@ class Api {
   Response UserInfo(Call& c);
   Response CanI(Call& c, const std::vector<std::string>& seg);
   Response AccountToken(Call& c, const std::string& account);
+  Response UpdatePassword(Call& c);
   Response ListApps(Call& c);
   Response CreateApp(Call& c);
   Response GetApp(Call& c, const std::string& name);

@@ -264,6 +264,15 @@ Sessions::LoginResult Sessions::Login(const std::string& username, const std::st
   return r;
 }
 
+bool Sessions::CheckPassword(const std::string& account, const std::string& password, int64_t now) {
+  return Login(account, password, now).status == 200;
+}
+
+void Sessions::SetPassword(const std::string& account, const std::string& password, int64_t now) {
+  WriteSecretKeys({{SecretPrefix(account) + "password", BcryptHash(password)},
+                   {SecretPrefix(account) + "passwordMtime", std::to_string(now)}});
+}
+
 std::optional<Principal> Sessions::Authenticate(const std::string& token, int64_t now, std::string* error) {
   auto s = Current();
   auto key = s->secret.find("server.secretkey");

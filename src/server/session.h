@@ -87,6 +87,11 @@ class Sessions {
   std::string IssueProjectToken(const std::string& project, const std::string& role, int64_t iat,
                                 int64_t expires_in, const std::string& id);
 
+  // Checks `password` against `account`'s (padded, limited like Login).
+  bool CheckPassword(const std::string& account, const std::string& password, int64_t now);
+  // Stores a new bcrypt hash and passwordMtime (revoking older sessions).
+  void SetPassword(const std::string& account, const std::string& password, int64_t now);
+
   // Whether `account` exists and has `capability` ("login" or "apiKey").
   static bool HasCapability(const Settings& s, const std::string& account, const std::string& capability);
 
