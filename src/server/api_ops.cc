@@ -161,6 +161,13 @@ Response Api::RollbackApp(Call& c, const std::string& name) {
     try {
       app::Application application = manager_->Get(name);
       manager_->Rollback(application, id, prune);
+      // Then compare with targetRevision again, as Argo CD's controller does
+      // after an operation: a rolled-back app is OutOfSync with Git.
+      app::Application after = manager_->Get(name);
+      try {
+        manager_->Refresh(after);
+      } catch (const app::AppError&) {
+      }
       Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, MergePatchOf("operation", Node::Null()), {});
       cache_.Put(updated);
     } catch (const std::exception& e) {

@@ -7,3 +7,11 @@ if(Python3_Interpreter_FOUND)
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/api_test.py $<TARGET_FILE:capstan>)
   set_tests_properties(server_api PROPERTIES TIMEOUT 600)
 endif()
+find_program(NODE_BIN node)
+find_program(CHROMIUM_BIN chromium)
+if(Python3_Interpreter_FOUND AND NODE_BIN AND CHROMIUM_BIN)
+  add_test(NAME server_browser
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/browser_test.py $<TARGET_FILE:capstan>
+                   ${CMAKE_CURRENT_BINARY_DIR}/server-screenshots)
+  set_tests_properties(server_browser PROPERTIES TIMEOUT 900 ENVIRONMENT "CHROMIUM=${CHROMIUM_BIN}")
+endif()
