@@ -6,6 +6,13 @@
 // one fails to link. Regenerate with
 //   nm -u src/*/libcapstan_*.a | grep -E ' U _ZN7httplib' | sort -u
 #define CAPSTAN_HTTPLIB_FUNCTIONS(X) \
+  X(_ZN7httplib6Client14set_basic_authERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEES8_) \
+  X(_ZN7httplib6Client16set_read_timeoutEll) \
+  X(_ZN7httplib6Client22set_connection_timeoutEll) \
+  X(_ZN7httplib6Client38enable_server_certificate_verificationEb) \
+  X(_ZN7httplib6Client4sendERNS_7RequestERNS_8ResponseERNS_5ErrorE) \
+  X(_ZN7httplib6ClientC1ERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE) \
+  X(_ZN7httplib6ClientD1Ev) \
   X(_ZN7httplib6Server12bind_to_portERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEEii) \
   X(_ZN7httplib6Server15set_tcp_nodelayEb) \
   X(_ZN7httplib6Server16bind_to_any_portERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEEi) \
@@ -22,6 +29,7 @@
   X(_ZN7httplib6Server6DeleteERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEESt8functionIFvRKNS_7RequestERNS_8ResponseEEE) \
   X(_ZN7httplib6Server7OptionsERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEESt8functionIFvRKNS_7RequestERNS_8ResponseEEE) \
   X(_ZN7httplib6ServerC1Ev) \
+  X(_ZN7httplib7Request10set_headerERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEES8_) \
   X(_ZN7httplib8Response10set_headerERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEES8_) \
   X(_ZN7httplib8Response11set_contentERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEES8_) \
   X(_ZN7httplib8Response28set_chunked_content_providerERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEESt8functionIFbmRNS_8DataSinkEEES9_IFvbEE) \

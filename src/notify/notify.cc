@@ -157,6 +157,8 @@ std::string PathValue(const Node& app, const std::string& path) {
   return n && n->IsScalar() ? n->Str() : "";
 }
 
+void ParseEntry(const yaml::Field& f, const std::map<std::string, std::string>& secrets, Config* out);
+
 }  // namespace
 
 Config ParseConfig(const Node& data, const std::map<std::string, std::string>& secrets) {
@@ -169,6 +171,19 @@ Config ParseConfig(const Node& data, const std::map<std::string, std::string>& s
   for (const auto& m : kCatalogMessages) c.templates[m[0]] = {m[0], m[1], {}};
   if (!data.IsMap()) return c;
   for (const auto& f : data.fields) {
+    try {
+      ParseEntry(f, secrets, &c);
+    } catch (const ConfigError& e) {
+      c.errors.push_back(e.what());
+    }
+  }
+  return c;
+}
+
+namespace {
+void ParseEntry(const yaml::Field& f, const std::map<std::string, std::string>& secrets, Config* out) {
+  Config& c = *out;
+  {
     const std::string& key = f.key.Str();
     std::string where = "argocd-notifications-cm " + key;
     const std::string& value = f.value.Str();
@@ -232,8 +247,8 @@ Config ParseConfig(const Node& data, const std::map<std::string, std::string>& s
         for (const auto& x : ctx.fields) c.context[x.key.Str()] = x.value.Str();
     }
   }
-  return c;
 }
+}  // namespace
 
 std::vector<Subscription> Subscriptions(const Node& app, const Node* project, const Config& config) {
   std::vector<Subscription> out;

@@ -75,10 +75,13 @@ struct Config {
   std::vector<std::string> default_triggers;
   std::map<std::string, std::vector<std::string>> default_triggers_by_service;
   std::map<std::string, std::string> context;  // context: argocdUrl, ...
+  // Entries that could not be used, one line each ("argocd-notifications-cm
+  // trigger.x: condition 1 when: expr: ..."); the rest of the config works.
+  std::vector<std::string> errors;
 };
 
-// The ConfigMap's data and the secret's decoded data. Throws ConfigError
-// ("argocd-notifications-cm trigger.x: condition 1 when: expr: ...").
+// The ConfigMap's data and the secret's decoded data; a bad entry is
+// skipped and described in Config::errors.
 Config ParseConfig(const yaml::Node& cm_data, const std::map<std::string, std::string>& secrets);
 
 struct Subscription {

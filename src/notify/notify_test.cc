@@ -114,14 +114,15 @@ context: |
   EXPECT_EQ(r.body, R"({"text": "web at abc123 https://cd.example"})");
   ASSERT_EQ(r.headers.size(), 1u);
   EXPECT_EQ(r.headers[0].second, "Bearer s3cret");
-  EXPECT_THROW(ParseConfig(ParseOne("service.webhook.x: |\n  url: $missing\n"), {}), ConfigError);
-  try {
-    ParseConfig(ParseOne("trigger.bad: |\n  - when: app.x matches 'y'\n    send: [t]\n"), {});
-    FAIL();
-  } catch (const ConfigError& err) {
-    EXPECT_EQ(std::string(err.what()),
-              "argocd-notifications-cm trigger.bad: condition 1 when: expr: operator matches is not supported at column 7");
-  }
+  Config missing = ParseConfig(ParseOne("service.webhook.x: |\n  url: $missing\n"), {});
+  ASSERT_EQ(missing.errors.size(), 1u);
+  EXPECT_EQ(missing.errors[0], "argocd-notifications-cm service.webhook.x url: argocd-notifications-secret has no key missing");
+  EXPECT_EQ(missing.services.count("x"), 0u);
+  Config bad = ParseConfig(ParseOne("trigger.bad: |\n  - when: app.x matches 'y'\n    send: [t]\n"), {});
+  ASSERT_EQ(bad.errors.size(), 1u);
+  EXPECT_EQ(bad.errors[0], "argocd-notifications-cm trigger.bad: condition 1 when: expr: operator matches is not supported at column 7");
+  EXPECT_EQ(bad.triggers.count("bad"), 0u);
+  EXPECT_EQ(bad.triggers.count("on-sync-succeeded"), 1u);  // the rest still works
   EXPECT_THROW(RenderTemplate("{{if .x}}y{{end}}", Node::Map(), "t"), ConfigError);
 }
 

@@ -128,11 +128,14 @@ std::string Api::Start() {
   std::string password = sessions_.EnsureInitialized();
   cache_.Start();
   cache_.WaitSynced(10000);
+  notifier_ = std::make_unique<Notifier>(client_, cache_, options_.ns);
+  notifier_->Start();
   return password;
 }
 
 void Api::Stop() {
   stopping_ = true;
+  if (notifier_) notifier_->Stop();
   cache_.Stop();
   std::vector<std::thread> threads;
   {

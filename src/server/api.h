@@ -28,6 +28,7 @@
 #include "app/manager.h"
 #include "kube/client.h"
 #include "server/app_cache.h"
+#include "server/notifications.h"
 #include "server/session.h"
 
 namespace capstan::server {
@@ -131,6 +132,7 @@ class Api {
   ApiOptions options_;
   Sessions sessions_;
   AppCache cache_;
+  std::unique_ptr<Notifier> notifier_;
   std::unique_ptr<app::KubeTarget> target_;
   std::unique_ptr<app::Manager> manager_;
   std::atomic<bool> stopping_{false};

@@ -6,6 +6,9 @@ if(Python3_Interpreter_FOUND)
   add_test(NAME server_api
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/api_test.py $<TARGET_FILE:capstan>)
   set_tests_properties(server_api PROPERTIES TIMEOUT 600)
+  add_test(NAME server_notifications
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/notify_test.py $<TARGET_FILE:capstan>)
+  set_tests_properties(server_notifications PROPERTIES TIMEOUT 300)
 endif()
 find_program(NODE_BIN node)
 find_program(CHROMIUM_BIN chromium)
