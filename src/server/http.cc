@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <openssl/pem.h>
 
+#include <chrono>
 #include <thread>
 
 #include "base/httplib.h"
@@ -128,8 +129,11 @@ std::string Server::Start() {
       req.headers[lk] = v;
     }
     req.body = hreq.body;
+    auto started = std::chrono::steady_clock::now();
     Response res = api->Handle(req);
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     hres.status = res.status;
+    if (!res.stream) hres.set_header("Server-Timing", "handler;dur=" + std::to_string(ms));
     SecurityHeaders(hres);
     for (const auto& [k, v] : res.headers) hres.set_header(k, v);
     if (res.stream) {
