@@ -2,8 +2,8 @@
 
 #include "base/lazy_library.h"
 
-// Every libcrypto function capstan calls (certificates and base64 for the
-// local cluster); a missing one fails to link. Regenerate with
+// Every libcrypto function capstan calls (the local cluster's
+// certificates); a missing one fails to link. Regenerate with
 //   nm -u src/*/libcapstan_*.a | grep -wFf <(nm -D --defined-only libcrypto.so.3 ...)
 #define CAPSTAN_LIBCRYPTO_FUNCTIONS(X) \
   X(BIO_ctrl) \
@@ -14,9 +14,7 @@
   X(BN_bin2bn) \
   X(BN_free) \
   X(BN_to_ASN1_INTEGER) \
-  X(EVP_DecodeBlock) \
   X(EVP_Digest) \
-  X(EVP_EncodeBlock) \
   X(EVP_PKEY_Q_keygen) \
   X(EVP_PKEY_free) \
   X(EVP_sha1) \

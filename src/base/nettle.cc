@@ -1,6 +1,6 @@
-// Nettle (SHA-256 and base64 for kustomize's content hash, Secret data and
-// Git cache names) loads on first use, like the other libraries (see
-// lazy_library.h). Nettle needs no global initialisation, unlike OpenSSL 3,
+// Nettle (SHA-256 for kustomize's content hash and Git cache names) loads
+// on first use, like the other libraries (see lazy_library.h). Nettle needs
+// no global initialisation, unlike OpenSSL 3,
 // whose first digest loads its provider and configuration: that was 2 ms of
 // a 13 ms `capstan build` of one overlay with a generator.
 
@@ -9,7 +9,7 @@
 // Every Nettle function capstan calls (the nettle_ names its macros expand
 // to); a missing one fails to link.
 #define CAPSTAN_NETTLE_FUNCTIONS(X) \
-  X(nettle_sha256_init) X(nettle_sha256_update) X(nettle_sha256_digest) X(nettle_base64_encode_raw)
+  X(nettle_sha256_init) X(nettle_sha256_update) X(nettle_sha256_digest)
 
 #define CAPSTAN_NETTLE_STUB(name) CAPSTAN_LAZY_STUB(nettle, name)
 CAPSTAN_NETTLE_FUNCTIONS(CAPSTAN_NETTLE_STUB)

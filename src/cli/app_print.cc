@@ -123,22 +123,4 @@ void PrintHistory(std::ostream& out, const app::Application& a) {
   Table(out, t);
 }
 
-std::string ParseResourceFlag(const std::string& flag, const std::string& default_ns) {
-  // GROUP:KIND:NAME, NAME may be NAMESPACE/NAME.
-  auto c1 = flag.find(':');
-  auto c2 = c1 == std::string::npos ? c1 : flag.find(':', c1 + 1);
-  if (c2 == std::string::npos) throw app::AppError("--resource " + flag + ": want GROUP:KIND:NAME");
-  std::string group = flag.substr(0, c1), kind = flag.substr(c1 + 1, c2 - c1 - 1), name = flag.substr(c2 + 1);
-  std::string ns = default_ns;
-  if (auto slash = name.find('/'); slash != std::string::npos) {
-    ns = name.substr(0, slash);
-    name = name.substr(slash + 1);
-  }
-  resource::Gvk gvk{group, "", kind};
-  if (resource::IsClusterScoped(gvk)) ns.clear();
-  // Versions do not take part in the match (sync::GroupKindKey); any
-  // version the plan carries for this group/kind is accepted.
-  return group + "/" + kind + "/" + ns + "/" + name;
-}
-
 }  // namespace capstan::cli

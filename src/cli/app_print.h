@@ -23,8 +23,6 @@ struct SyncRow {
 };
 void PrintSyncTable(std::ostream& out, const std::vector<SyncRow>& rows);
 void PrintHistory(std::ostream& out, const app::Application& a);
-// "apps:Deployment:web" or "apps:Deployment:ns/web" -> ResId::String().
-std::string ParseResourceFlag(const std::string& flag, const std::string& default_ns);
 
 }  // namespace capstan::cli
 

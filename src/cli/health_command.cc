@@ -11,6 +11,7 @@
 
 #include "cli/command.h"
 #include "health/health.h"
+#include "resource/resource.h"
 #include "yaml/yaml.h"
 
 namespace {
@@ -185,10 +186,7 @@ int RunHealth(int argc, char** argv) {
     r.kind = obj.StrAt({"kind"});
     r.ns = obj.StrAt({"metadata", "namespace"});
     r.name = obj.StrAt({"metadata", "name"});
-    std::string group;
-    if (size_t slash = r.api_version.find('/'); slash != std::string::npos) {
-      group = r.api_version.substr(0, slash);
-    }
+    std::string group = capstan::resource::Gvk::FromApiVersion(r.api_version, r.kind).group;
     health::ResourceHealth rh =
         health::ResourceHealthOf(&obj, group, r.kind, r.ns, r.name, options);
     r.health = rh.health;

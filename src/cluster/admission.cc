@@ -4,6 +4,7 @@
 #include <set>
 
 #include "cluster/api.h"
+#include "resource/defaults.h"
 
 namespace capstan::cluster {
 namespace {
@@ -20,41 +21,29 @@ bool TracksGeneration(const ResourceInfo& r) {
          r.plural == "networkpolicies";
 }
 
-void DefaultContainer(Node& c) {
-  if (!c.IsMap()) return;
-  std::string image = c.StrAt({"image"});
-  std::string last = image.substr(image.rfind('/') == std::string::npos ? 0 : image.rfind('/'));
-  bool latest = last.find(':') == std::string::npos ||
-                (image.size() >= 7 && image.compare(image.size() - 7, 7, ":latest") == 0);
-  if (image.find('@') != std::string::npos) latest = false;
-  Default(c, "imagePullPolicy", Node::String(latest ? "Always" : "IfNotPresent"));
-  Default(c, "resources", Node::Map());
-  Default(c, "terminationMessagePath", Node::String("/dev/termination-log"));
-  Default(c, "terminationMessagePolicy", Node::String("File"));
-  if (Node* ports = c.Get("ports"); ports && ports->IsSeq())
-    for (auto& p : ports->items)
-      if (p.IsMap()) Default(p, "protocol", Node::String("TCP"));
-}
-
-void DefaultPodSpec(Node& spec) {
+// The typed encoding writes a container's (non-pointer) resources struct
+// even when empty.
+void EmptyResources(Node& spec) {
   if (!spec.IsMap()) return;
   for (const char* list : {"containers", "initContainers"})
     if (Node* cs = spec.Get(list); cs && cs->IsSeq())
-      for (auto& c : cs->items) DefaultContainer(c);
-  Default(spec, "restartPolicy", Node::String("Always"));
-  Default(spec, "terminationGracePeriodSeconds", Node::Int(30));
-  Default(spec, "dnsPolicy", Node::String("ClusterFirst"));
-  Default(spec, "securityContext", Node::Map());
-  Default(spec, "schedulerName", Node::String("default-scheduler"));
+      for (auto& c : cs->items)
+        if (c.IsMap()) Default(c, "resources", Node::Map());
 }
 
-void DefaultTemplate(Node& obj) {
-  if (Node* t = obj.Get("spec"); t && t->IsMap())
-    if (Node* tmpl = t->Get("template"); tmpl && tmpl->IsMap())
-      if (Node* ps = tmpl->Get("spec")) DefaultPodSpec(*ps);
+Node* PodSpecOf(Node& obj, const std::string& kind) {
+  Node* spec = obj.Get("spec");
+  if (spec == nullptr || !spec->IsMap()) return nullptr;
+  if (kind == "Pod") return spec;
+  if (kind == "CronJob") {
+    Node* jt = spec->Get("jobTemplate");
+    spec = jt && jt->IsMap() ? jt->Get("spec") : nullptr;
+    if (spec == nullptr || !spec->IsMap()) return nullptr;
+  }
+  Node* tmpl = spec->Get("template");
+  Node* ps = tmpl && tmpl->IsMap() ? tmpl->Get("spec") : nullptr;
+  return ps && ps->IsMap() ? ps : nullptr;
 }
-
-Node Percent(const char* v) { return Node::String(v); }
 
 std::string Base36(int64_t n) {
   std::string s;
@@ -93,100 +82,31 @@ void ApplyDefaults(const ResourceInfo& r, Node& obj) {
   if (!obj.IsMap()) return;
   const std::string& k = r.kind;
   if (r.custom) return;
-  if (k == "Deployment") {
-    Node& spec = obj.GetOrCreateMap("spec");
-    Default(spec, "replicas", Node::Int(1));
-    Default(spec, "revisionHistoryLimit", Node::Int(10));
-    Default(spec, "progressDeadlineSeconds", Node::Int(600));
-    Node& strat = spec.GetOrCreateMap("strategy");
-    Default(strat, "type", Node::String("RollingUpdate"));
-    if (strat.StrAt({"type"}) == "RollingUpdate") {
-      Node& ru = strat.GetOrCreateMap("rollingUpdate");
-      Default(ru, "maxUnavailable", Percent("25%"));
-      Default(ru, "maxSurge", Percent("25%"));
-    }
-    DefaultTemplate(obj);
-  } else if (k == "ReplicaSet") {
-    Default(obj.GetOrCreateMap("spec"), "replicas", Node::Int(1));
-    DefaultTemplate(obj);
-  } else if (k == "StatefulSet") {
-    Node& spec = obj.GetOrCreateMap("spec");
-    Default(spec, "replicas", Node::Int(1));
-    Default(spec, "podManagementPolicy", Node::String("OrderedReady"));
-    Default(spec, "revisionHistoryLimit", Node::Int(10));
-    Node& us = spec.GetOrCreateMap("updateStrategy");
-    Default(us, "type", Node::String("RollingUpdate"));
-    if (us.StrAt({"type"}) == "RollingUpdate")
-      Default(us.GetOrCreateMap("rollingUpdate"), "partition", Node::Int(0));
-    Node& ret = spec.GetOrCreateMap("persistentVolumeClaimRetentionPolicy");
+  // Go's non-pointer spec structs: defaulted even when the object has none.
+  static const std::set<std::string> kSpecKinds = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
+                                                   "CronJob", "Pod", "Service", "PersistentVolumeClaim"};
+  if (kSpecKinds.count(k)) obj.GetOrCreateMap("spec");
+  resource::ApplyDefaults(obj, resource::Gvk{r.group, r.version, k});
+  // What the API server's registry and admission add on top of defaulting.
+  if (Node* ps = PodSpecOf(obj, k)) EmptyResources(*ps);
+  if (k == "StatefulSet") {
+    Node& ret = obj.GetOrCreateMap("spec").GetOrCreateMap("persistentVolumeClaimRetentionPolicy");
     Default(ret, "whenDeleted", Node::String("Retain"));
     Default(ret, "whenScaled", Node::String("Retain"));
-    DefaultTemplate(obj);
-  } else if (k == "DaemonSet") {
-    Node& spec = obj.GetOrCreateMap("spec");
-    Default(spec, "revisionHistoryLimit", Node::Int(10));
-    Node& us = spec.GetOrCreateMap("updateStrategy");
-    Default(us, "type", Node::String("RollingUpdate"));
-    if (us.StrAt({"type"}) == "RollingUpdate") {
-      Node& ru = us.GetOrCreateMap("rollingUpdate");
-      Default(ru, "maxUnavailable", Node::Int(1));
-      Default(ru, "maxSurge", Node::Int(0));
-    }
-    DefaultTemplate(obj);
-  } else if (k == "Job") {
-    Node& spec = obj.GetOrCreateMap("spec");
-    Default(spec, "parallelism", Node::Int(1));
-    Default(spec, "completions", Node::Int(1));
-    Default(spec, "backoffLimit", Node::Int(6));
-    Default(spec, "completionMode", Node::String("NonIndexed"));
-    Default(spec, "suspend", Node::Bool(false));
-    Default(spec, "podReplacementPolicy", Node::String("TerminatingOrFailed"));
-    DefaultTemplate(obj);
-  } else if (k == "CronJob") {
-    Node& spec = obj.GetOrCreateMap("spec");
-    Default(spec, "concurrencyPolicy", Node::String("Allow"));
-    Default(spec, "suspend", Node::Bool(false));
-    Default(spec, "successfulJobsHistoryLimit", Node::Int(3));
-    Default(spec, "failedJobsHistoryLimit", Node::Int(1));
-    if (Node* jt = spec.Get("jobTemplate"); jt && jt->IsMap()) {
-      Node& js = jt->GetOrCreateMap("spec");
-      Default(js, "backoffLimit", Node::Int(6));
-      if (Node* t = js.Get("template"); t && t->IsMap())
-        if (Node* ps = t->Get("spec")) DefaultPodSpec(*ps);
-    }
   } else if (k == "Pod") {
     Node& spec = obj.GetOrCreateMap("spec");
-    DefaultPodSpec(spec);
-    Default(spec, "serviceAccountName", Node::String("default"));
+    Default(spec, "serviceAccountName", Node::String("default"));  // ServiceAccount admission
     Default(spec, "serviceAccount", Node::String(spec.StrAt({"serviceAccountName"})));
-    Default(spec, "enableServiceLinks", Node::Bool(true));
-    Default(spec, "preemptionPolicy", Node::String("PreemptLowerPriority"));
+    Default(spec, "preemptionPolicy", Node::String("PreemptLowerPriority"));  // Priority admission
     Default(spec, "priority", Node::Int(0));
   } else if (k == "Service") {
     Node& spec = obj.GetOrCreateMap("spec");
-    if (!spec.Has("externalName")) Default(spec, "type", Node::String("ClusterIP"));
-    Default(spec, "sessionAffinity", Node::String("None"));
-    if (spec.StrAt({"type"}) != "ExternalName") {
+    if (spec.StrAt({"type"}) != "ExternalName") {  // IP family allocation
       Node fam = Node::Seq();
       fam.items.push_back(Node::String("IPv4"));
       Default(spec, "ipFamilies", fam);
       Default(spec, "ipFamilyPolicy", Node::String("SingleStack"));
-      Default(spec, "internalTrafficPolicy", Node::String("Cluster"));
     }
-    std::string type = spec.StrAt({"type"});
-    if (type == "NodePort" || type == "LoadBalancer")
-      Default(spec, "externalTrafficPolicy", Node::String("Cluster"));
-    if (type == "LoadBalancer") Default(spec, "allocateLoadBalancerNodePorts", Node::Bool(true));
-    if (Node* ports = spec.Get("ports"); ports && ports->IsSeq())
-      for (auto& p : ports->items) {
-        if (!p.IsMap()) continue;
-        Default(p, "protocol", Node::String("TCP"));
-        if (const Node* port = p.Get("port")) Default(p, "targetPort", *port);
-      }
-  } else if (k == "Secret") {
-    Default(obj, "type", Node::String("Opaque"));
-  } else if (k == "PersistentVolumeClaim") {
-    Default(obj.GetOrCreateMap("spec"), "volumeMode", Node::String("Filesystem"));
   } else if (k == "Namespace") {
     Node& labels = obj.GetOrCreateMap("metadata").GetOrCreateMap("labels");
     Default(labels, "kubernetes.io/metadata.name", Node::String(obj.StrAt({"metadata", "name"})));

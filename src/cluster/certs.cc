@@ -8,32 +8,23 @@
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
 
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <stdexcept>
 
+#include "base/base64.h"
+#include "base/file_system.h"
 namespace capstan::cluster {
 namespace {
 
-std::string ReadFile(const std::string& path, bool* ok) {
-  std::ifstream f(path, std::ios::binary);
-  *ok = static_cast<bool>(f);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+void WriteFile(const std::string& path, const std::string& data) {
+  std::string err;
+  if (!base::WriteFileAtomic(path, data, &err, 0600)) throw std::runtime_error(err);
 }
 
-void WriteFile(const std::string& path, const std::string& data) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw std::runtime_error(path + ": cannot write");
-    f << data;
-    if (!f) throw std::runtime_error(path + ": write failed");
-  }
-  chmod(tmp.c_str(), 0600);
-  if (rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error(path + ": cannot rename");
+std::string ReadFile(const std::string& path, bool* ok) {
+  std::string text;
+  *ok = base::ReadFile(path, &text, nullptr);
+  return text;
 }
 
 EVP_PKEY* NewKey() {
@@ -104,14 +95,6 @@ std::string KeyPem(EVP_PKEY* k) {
   return out;
 }
 
-std::string Base64(const std::string& in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), in.size());
-  out.resize(n);
-  return out;
-}
-
 }  // namespace
 
 Credentials LoadOrCreateCredentials(const std::string& dir) {
@@ -159,7 +142,7 @@ std::string WriteKubeconfig(const std::string& dir, const std::string& server,
       "- name: capstan\n"
       "  cluster:\n"
       "    server: " + server + "\n"
-      "    certificate-authority-data: " + Base64(creds.ca_pem) + "\n"
+      "    certificate-authority-data: " + base::Base64Encode(creds.ca_pem) + "\n"
       "contexts:\n"
       "- name: capstan\n"
       "  context:\n"

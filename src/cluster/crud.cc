@@ -1,12 +1,12 @@
 // GET/LIST/POST/PUT/PATCH/DELETE on API resources.
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <random>
 
+#include "base/base64.h"
 #include "cluster/admission.h"
 #include "cluster/api.h"
-#include "cluster/fields.h"
+#include "cluster/server_side_apply.h"
 #include "cluster/protobuf.h"
 #include "cluster/selector.h"
 #include "cluster/status.h"
@@ -28,24 +28,6 @@ Response JsonOut(int status, const Node& n) {
 
 bool WantsTable(const Request& req) {
   return req.Header("accept").find("as=Table") != std::string::npos;
-}
-
-std::string Base64(const std::string& in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), in.size());
-  out.resize(n);
-  return out;
-}
-
-std::string Unbase64(const std::string& in) {
-  std::string out(3 * in.size() / 4 + 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), in.size());
-  if (n < 0) throw BadRequest("continue key is not valid: illegal base64 data");
-  out.resize(n);
-  while (!in.empty() && !out.empty() && out.back() == '\0') out.pop_back();
-  return out;
 }
 
 std::string RandomSuffix() {
@@ -237,7 +219,9 @@ Response Api::List(const Request& req, const ApiPath& p) {
   if (std::string c = req.Query("continue"); !c.empty()) {
     Node tok;
     try {
-      tok = yaml::ParseJson(Unbase64(c));
+      std::string json;
+      if (!base::Base64Decode(c, &json)) throw BadRequest("continue key is not valid: illegal base64 data");
+      tok = yaml::ParseJson(json);
     } catch (const ApiError&) {
       throw;
     } catch (const std::exception& e) {
@@ -286,7 +270,7 @@ Response Api::List(const Request& req, const ApiPath& p) {
     tok.Set("v", Node::String("meta.k8s.io/v1"));
     tok.Set("rv", Node::Int(list_rv));
     tok.Set("start", Node::String(key));
-    continue_token = Base64(yaml::EmitJson(tok));
+    continue_token = base::Base64Encode(yaml::EmitJson(tok));
   }
   if (WantsTable(req)) {
     std::vector<Node> objs;
@@ -368,7 +352,7 @@ Response Api::Create(const Request& req, const ApiPath& p) {
   Validate(p.res, obj);
   CheckNamespace(store_, registry_, p.res, p.ns, name);
   if (p.res.kind == "CustomResourceDefinition") CrdEstablish(obj);
-  TrackUpdate(Node(), obj, Manager(req), "", NowRfc3339());
+  TrackUpdate(Node(), obj, Manager(req), "", NowRfc3339(), *registry_->ApplySchema());
   if (dry) {
     if (store_->Get(p.res.StoreKey(), p.ns, name)) throw AlreadyExists(p.res, name);
     return JsonOut(201, obj);
@@ -387,7 +371,7 @@ static Node CommitUpdate(Store* store, Registry* reg, const ResourceInfo& r, con
   *conflict = false;
   PrepareUpdate(r, old, obj, p.subresource == "status");
   Validate(r, obj);
-  if (!manager.empty()) TrackUpdate(old, obj, manager, p.subresource, NowRfc3339());
+  if (!manager.empty()) TrackUpdate(old, obj, manager, p.subresource, NowRfc3339(), *reg->ApplySchema());
   // No-op writes keep the resourceVersion (kubectl apply twice = no change).
   Node cmp = obj;
   cmp.GetOrCreateMap("metadata").Set("resourceVersion", Node::String(old.StrAt({"metadata", "resourceVersion"})));
@@ -494,7 +478,7 @@ Response Api::Patch(const Request& req, const ApiPath& p) {
     if (!so && type != kApply) throw NotFound(p.res, p.name);
     if (!so) {
       // Server-side apply of an absent object creates it.
-      ApplyResult ar = ServerSideApply(Node(), patch, manager, force, NowRfc3339());
+      ApplyResult ar = ServerSideApply(Node(), patch, manager, force, NowRfc3339(), *registry_->ApplySchema());
       Node obj = ar.object;
       PrepareCreate(p.res, obj, store_->CurrentRv() + 1);
       if (const Node* mf = ar.object.At({"metadata", "managedFields"}))
@@ -519,7 +503,7 @@ Response Api::Patch(const Request& req, const ApiPath& p) {
         case kStrategic: patched = resource::ApplyStrategicMergePatch(
             target, patch, resource::Schema::BuiltIn(), {resource::SmpFlavor::kApiServer}); break;
         case kApply: {
-          ApplyResult ar = ServerSideApply(target, patch, manager, force, NowRfc3339());
+          ApplyResult ar = ServerSideApply(target, patch, manager, force, NowRfc3339(), *registry_->ApplySchema());
           if (!ar.conflicts.empty()) {
             std::string msg = "Apply failed with " + std::to_string(ar.conflicts.size()) +
                               (ar.conflicts.size() == 1 ? " conflict: " : " conflicts: ");

@@ -1,9 +1,9 @@
 #include "cluster/protobuf.h"
 
-#include <openssl/evp.h>
-
 #include <cstdint>
 #include <functional>
+
+#include "base/base64.h"
 
 namespace capstan::cluster {
 namespace {
@@ -65,13 +65,7 @@ void MapEntry(const std::string& entry, Node& map, bool base64) {
     if (f == 1) k = b;
     if (f == 2) v = b;
   }
-  if (base64) {
-    std::string out(4 * ((v.size() + 2) / 3) + 1, '\0');
-    int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                              reinterpret_cast<const unsigned char*>(v.data()), v.size());
-    out.resize(len);
-    v = out;
-  }
+  if (base64) v = base::Base64Encode(v);
   map.Set(k, Node::String(v));
 }
 

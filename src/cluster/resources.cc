@@ -98,8 +98,63 @@ std::vector<ResourceInfo> Registry::All() const {
   return resources_;
 }
 
+namespace {
+
+// An OpenAPI v3 document of a CRD's version schemas, each tagged with its
+// group/version/kind; null when no version has a schema.
+yaml::Node CrdOpenApi(const yaml::Node& crd) {
+  std::string group = crd.StrAt({"spec", "group"}), kind = crd.StrAt({"spec", "names", "kind"});
+  const yaml::Node* versions = crd.At({"spec", "versions"});
+  if (group.empty() || kind.empty() || !versions || !versions->IsSeq()) return yaml::Node::Null();
+  yaml::Node schemas = yaml::Node::Map();
+  for (const auto& v : versions->items) {
+    const yaml::Node* s = v.At({"schema", "openAPIV3Schema"});
+    std::string version = v.StrAt({"name"});
+    if (!s || !s->IsMap() || version.empty()) continue;
+    yaml::Node def = *s;
+    yaml::Node gvk = yaml::Node::Map();
+    gvk.Set("group", yaml::Node::String(group));
+    gvk.Set("version", yaml::Node::String(version));
+    gvk.Set("kind", yaml::Node::String(kind));
+    yaml::Node gvks = yaml::Node::Seq();
+    gvks.items.push_back(gvk);
+    def.Set("x-kubernetes-group-version-kind", gvks);
+    schemas.Set("crd:" + group + "/" + version + "/" + kind, def);
+  }
+  if (schemas.fields.empty()) return yaml::Node::Null();
+  yaml::Node doc = yaml::Node::Map();
+  doc.GetOrCreateMap("components").Set("schemas", schemas);
+  return doc;
+}
+
+void AddIfValid(resource::Schema& schema, const yaml::Node& doc) {
+  try {
+    schema.AddOpenApi(doc);
+  } catch (const std::exception&) {
+    // Left out: that CRD's lists stay atomic.
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const resource::Schema> Registry::ApplySchema() const {
+  std::lock_guard<std::mutex> l(mu_);
+  if (!schema_) schema_ = std::make_shared<const resource::Schema>(resource::Schema::BuiltIn());
+  return schema_;
+}
+
 void Registry::AddCrd(const yaml::Node& crd) {
-  RemoveCrd(crd);
+  yaml::Node doc = CrdOpenApi(crd);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    RemoveResources(crd);
+    if (!doc.IsNull()) {
+      auto next = std::make_shared<resource::Schema>(schema_ ? *schema_ : resource::Schema::BuiltIn());
+      AddIfValid(*next, doc);
+      crd_schemas_[crd.StrAt({"metadata", "name"})] = doc;
+      schema_ = std::move(next);
+    }
+  }
   const yaml::Node* spec = crd.Get("spec");
   if (!spec) return;
   std::string group = spec->StrAt({"group"});
@@ -152,9 +207,18 @@ void Registry::AddCrd(const yaml::Node& crd) {
 }
 
 void Registry::RemoveCrd(const yaml::Node& crd) {
+  std::lock_guard<std::mutex> l(mu_);
+  RemoveResources(crd);
+  if (crd_schemas_.erase(crd.StrAt({"metadata", "name"}))) {
+    auto next = std::make_shared<resource::Schema>(resource::Schema::BuiltIn());
+    for (const auto& [name, doc] : crd_schemas_) AddIfValid(*next, doc);
+    schema_ = std::move(next);
+  }
+}
+
+void Registry::RemoveResources(const yaml::Node& crd) {
   std::string group = crd.StrAt({"spec", "group"});
   std::string plural = crd.StrAt({"spec", "names", "plural"});
-  std::lock_guard<std::mutex> l(mu_);
   resources_.erase(std::remove_if(resources_.begin(), resources_.end(),
                                   [&](const ResourceInfo& r) {
                                     return r.custom && r.group == group && r.plural == plural;

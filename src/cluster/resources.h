@@ -4,11 +4,13 @@
 #define CAPSTAN_CLUSTER_RESOURCES_H_
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "resource/schema.h"
 #include "yaml/node.h"
 
 namespace capstan::cluster {
@@ -45,10 +47,18 @@ class Registry {
   void RemoveCrd(const yaml::Node& crd);
   // Groups in discovery order, each with its versions (preferred first).
   std::vector<std::pair<std::string, std::vector<std::string>>> Groups() const;
+  // The schema server-side apply keys lists by: the built-in types plus the
+  // openAPIV3Schema of every registered CRD version (a CRD schema that the
+  // schema loader rejects leaves that CRD's lists atomic).
+  std::shared_ptr<const resource::Schema> ApplySchema() const;
 
  private:
+  void RemoveResources(const yaml::Node& crd);  // mu_ held by the caller
+
   mutable std::mutex mu_;
   std::vector<ResourceInfo> resources_;
+  std::map<std::string, yaml::Node> crd_schemas_;  // CRD name -> OpenAPI document
+  mutable std::shared_ptr<const resource::Schema> schema_;
 };
 
 }  // namespace capstan::cluster

@@ -1,42 +1,14 @@
-// Label and field selectors as the API server parses them
-// (k8s.io/apimachinery/pkg/labels and pkg/fields).
+// The cluster's selectors are resource's (resource/selector.h).
 #ifndef CAPSTAN_CLUSTER_SELECTOR_H_
 #define CAPSTAN_CLUSTER_SELECTOR_H_
 
-#include <string>
-#include <utility>
-#include <vector>
-
-#include "yaml/node.h"
+#include "resource/selector.h"
 
 namespace capstan::cluster {
 
-using KeyValues = std::vector<std::pair<std::string, std::string>>;
-
-struct Requirement {
-  enum Op { kEq, kNotEq, kIn, kNotIn, kExists, kNotExists } op = kEq;
-  std::string key;
-  std::vector<std::string> values;
-};
-
-class Selector {
- public:
-  // Label selector syntax ("a=b,c in (x,y),!d"). Throws std::invalid_argument
-  // with the API server's message on bad syntax.
-  static Selector ParseLabels(const std::string& text);
-  // Field selector syntax ("metadata.name=x,status.phase!=Running").
-  static Selector ParseFields(const std::string& text);
-  // A matchLabels/matchExpressions LabelSelector object.
-  static Selector FromLabelSelector(const yaml::Node& sel);
-
-  bool Matches(const KeyValues& kv) const;
-  bool Empty() const { return reqs_.empty(); }
-  const std::vector<Requirement>& requirements() const { return reqs_; }
-
- private:
-  std::vector<Requirement> reqs_;
-  bool absent_is_empty_ = false;  // field selectors: a missing field reads as ""
-};
+using resource::KeyValues;
+using resource::Requirement;
+using resource::Selector;
 
 }  // namespace capstan::cluster
 

@@ -39,6 +39,7 @@ const Col kImages = {"Images", "string", "", 1, "Images referenced by each conta
 
 Node S(const std::string& s) { return Node::String(s); }
 Node I(int64_t v) { return Node::Int(v); }
+Node Name(const Node& o) { return S(o.StrAt({"metadata", "name"})); }
 
 int64_t IntAt(const Node& o, std::initializer_list<std::string_view> path) {
   const Node* n = o.At(path);
@@ -156,6 +157,313 @@ std::vector<Node> PodRow(const Node& o) {
           S("<none>"), S("<none>")};
 }
 
+std::vector<Node> DeploymentRow(const Node& o) {
+  std::string cn, im;
+  ContainersImages(o.At({"spec", "template", "spec"}), &cn, &im);
+  return {Name(o),
+          S(std::to_string(IntAt(o, {"status", "readyReplicas"})) + "/" +
+            std::to_string(IntAt(o, {"spec", "replicas"}))),
+          I(IntAt(o, {"status", "updatedReplicas"})), I(IntAt(o, {"status", "availableReplicas"})),
+          S(Age(o)), S(cn), S(im), S(SelectorString(o.At({"spec", "selector"})))};
+}
+
+std::vector<Node> ReplicaSetRow(const Node& o) {
+  std::string cn, im;
+  ContainersImages(o.At({"spec", "template", "spec"}), &cn, &im);
+  return {Name(o), I(IntAt(o, {"spec", "replicas"})), I(IntAt(o, {"status", "replicas"})),
+          I(IntAt(o, {"status", "readyReplicas"})), S(Age(o)), S(cn), S(im),
+          S(SelectorString(o.At({"spec", "selector"})))};
+}
+
+std::vector<Node> StatefulSetRow(const Node& o) {
+  std::string cn, im;
+  ContainersImages(o.At({"spec", "template", "spec"}), &cn, &im);
+  return {Name(o),
+          S(std::to_string(IntAt(o, {"status", "readyReplicas"})) + "/" +
+            std::to_string(IntAt(o, {"spec", "replicas"}))),
+          S(Age(o)), S(cn), S(im)};
+}
+
+std::vector<Node> DaemonSetRow(const Node& o) {
+  std::string cn, im;
+  ContainersImages(o.At({"spec", "template", "spec"}), &cn, &im);
+  return {Name(o), I(IntAt(o, {"status", "desiredNumberScheduled"})),
+          I(IntAt(o, {"status", "currentNumberScheduled"})), I(IntAt(o, {"status", "numberReady"})),
+          I(IntAt(o, {"status", "updatedNumberScheduled"})), I(IntAt(o, {"status", "numberAvailable"})),
+          S(MapSelector(o.At({"spec", "template", "spec", "nodeSelector"}))), S(Age(o)), S(cn), S(im),
+          S(SelectorString(o.At({"spec", "selector"})))};
+}
+
+std::vector<Node> ServiceRow(const Node& o) {
+  std::string type = o.StrAt({"spec", "type"}, "ClusterIP");
+  std::string ext = "<none>";
+  if (type == "LoadBalancer") {
+    auto ips = LbIngress(o);
+    ext = ips.empty() ? "<pending>" : Join(ips);
+  } else if (type == "ExternalName") {
+    ext = o.StrAt({"spec", "externalName"});
+  }
+  std::vector<std::string> ports;
+  if (const Node* ps = o.At({"spec", "ports"}); ps && ps->IsSeq())
+    for (const auto& p : ps->items) {
+      std::string s = p.StrAt({"port"});
+      if (std::string np = p.StrAt({"nodePort"}); !np.empty() && type != "ClusterIP") s += ":" + np;
+      ports.push_back(s + "/" + p.StrAt({"protocol"}, "TCP"));
+    }
+  return {Name(o), S(type), S(OrNone(o.StrAt({"spec", "clusterIP"}))), S(ext),
+          S(ports.empty() ? "<none>" : Join(ports)), S(Age(o)),
+          S(MapSelector(o.At({"spec", "selector"})))};
+}
+
+std::vector<Node> NamespaceRow(const Node& o) {
+  return {Name(o), S(o.StrAt({"status", "phase"})), S(Age(o))};
+}
+
+std::vector<Node> NodeRow(const Node& o) {
+  std::string status = "Unknown";
+  if (const Node* cs = o.At({"status", "conditions"}); cs && cs->IsSeq())
+    for (const auto& c : cs->items)
+      if (c.StrAt({"type"}) == "Ready") status = c.StrAt({"status"}) == "True" ? "Ready" : "NotReady";
+  if (o.StrAt({"spec", "unschedulable"}) == "true") status += ",SchedulingDisabled";
+  std::vector<std::string> roles;
+  if (const Node* l = o.At({"metadata", "labels"}); l && l->IsMap())
+    for (const auto& f : l->fields)
+      if (f.key.Str().rfind("node-role.kubernetes.io/", 0) == 0) roles.push_back(f.key.Str().substr(24));
+  std::string internal = "<none>";
+  if (const Node* as = o.At({"status", "addresses"}); as && as->IsSeq())
+    for (const auto& a : as->items)
+      if (a.StrAt({"type"}) == "InternalIP") internal = a.StrAt({"address"});
+  return {Name(o), S(status), S(roles.empty() ? "<none>" : Join(roles)), S(Age(o)),
+          S(o.StrAt({"status", "nodeInfo", "kubeletVersion"})), S(internal), S("<none>"),
+          S(o.StrAt({"status", "nodeInfo", "osImage"})), S(o.StrAt({"status", "nodeInfo", "kernelVersion"})),
+          S(o.StrAt({"status", "nodeInfo", "containerRuntimeVersion"}))};
+}
+
+std::vector<Node> JobRow(const Node& o) {
+  std::string cn, im;
+  ContainersImages(o.At({"spec", "template", "spec"}), &cn, &im);
+  std::string status = "Running";
+  if (const Node* cs = o.At({"status", "conditions"}); cs && cs->IsSeq())
+    for (const auto& c : cs->items)
+      if (c.StrAt({"status"}) == "True") {
+        std::string t = c.StrAt({"type"});
+        if (t == "Complete" || t == "Failed" || t == "Suspended" || t == "FailureTarget") status = t;
+      }
+  std::string start = o.StrAt({"status", "startTime"});
+  std::string done = o.StrAt({"status", "completionTime"});
+  std::string duration;
+  if (!start.empty())
+    duration = HumanDuration(SecondsSince(start) - (done.empty() ? 0 : SecondsSince(done)));
+  return {Name(o), S(status),
+          S(std::to_string(IntAt(o, {"status", "succeeded"})) + "/" +
+            std::to_string(IntAt(o, {"spec", "completions"}))),
+          S(duration), S(Age(o)), S(cn), S(im), S(SelectorString(o.At({"spec", "selector"})))};
+}
+
+std::vector<Node> CronJobRow(const Node& o) {
+  std::string last = o.StrAt({"status", "lastScheduleTime"});
+  const Node* active = o.At({"status", "active"});
+  return {Name(o), S(o.StrAt({"spec", "schedule"})), S(OrNone(o.StrAt({"spec", "timeZone"}))),
+          Node::Bool(o.StrAt({"spec", "suspend"}) == "true"), I(active ? active->size() : 0),
+          S(last.empty() ? "<none>" : HumanDuration(SecondsSince(last))), S(Age(o))};
+}
+
+std::vector<Node> IngressRow(const Node& o) {
+  std::vector<std::string> hosts;
+  if (const Node* rules = o.At({"spec", "rules"}); rules && rules->IsSeq())
+    for (const auto& r : rules->items) hosts.push_back(r.StrAt({"host"}, "*"));
+  const Node* tls = o.At({"spec", "tls"});
+  return {Name(o), S(OrNone(o.StrAt({"spec", "ingressClassName"}))),
+          S(hosts.empty() ? "*" : Join(hosts)), S(Join(LbIngress(o))),
+          S(tls && tls->size() ? "80, 443" : "80"), S(Age(o))};
+}
+
+std::vector<Node> ServiceAccountRow(const Node& o) {
+  const Node* s = o.Get("secrets");
+  return {Name(o), I(s ? s->size() : 0), S(Age(o))};
+}
+
+std::vector<Node> EndpointsRow(const Node& o) {
+  std::vector<std::string> eps;
+  if (const Node* ss = o.Get("subsets"); ss && ss->IsSeq())
+    for (const auto& s : ss->items) {
+      const Node* as = s.Get("addresses");
+      const Node* ps = s.Get("ports");
+      if (!as || !as->IsSeq()) continue;
+      for (const auto& a : as->items) {
+        if (ps && ps->IsSeq() && ps->size())
+          for (const auto& p : ps->items) eps.push_back(a.StrAt({"ip"}) + ":" + p.StrAt({"port"}));
+        else
+          eps.push_back(a.StrAt({"ip"}));
+      }
+    }
+  std::string shown = "<none>";
+  if (!eps.empty()) {
+    size_t n = std::min<size_t>(3, eps.size());
+    shown = Join(std::vector<std::string>(eps.begin(), eps.begin() + n));
+    if (eps.size() > 3) shown += " + " + std::to_string(eps.size() - 3) + " more...";
+  }
+  return {Name(o), S(shown), S(Age(o))};
+}
+
+std::vector<Node> PersistentVolumeClaimRow(const Node& o) {
+  std::vector<std::string> modes;
+  if (const Node* m = o.At({"status", "accessModes"}); m && m->IsSeq())
+    for (const auto& x : m->items)
+      modes.push_back(x.Str() == "ReadWriteOnce" ? "RWO" : x.Str() == "ReadOnlyMany" ? "ROX"
+                      : x.Str() == "ReadWriteMany" ? "RWX" : "RWOP");
+  return {Name(o), S(o.StrAt({"status", "phase"})), S(o.StrAt({"spec", "volumeName"})),
+          S(o.StrAt({"status", "capacity", "storage"})), S(Join(modes)),
+          S(o.StrAt({"spec", "storageClassName"})), S("<unset>"), S(Age(o)),
+          S(o.StrAt({"spec", "volumeMode"}))};
+}
+
+int64_t DataEntries(const Node& o) {
+  int64_t n = 0;
+  for (const char* f : {"data", "binaryData", "stringData"})
+    if (const Node* d = o.Get(f)) n += d->size();
+  return n;
+}
+
+std::vector<Node> ConfigMapRow(const Node& o) { return {Name(o), I(DataEntries(o)), S(Age(o))}; }
+
+std::vector<Node> SecretRow(const Node& o) {
+  return {Name(o), S(o.StrAt({"type"}, "Opaque")), I(DataEntries(o)), S(Age(o))};
+}
+
+// The printers kube-apiserver has for built-in kinds
+// (pkg/printers/internalversion): the columns of `kubectl get` and the row
+// function filling them, one entry per kind.
+struct KindPrinter {
+  const char* kind;
+  std::vector<Col> columns;
+  std::vector<Node> (*row)(const Node&);
+};
+
+const std::vector<KindPrinter>& KindPrinters() {
+  static const std::vector<KindPrinter> printers = {
+    {"Pod",
+     {kName,
+      {"Ready", "string", "", 0, "The aggregate readiness state of this pod for accepting traffic."},
+      {"Status", "string", "", 0, "The aggregate status of the containers in this pod."},
+      {"Restarts", "string", "", 0, "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."},
+      kAge,
+      {"IP", "string", "", 1, "IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated."},
+      {"Node", "string", "", 1, "NodeName is a request to schedule this pod onto a specific node. If it is non-empty, the scheduler simply schedules this pod onto that node, assuming that it fits resource requirements."},
+      {"Nominated Node", "string", "", 1, "nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled."},
+      {"Readiness Gates", "string", "", 1, "If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to \"True\" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates"}},
+     PodRow},
+    {"Deployment",
+     {kName,
+      {"Ready", "string", "", 0, "Number of the pod with ready state"},
+      {"Up-to-date", "string", "", 0, "Total number of non-terminated pods targeted by this deployment that have the desired template spec."},
+      {"Available", "string", "", 0, "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."},
+      kAge,
+      kContainers,
+      kImages,
+      {"Selector", "string", "", 1, "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment."}},
+     DeploymentRow},
+    {"ReplicaSet",
+     {kName,
+      {"Desired", "integer", "", 0, "Replicas is the number of desired pods."},
+      {"Current", "integer", "", 0, "Replicas is the most recently observed number of replicas."},
+      {"Ready", "integer", "", 0, "The number of ready replicas for this replica set."},
+      kAge,
+      kContainers,
+      kImages,
+      {"Selector", "string", "", 1, "Selector is a label query over pods that should match the replica count."}},
+     ReplicaSetRow},
+    {"StatefulSet",
+     {kName, {"Ready", "string", "", 0, "Number of the pod with ready state"}, kAge,
+      kContainers,
+      kImages},
+     StatefulSetRow},
+    {"DaemonSet",
+     {kName,
+      {"Desired", "integer", "", 0, "The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod)."},
+      {"Current", "integer", "", 0, "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod."},
+      {"Ready", "integer", "", 0, "numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition."},
+      {"Up-to-date", "integer", "", 0, "The total number of nodes that are running updated daemon pod"},
+      {"Available", "integer", "", 0, "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)"},
+      {"Node Selector", "string", "", 0, "NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/"},
+      kAge,
+      kContainers,
+      kImages,
+      {"Selector", "string", "", 1, "A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"}},
+     DaemonSetRow},
+    {"Service",
+     {kName,
+      {"Type", "string", "", 0, "type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer."},
+      {"Cluster-IP", "string", "", 0, "clusterIP is the IP address of the service and is usually assigned randomly."},
+      {"External-IP", "string", "", 0, "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service."},
+      {"Port(s)", "string", "", 0, "The list of ports that are exposed by this service. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies"},
+      kAge,
+      {"Selector", "string", "", 1, "Route service traffic to pods with label keys and values matching this selector. If empty or not present, the service is assumed to have an external process managing its endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type is ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/"}},
+     ServiceRow},
+    {"Namespace",
+     {kName, {"Status", "string", "", 0, "The status of the namespace"}, kAge},
+     NamespaceRow},
+    {"ConfigMap",
+     {kName, {"Data", "string", "", 0, "Number of data entries in this ConfigMap"}, kAge},
+     ConfigMapRow},
+    {"Secret",
+     {kName, {"Type", "string", "", 0, "The type of the secret"},
+      {"Data", "string", "", 0, "The number of entries in the secret"}, kAge},
+     SecretRow},
+    {"Node",
+     {kName, {"Status", "string", "", 0, "The status of the node"},
+      {"Roles", "string", "", 0, "The roles of the node"}, kAge,
+      {"Version", "string", "", 0, "Kubelet Version reported by the node."},
+      {"Internal-IP", "string", "", 1, "List of addresses reachable to the node. Queried from cloud provider, if available."},
+      {"External-IP", "string", "", 1, "List of addresses reachable to the node. Queried from cloud provider, if available."},
+      {"OS-Image", "string", "", 1, "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy))."},
+      {"Kernel-Version", "string", "", 1, "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64)."},
+      {"Container-Runtime", "string", "", 1, "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2)."}},
+     NodeRow},
+    {"Job",
+     {kName, {"Status", "string", "", 0, "Status of the job."},
+      {"Completions", "string", "", 0, "The desired number of successfully finished pods the job should be run with."},
+      {"Duration", "string", "", 0, "Time required to complete the job."}, kAge,
+      kContainers,
+      kImages,
+      {"Selector", "string", "", 1, "A label query over pods that should match the pod count."}},
+     JobRow},
+    {"CronJob",
+     {kName, {"Schedule", "string", "", 0, "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron."},
+      {"Timezone", "string", "", 0, "The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will default to the time zone of the kube-controller-manager process. The set of valid time zone names and the time zone offset is loaded from the system-wide time zone database by the API server during CronJob validation and the controller manager during execution. If no system-wide time zone database can be found a bundled version of the database is used instead. If the time zone name becomes invalid during the lifetime of a CronJob or due to a change in host configuration, the controller will stop creating new new Jobs and will create a system event with the reason UnknownTimeZone. More information can be found in https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones"},
+      {"Suspend", "boolean", "", 0, "This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false."},
+      {"Active", "integer", "", 0, "A list of pointers to currently running jobs."},
+      {"Last Schedule", "string", "", 0, "Information when was the last time the job was successfully scheduled."},
+      kAge},
+     CronJobRow},
+    {"Ingress",
+     {kName, {"Class", "string", "", 0, "ingressClassName is the name of an IngressClass cluster resource."},
+      {"Hosts", "string", "", 0, "Hosts that incoming requests are matched against before the ingress rule"},
+      {"Address", "string", "", 0, "Address is a list containing ingress points for the load-balancer"},
+      {"Ports", "string", "", 0, "Ports of TLS configurations that open"}, kAge},
+     IngressRow},
+    {"ServiceAccount",
+     {kName, {"Secrets", "string", "", 0, "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."}, kAge},
+     ServiceAccountRow},
+    {"Endpoints",
+     {kName, {"Endpoints", "string", "", 0, "Endpoints of the service"}, kAge},
+     EndpointsRow},
+    {"PersistentVolumeClaim",
+     {kName, {"Status", "string", "", 0, ""}, {"Volume", "string", "", 0, ""},
+      {"Capacity", "string", "", 0, ""}, {"Access Modes", "string", "", 0, ""},
+      {"StorageClass", "string", "", 0, ""}, {"VolumeAttributesClass", "string", "", 0, ""},
+      kAge, {"VolumeMode", "string", "", 1, ""}},
+     PersistentVolumeClaimRow},
+  };
+  return printers;
+}
+
+const KindPrinter* PrinterFor(const std::string& kind) {
+  for (const auto& p : KindPrinters())
+    if (kind == p.kind) return &p;
+  return nullptr;
+}
+
 }  // namespace
 
 std::string HumanDuration(double secs) {
@@ -252,262 +560,9 @@ Node ToTable(const ResourceInfo& r, const std::vector<Node>& objects,
              const std::string& continue_token) {
   std::vector<Col> cols;
   std::function<std::vector<Node>(const Node&)> row;
-  const std::string k = r.custom ? "" : r.kind;
-  auto name = [](const Node& o) { return S(o.StrAt({"metadata", "name"})); };
-  if (k == "Pod") {
-    cols = {kName,
-            {"Ready", "string", "", 0, "The aggregate readiness state of this pod for accepting traffic."},
-            {"Status", "string", "", 0, "The aggregate status of the containers in this pod."},
-            {"Restarts", "string", "", 0, "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."},
-            kAge,
-            {"IP", "string", "", 1, "IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated."},
-            {"Node", "string", "", 1, "NodeName is a request to schedule this pod onto a specific node. If it is non-empty, the scheduler simply schedules this pod onto that node, assuming that it fits resource requirements."},
-            {"Nominated Node", "string", "", 1, "nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled."},
-            {"Readiness Gates", "string", "", 1, "If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to \"True\" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates"}};
-    row = PodRow;
-  } else if (k == "Deployment") {
-    cols = {kName,
-            {"Ready", "string", "", 0, "Number of the pod with ready state"},
-            {"Up-to-date", "string", "", 0, "Total number of non-terminated pods targeted by this deployment that have the desired template spec."},
-            {"Available", "string", "", 0, "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."},
-            kAge,
-            kContainers,
-            kImages,
-            {"Selector", "string", "", 1, "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment."}};
-    row = [&](const Node& o) -> std::vector<Node> {
-      std::string cn, im;
-      ContainersImages(o.At({"spec", "template", "spec"}), &cn, &im);
-      return {name(o),
-              S(std::to_string(IntAt(o, {"status", "readyReplicas"})) + "/" +
-                std::to_string(IntAt(o, {"spec", "replicas"}))),
-              I(IntAt(o, {"status", "updatedReplicas"})), I(IntAt(o, {"status", "availableReplicas"})),
-              S(Age(o)), S(cn), S(im), S(SelectorString(o.At({"spec", "selector"})))};
-    };
-  } else if (k == "ReplicaSet") {
-    cols = {kName,
-            {"Desired", "integer", "", 0, "Replicas is the number of desired pods."},
-            {"Current", "integer", "", 0, "Replicas is the most recently observed number of replicas."},
-            {"Ready", "integer", "", 0, "The number of ready replicas for this replica set."},
-            kAge,
-            kContainers,
-            kImages,
-            {"Selector", "string", "", 1, "Selector is a label query over pods that should match the replica count."}};
-    row = [&](const Node& o) -> std::vector<Node> {
-      std::string cn, im;
-      ContainersImages(o.At({"spec", "template", "spec"}), &cn, &im);
-      return {name(o), I(IntAt(o, {"spec", "replicas"})), I(IntAt(o, {"status", "replicas"})),
-              I(IntAt(o, {"status", "readyReplicas"})), S(Age(o)), S(cn), S(im),
-              S(SelectorString(o.At({"spec", "selector"})))};
-    };
-  } else if (k == "StatefulSet") {
-    cols = {kName, {"Ready", "string", "", 0, "Number of the pod with ready state"}, kAge,
-            kContainers,
-            kImages};
-    row = [&](const Node& o) -> std::vector<Node> {
-      std::string cn, im;
-      ContainersImages(o.At({"spec", "template", "spec"}), &cn, &im);
-      return {name(o),
-              S(std::to_string(IntAt(o, {"status", "readyReplicas"})) + "/" +
-                std::to_string(IntAt(o, {"spec", "replicas"}))),
-              S(Age(o)), S(cn), S(im)};
-    };
-  } else if (k == "DaemonSet") {
-    cols = {kName,
-            {"Desired", "integer", "", 0, "The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod)."},
-            {"Current", "integer", "", 0, "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod."},
-            {"Ready", "integer", "", 0, "numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition."},
-            {"Up-to-date", "integer", "", 0, "The total number of nodes that are running updated daemon pod"},
-            {"Available", "integer", "", 0, "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)"},
-            {"Node Selector", "string", "", 0, "NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/"},
-            kAge,
-            kContainers,
-            kImages,
-            {"Selector", "string", "", 1, "A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"}};
-    row = [&](const Node& o) -> std::vector<Node> {
-      std::string cn, im;
-      ContainersImages(o.At({"spec", "template", "spec"}), &cn, &im);
-      return {name(o), I(IntAt(o, {"status", "desiredNumberScheduled"})),
-              I(IntAt(o, {"status", "currentNumberScheduled"})), I(IntAt(o, {"status", "numberReady"})),
-              I(IntAt(o, {"status", "updatedNumberScheduled"})), I(IntAt(o, {"status", "numberAvailable"})),
-              S(MapSelector(o.At({"spec", "template", "spec", "nodeSelector"}))), S(Age(o)), S(cn), S(im),
-              S(SelectorString(o.At({"spec", "selector"})))};
-    };
-  } else if (k == "Service") {
-    cols = {kName,
-            {"Type", "string", "", 0, "type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer."},
-            {"Cluster-IP", "string", "", 0, "clusterIP is the IP address of the service and is usually assigned randomly."},
-            {"External-IP", "string", "", 0, "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service."},
-            {"Port(s)", "string", "", 0, "The list of ports that are exposed by this service. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies"},
-            kAge,
-            {"Selector", "string", "", 1, "Route service traffic to pods with label keys and values matching this selector. If empty or not present, the service is assumed to have an external process managing its endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type is ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/"}};
-    row = [&](const Node& o) -> std::vector<Node> {
-      std::string type = o.StrAt({"spec", "type"}, "ClusterIP");
-      std::string ext = "<none>";
-      if (type == "LoadBalancer") {
-        auto ips = LbIngress(o);
-        ext = ips.empty() ? "<pending>" : Join(ips);
-      } else if (type == "ExternalName") {
-        ext = o.StrAt({"spec", "externalName"});
-      }
-      std::vector<std::string> ports;
-      if (const Node* ps = o.At({"spec", "ports"}); ps && ps->IsSeq())
-        for (const auto& p : ps->items) {
-          std::string s = p.StrAt({"port"});
-          if (std::string np = p.StrAt({"nodePort"}); !np.empty() && type != "ClusterIP") s += ":" + np;
-          ports.push_back(s + "/" + p.StrAt({"protocol"}, "TCP"));
-        }
-      return {name(o), S(type), S(OrNone(o.StrAt({"spec", "clusterIP"}))), S(ext),
-              S(ports.empty() ? "<none>" : Join(ports)), S(Age(o)),
-              S(MapSelector(o.At({"spec", "selector"})))};
-    };
-  } else if (k == "Namespace") {
-    cols = {kName, {"Status", "string", "", 0, "The status of the namespace"}, kAge};
-    row = [&](const Node& o) -> std::vector<Node> {
-      return {name(o), S(o.StrAt({"status", "phase"})), S(Age(o))};
-    };
-  } else if (k == "ConfigMap" || k == "Secret") {
-    bool secret = k == "Secret";
-    if (secret)
-      cols = {kName, {"Type", "string", "", 0, "The type of the secret"},
-              {"Data", "string", "", 0, "The number of entries in the secret"}, kAge};
-    else
-      cols = {kName, {"Data", "string", "", 0, "Number of data entries in this ConfigMap"}, kAge};
-    row = [&, secret](const Node& o) -> std::vector<Node> {
-      int64_t n = 0;
-      for (const char* f : {"data", "binaryData", "stringData"})
-        if (const Node* d = o.Get(f)) n += d->size();
-      if (secret) return {name(o), S(o.StrAt({"type"}, "Opaque")), I(n), S(Age(o))};
-      return {name(o), I(n), S(Age(o))};
-    };
-  } else if (k == "Node") {
-    cols = {kName, {"Status", "string", "", 0, "The status of the node"},
-            {"Roles", "string", "", 0, "The roles of the node"}, kAge,
-            {"Version", "string", "", 0, "Kubelet Version reported by the node."},
-            {"Internal-IP", "string", "", 1, "List of addresses reachable to the node. Queried from cloud provider, if available."},
-            {"External-IP", "string", "", 1, "List of addresses reachable to the node. Queried from cloud provider, if available."},
-            {"OS-Image", "string", "", 1, "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy))."},
-            {"Kernel-Version", "string", "", 1, "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64)."},
-            {"Container-Runtime", "string", "", 1, "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2)."}};
-    row = [&](const Node& o) -> std::vector<Node> {
-      std::string status = "Unknown";
-      if (const Node* cs = o.At({"status", "conditions"}); cs && cs->IsSeq())
-        for (const auto& c : cs->items)
-          if (c.StrAt({"type"}) == "Ready") status = c.StrAt({"status"}) == "True" ? "Ready" : "NotReady";
-      if (o.StrAt({"spec", "unschedulable"}) == "true") status += ",SchedulingDisabled";
-      std::vector<std::string> roles;
-      if (const Node* l = o.At({"metadata", "labels"}); l && l->IsMap())
-        for (const auto& f : l->fields)
-          if (f.key.Str().rfind("node-role.kubernetes.io/", 0) == 0) roles.push_back(f.key.Str().substr(24));
-      std::string internal = "<none>";
-      if (const Node* as = o.At({"status", "addresses"}); as && as->IsSeq())
-        for (const auto& a : as->items)
-          if (a.StrAt({"type"}) == "InternalIP") internal = a.StrAt({"address"});
-      return {name(o), S(status), S(roles.empty() ? "<none>" : Join(roles)), S(Age(o)),
-              S(o.StrAt({"status", "nodeInfo", "kubeletVersion"})), S(internal), S("<none>"),
-              S(o.StrAt({"status", "nodeInfo", "osImage"})), S(o.StrAt({"status", "nodeInfo", "kernelVersion"})),
-              S(o.StrAt({"status", "nodeInfo", "containerRuntimeVersion"}))};
-    };
-  } else if (k == "Job") {
-    cols = {kName, {"Status", "string", "", 0, "Status of the job."},
-            {"Completions", "string", "", 0, "The desired number of successfully finished pods the job should be run with."},
-            {"Duration", "string", "", 0, "Time required to complete the job."}, kAge,
-            kContainers,
-            kImages,
-            {"Selector", "string", "", 1, "A label query over pods that should match the pod count."}};
-    row = [&](const Node& o) -> std::vector<Node> {
-      std::string cn, im;
-      ContainersImages(o.At({"spec", "template", "spec"}), &cn, &im);
-      std::string status = "Running";
-      if (const Node* cs = o.At({"status", "conditions"}); cs && cs->IsSeq())
-        for (const auto& c : cs->items)
-          if (c.StrAt({"status"}) == "True") {
-            std::string t = c.StrAt({"type"});
-            if (t == "Complete" || t == "Failed" || t == "Suspended" || t == "FailureTarget") status = t;
-          }
-      std::string start = o.StrAt({"status", "startTime"});
-      std::string done = o.StrAt({"status", "completionTime"});
-      std::string duration;
-      if (!start.empty())
-        duration = HumanDuration(SecondsSince(start) - (done.empty() ? 0 : SecondsSince(done)));
-      return {name(o), S(status),
-              S(std::to_string(IntAt(o, {"status", "succeeded"})) + "/" +
-                std::to_string(IntAt(o, {"spec", "completions"}))),
-              S(duration), S(Age(o)), S(cn), S(im), S(SelectorString(o.At({"spec", "selector"})))};
-    };
-  } else if (k == "CronJob") {
-    cols = {kName, {"Schedule", "string", "", 0, "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron."},
-            {"Timezone", "string", "", 0, "The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will default to the time zone of the kube-controller-manager process. The set of valid time zone names and the time zone offset is loaded from the system-wide time zone database by the API server during CronJob validation and the controller manager during execution. If no system-wide time zone database can be found a bundled version of the database is used instead. If the time zone name becomes invalid during the lifetime of a CronJob or due to a change in host configuration, the controller will stop creating new new Jobs and will create a system event with the reason UnknownTimeZone. More information can be found in https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones"},
-            {"Suspend", "boolean", "", 0, "This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false."},
-            {"Active", "integer", "", 0, "A list of pointers to currently running jobs."},
-            {"Last Schedule", "string", "", 0, "Information when was the last time the job was successfully scheduled."},
-            kAge};
-    row = [&](const Node& o) -> std::vector<Node> {
-      std::string last = o.StrAt({"status", "lastScheduleTime"});
-      const Node* active = o.At({"status", "active"});
-      return {name(o), S(o.StrAt({"spec", "schedule"})), S(OrNone(o.StrAt({"spec", "timeZone"}))),
-              Node::Bool(o.StrAt({"spec", "suspend"}) == "true"), I(active ? active->size() : 0),
-              S(last.empty() ? "<none>" : HumanDuration(SecondsSince(last))), S(Age(o))};
-    };
-  } else if (k == "Ingress") {
-    cols = {kName, {"Class", "string", "", 0, "ingressClassName is the name of an IngressClass cluster resource."},
-            {"Hosts", "string", "", 0, "Hosts that incoming requests are matched against before the ingress rule"},
-            {"Address", "string", "", 0, "Address is a list containing ingress points for the load-balancer"},
-            {"Ports", "string", "", 0, "Ports of TLS configurations that open"}, kAge};
-    row = [&](const Node& o) -> std::vector<Node> {
-      std::vector<std::string> hosts;
-      if (const Node* rules = o.At({"spec", "rules"}); rules && rules->IsSeq())
-        for (const auto& r : rules->items) hosts.push_back(r.StrAt({"host"}, "*"));
-      const Node* tls = o.At({"spec", "tls"});
-      return {name(o), S(OrNone(o.StrAt({"spec", "ingressClassName"}))),
-              S(hosts.empty() ? "*" : Join(hosts)), S(Join(LbIngress(o))),
-              S(tls && tls->size() ? "80, 443" : "80"), S(Age(o))};
-    };
-  } else if (k == "ServiceAccount") {
-    cols = {kName, {"Secrets", "string", "", 0, "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."}, kAge};
-    row = [&](const Node& o) -> std::vector<Node> {
-      const Node* s = o.Get("secrets");
-      return {name(o), I(s ? s->size() : 0), S(Age(o))};
-    };
-  } else if (k == "Endpoints") {
-    cols = {kName, {"Endpoints", "string", "", 0, "Endpoints of the service"}, kAge};
-    row = [&](const Node& o) -> std::vector<Node> {
-      std::vector<std::string> eps;
-      if (const Node* ss = o.Get("subsets"); ss && ss->IsSeq())
-        for (const auto& s : ss->items) {
-          const Node* as = s.Get("addresses");
-          const Node* ps = s.Get("ports");
-          if (!as || !as->IsSeq()) continue;
-          for (const auto& a : as->items) {
-            if (ps && ps->IsSeq() && ps->size())
-              for (const auto& p : ps->items) eps.push_back(a.StrAt({"ip"}) + ":" + p.StrAt({"port"}));
-            else
-              eps.push_back(a.StrAt({"ip"}));
-          }
-        }
-      std::string shown = "<none>";
-      if (!eps.empty()) {
-        size_t n = std::min<size_t>(3, eps.size());
-        shown = Join(std::vector<std::string>(eps.begin(), eps.begin() + n));
-        if (eps.size() > 3) shown += " + " + std::to_string(eps.size() - 3) + " more...";
-      }
-      return {name(o), S(shown), S(Age(o))};
-    };
-  } else if (k == "PersistentVolumeClaim") {
-    cols = {kName, {"Status", "string", "", 0, ""}, {"Volume", "string", "", 0, ""},
-            {"Capacity", "string", "", 0, ""}, {"Access Modes", "string", "", 0, ""},
-            {"StorageClass", "string", "", 0, ""}, {"VolumeAttributesClass", "string", "", 0, ""},
-            kAge, {"VolumeMode", "string", "", 1, ""}};
-    row = [&](const Node& o) -> std::vector<Node> {
-      std::vector<std::string> modes;
-      if (const Node* m = o.At({"status", "accessModes"}); m && m->IsSeq())
-        for (const auto& x : m->items)
-          modes.push_back(x.Str() == "ReadWriteOnce" ? "RWO" : x.Str() == "ReadOnlyMany" ? "ROX"
-                          : x.Str() == "ReadWriteMany" ? "RWX" : "RWOP");
-      return {name(o), S(o.StrAt({"status", "phase"})), S(o.StrAt({"spec", "volumeName"})),
-              S(o.StrAt({"status", "capacity", "storage"})), S(Join(modes)),
-              S(o.StrAt({"spec", "storageClassName"})), S("<unset>"), S(Age(o)),
-              S(o.StrAt({"spec", "volumeMode"}))};
-    };
+  if (const KindPrinter* p = r.custom ? nullptr : PrinterFor(r.kind)) {
+    cols = p->columns;
+    row = p->row;
   } else if (r.custom) {
     cols = {kName};
     std::vector<PrinterColumn> pcs = r.columns;
@@ -548,8 +603,8 @@ Node ToTable(const ResourceInfo& r, const std::vector<Node>& objects,
     };
   } else {
     cols = {kName, {"Created At", "date", "", 0, kAge.description}};
-    row = [&](const Node& o) -> std::vector<Node> {
-      return {name(o), S(o.StrAt({"metadata", "creationTimestamp"}))};
+    row = [](const Node& o) -> std::vector<Node> {
+      return {Name(o), S(o.StrAt({"metadata", "creationTimestamp"}))};
     };
   }
 

@@ -11,6 +11,7 @@
 #include "diff/predict.h"
 #include "diff/unified.h"
 #include "diff/value.h"
+#include "resource/defaults.h"
 #include "yaml/yaml.h"
 
 namespace capstan::diff {
@@ -126,7 +127,7 @@ DiffResult Diff(const Node* desired, const Node* live, const Options& options) {
     return r;
   }
 
-  Gvk config_gvk = GvkOf(config);
+  Gvk config_gvk = Gvk::Of(config);
   Node orig;
   bool three_way = false;
   if (WantsServerSideApply(config)) {
@@ -151,12 +152,12 @@ DiffResult Diff(const Node* desired, const Node* live, const Options& options) {
   if (three_way) RemoveNamespaceAnnotation(orig);
   const Node& o = three_way ? orig : config;
 
-  Gvk gvk = GvkOf(o);
+  Gvk gvk = Gvk::Of(o);
   Node predicted;
   if (IsKnownKind(gvk)) {
     predicted = PredictStrategic(&o, config, cur, gvk);
-    if (DecodesLeniently(predicted, gvk)) ApplyDefaults(predicted, gvk);
-    if (DecodesLeniently(cur, gvk)) ApplyDefaults(cur, gvk);
+    if (DecodesLeniently(predicted, gvk)) resource::ApplyDefaults(predicted, gvk);
+    if (DecodesLeniently(cur, gvk)) resource::ApplyDefaults(cur, gvk);
   } else {
     predicted = PredictJsonMerge(o, config, cur);
   }

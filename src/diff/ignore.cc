@@ -4,6 +4,7 @@
 
 #include "diff/jq_path.h"
 #include "diff/value.h"
+#include "resource/resource.h"
 #include "yaml/yaml.h"
 
 namespace capstan::diff {
@@ -191,10 +192,7 @@ bool GlobMatch(std::string_view pattern, std::string_view text) {
 }
 
 bool RuleMatches(const IgnoreDifferences& rule, const Node& obj, std::string_view namespace_hint) {
-  std::string api = obj.StrAt({"apiVersion"});
-  size_t slash = api.find('/');
-  std::string group = slash == std::string::npos ? "" : api.substr(0, slash);
-  return GlobMatch(rule.group, group) && GlobMatch(rule.kind, obj.StrAt({"kind"})) &&
+  return GlobMatch(rule.group, resource::Gvk::Of(obj).group) && GlobMatch(rule.kind, obj.StrAt({"kind"})) &&
          (rule.name.empty() || rule.name == obj.StrAt({"metadata", "name"})) &&
          (rule.namespace_.empty() || rule.namespace_ == obj.StrAt({"metadata", "namespace"}, namespace_hint));
 }

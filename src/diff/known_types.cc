@@ -4,24 +4,11 @@
 #include <utility>
 
 #include "diff/value.h"
+#include "resource/schema.h"
 
 namespace capstan::diff {
 
 using yaml::Node;
-
-Gvk GvkOf(const Node& obj) {
-  Gvk g;
-  std::string api = obj.StrAt({"apiVersion"});
-  size_t slash = api.find('/');
-  if (slash == std::string::npos) {
-    g.version = api;
-  } else {
-    g.group = api.substr(0, slash);
-    g.version = api.substr(slash + 1);
-  }
-  g.kind = obj.StrAt({"kind"});
-  return g;
-}
 
 namespace {
 
@@ -70,21 +57,6 @@ const std::vector<GroupKinds>& Registry() {
   return kRegistry;
 }
 
-bool PathIs(const std::vector<std::string_view>& path,
-            std::initializer_list<std::string_view> want) {
-  if (path.size() != want.size()) return false;
-  size_t i = 0;
-  for (auto w : want)
-    if (path[i++] != w) return false;
-  return true;
-}
-
-bool Contains(const std::vector<std::string_view>& path, std::string_view key) {
-  for (auto p : path)
-    if (p == key) return true;
-  return false;
-}
-
 }  // namespace
 
 bool IsKnownKind(const Gvk& gvk) {
@@ -100,44 +72,30 @@ bool IsKnownKind(const Gvk& gvk) {
   return false;
 }
 
-ListMeta ListMetaFor(const Gvk& gvk, const std::vector<std::string_view>& path) {
-  if (path.empty()) return {};
-  std::string_view last = path.back();
-  std::string_view parent = path.size() >= 2 ? path[path.size() - 2] : std::string_view();
-  auto keyed = [](std::string key) { return ListMeta{true, std::move(key)}; };
+namespace {
+// The compiled-in schema is Kubernetes 1.32's; client-go's scheme also
+// decodes older versions (apps/v1beta1, extensions/v1beta1) whose patch
+// metadata is that of the version the kind lives in today.
+Gvk SchemaGvk(const Gvk& gvk) {
+  const resource::Schema& schema = resource::Schema::BuiltIn();
+  if (schema.TypeFor(gvk) != nullptr) return gvk;
+  Gvk g = gvk;
+  if (g.group == "extensions") g.group = (g.kind == "Ingress" || g.kind == "NetworkPolicy") ? "networking.k8s.io" : "apps";
+  for (const auto& known : Registry()) {
+    if (known.group != g.group) continue;
+    for (auto v : known.versions) {
+      g.version = std::string(v);
+      if (schema.TypeFor(g) != nullptr) return g;
+    }
+  }
+  return gvk;
+}
+}  // namespace
 
-  // ObjectMeta (top level, and embedded template metadata).
-  if (parent == "metadata") {
-    if (last == "finalizers") return ListMeta{true, ""};
-    if (last == "ownerReferences") return keyed("uid");
-    return {};
-  }
-  // PodSpec.
-  if (last == "containers" || last == "initContainers" || last == "ephemeralContainers")
-    return keyed("name");
-  if (last == "volumes" && parent == "spec") return keyed("name");
-  if (last == "imagePullSecrets") return keyed("name");
-  if (last == "hostAliases") return keyed("ip");
-  if (last == "topologySpreadConstraints") return keyed("topologyKey");
-  if (last == "schedulingGates") return keyed("name");
-  if (last == "resourceClaims" && parent == "spec") return keyed("name");
-  // Container (parent is the container list's key; indices are not in path).
-  if (parent == "containers" || parent == "initContainers" || parent == "ephemeralContainers") {
-    if (last == "env") return keyed("name");
-    if (last == "ports") return keyed("containerPort");
-    if (last == "volumeMounts") return keyed("mountPath");
-    if (last == "volumeDevices") return keyed("devicePath");
-    return {};
-  }
-  // Kind-specific top-level lists.
-  if (gvk.group.empty() && gvk.kind == "Service" && PathIs(path, {"spec", "ports"}))
-    return keyed("port");
-  if (gvk.group.empty() && gvk.kind == "ServiceAccount" && PathIs(path, {"secrets"}))
-    return keyed("name");
-  if (gvk.group == "admissionregistration.k8s.io" && PathIs(path, {"webhooks"}))
-    return keyed("name");
-  if (last == "conditions" && Contains(path, "status")) return keyed("type");
-  return {};
+ListMeta ListMetaFor(const Gvk& gvk, const std::vector<std::string_view>& path) {
+  const resource::ListMeta* m = resource::Schema::BuiltIn().ListMetaAt(SchemaGvk(gvk), path);
+  if (m == nullptr) return {};
+  return ListMeta{m->strategy.find("merge") != std::string::npos, m->merge_key};
 }
 
 }  // namespace capstan::diff

@@ -14,14 +14,12 @@
 #include <string_view>
 #include <vector>
 
+#include "resource/resource.h"
 #include "yaml/node.h"
 
 namespace capstan::diff {
 
-struct Gvk {
-  std::string group, version, kind;
-};
-Gvk GvkOf(const yaml::Node& obj);
+using resource::Gvk;
 
 // Kinds of client-go's scheme (any served or deprecated version).
 bool IsKnownKind(const Gvk& gvk);
@@ -45,10 +43,6 @@ bool TypedRemarshal(yaml::Node& obj, const Gvk& gvk);
 // True when a lenient (non-strict) decode into the Go type succeeds: no
 // wrongly typed value among the fields this table knows.
 bool DecodesLeniently(const yaml::Node& obj, const Gvk& gvk);
-
-// Fills in the fields the Kubernetes API defaulting functions set, where
-// absent (SetDefaults_* of the object's group/version).
-void ApplyDefaults(yaml::Node& obj, const Gvk& gvk);
 
 }  // namespace capstan::diff
 

@@ -24,7 +24,7 @@ constexpr std::string_view kLastApplied = "kubectl.kubernetes.io/last-applied-co
 
 bool IsSecret(const Node* obj) {
   if (!obj || !obj->IsMap()) return false;
-  Gvk gvk = GvkOf(*obj);
+  Gvk gvk = Gvk::Of(*obj);
   return gvk.group.empty() && gvk.kind == "Secret";
 }
 

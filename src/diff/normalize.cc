@@ -1,11 +1,10 @@
 #include "diff/normalize.h"
 
-#include <nettle/base64.h>
-
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "base/base64.h"
 #include "diff/known_types.h"
 #include "diff/value.h"
 
@@ -13,39 +12,15 @@ namespace capstan::diff {
 
 using yaml::Node;
 
-std::string Base64Encode(std::string_view in) {
-  std::string out(BASE64_ENCODE_RAW_LENGTH(in.size()), '\0');
-  base64_encode_raw(out.data(), in.size(), reinterpret_cast<const uint8_t*>(in.data()));
-  return out;
-}
-
-// Go's base64.StdEncoding as encoding/json decodes []byte: standard
-// alphabet, '=' padding required, CR/LF ignored.
-bool IsValidBase64(std::string_view in) {
-  size_t count = 0, pad = 0;
-  for (char c : in) {
-    if (c == '\r' || c == '\n') continue;
-    bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                 c == '+' || c == '/';
-    if (c == '=') {
-      ++pad;
-    } else if (!alpha || pad > 0) {
-      return false;
-    }
-    ++count;
-  }
-  return count % 4 == 0 && pad <= 2;
-}
-
 void Remarshal(Node& obj) {
   Canonicalize(obj);
-  Gvk gvk = GvkOf(obj);
+  Gvk gvk = Gvk::Of(obj);
   if (IsKnownKind(gvk)) TypedRemarshal(obj, gvk);
 }
 
 void NormalizeSecret(Node& obj) {
   if (!obj.IsMap()) return;
-  Gvk gvk = GvkOf(obj);
+  Gvk gvk = Gvk::Of(obj);
   if (!gvk.group.empty() || gvk.kind != "Secret") return;
   const Node* sd = obj.Get("stringData");
   if (sd && sd->IsMap()) {
@@ -55,7 +30,7 @@ void NormalizeSecret(Node& obj) {
     if (!data || !data->IsMap()) data = &obj.Set("data", Node::Map());
     for (const auto& f : string_data->fields) {
       if (f.value.IsString())
-        data->Set(f.key.value, Node::String(Base64Encode(f.value.value)));
+        data->Set(f.key.value, Node::String(base::Base64Encode(f.value.value)));
       else
         data->Set(f.key.value, f.value);
     }
@@ -64,10 +39,11 @@ void NormalizeSecret(Node& obj) {
   // Typed decode of the result: every data value must be base64 text or null.
   Node* data = obj.Get("data");
   if (!data || !data->IsMap()) return;
+  std::string decoded;
   for (const auto& f : data->fields) {
     JType t = TypeOf(f.value);
     if (t == JType::kNull) continue;
-    if (t != JType::kString || !IsValidBase64(f.value.value)) return;
+    if (t != JType::kString || !base::Base64Decode(f.value.value, &decoded)) return;
   }
   for (auto& f : data->fields)
     if (TypeOf(f.value) == JType::kNull) f.value = Node::String("");
@@ -146,7 +122,7 @@ void NormalizeEndpoints(Node& obj) {
 void NormalizeKnown(Node& obj, bool ignore_aggregated_roles) {
   if (!obj.IsMap()) return;
   if (Node* meta = obj.Get("metadata"); meta && meta->IsMap()) meta->Remove("creationTimestamp");
-  Gvk gvk = GvkOf(obj);
+  Gvk gvk = Gvk::Of(obj);
   if (gvk.group.empty() && gvk.kind == "Secret") {
     NormalizeSecret(obj);
   } else if (gvk.group == "rbac.authorization.k8s.io" &&

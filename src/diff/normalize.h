@@ -20,10 +20,6 @@ void NormalizeKnown(yaml::Node& obj, bool ignore_aggregated_roles);
 // No-op for anything but a core Secret.
 void NormalizeSecret(yaml::Node& obj);
 
-// Base64 (standard alphabet, padded).
-std::string Base64Encode(std::string_view in);
-bool IsValidBase64(std::string_view in);
-
 }  // namespace capstan::diff
 
 #endif  // CAPSTAN_DIFF_NORMALIZE_H_

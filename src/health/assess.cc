@@ -29,7 +29,7 @@ bool PendingDeletion(const yaml::Node& obj) {
 std::optional<HealthStatus> Assess(const yaml::Node& obj, const Options& options) {
   if (!obj.IsMap()) return std::nullopt;
   if (PendingDeletion(obj)) return HealthStatus{Code::kProgressing, "Pending deletion"};
-  internal::Gvk gvk = internal::ParseGvk(obj);
+  resource::Gvk gvk = resource::Gvk::Of(obj);
   try {
     if (options.scripts != nullptr) {
       if (const LuaScript* script = options.scripts->Find(gvk.group, gvk.kind)) {

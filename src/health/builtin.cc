@@ -2,22 +2,6 @@
 
 namespace capstan::health::internal {
 
-Gvk ParseGvk(const yaml::Node& obj) {
-  Gvk g;
-  if (const yaml::Node* av = obj.Get("apiVersion"); av != nullptr && av->IsScalar()) {
-    std::string_view s = av->value;
-    size_t slash = s.find('/');
-    if (slash == std::string_view::npos) {
-      g.version = s;
-    } else {
-      g.group = s.substr(0, slash);
-      g.version = s.substr(slash + 1);
-    }
-  }
-  if (const yaml::Node* k = obj.Get("kind"); k != nullptr && k->IsScalar()) g.kind = k->value;
-  return g;
-}
-
 CheckFn FindBuiltin(std::string_view group, std::string_view kind) {
   if (group == "apps") {
     if (kind == "Deployment") return DeploymentHealth;
@@ -39,6 +23,15 @@ CheckFn FindBuiltin(std::string_view group, std::string_view kind) {
   } else if (group == "argoproj.io") {
     if (kind == "Workflow") return WorkflowHealth;
   }
+  return nullptr;
+}
+
+// Argo CD's own checks (its Lua scripts, ported): rollout.cc, cronjob.cc,
+// application.cc.
+CheckFn FindArgoCdBuiltin(std::string_view group, std::string_view kind) {
+  if (group == "argoproj.io" && kind == "Rollout") return RolloutHealth;
+  if (group == "argoproj.io" && kind == "Application") return ApplicationHealth;
+  if (group == "batch" && kind == "CronJob") return CronJobHealth;
   return nullptr;
 }
 

@@ -7,21 +7,20 @@
 
 #include "health/decode.h"
 #include "health/health.h"
+#include "resource/resource.h"
 #include "yaml/node.h"
 
 namespace capstan::health::internal {
 
-struct Gvk {
-  std::string_view group, version, kind;
-};
-
-// Splits apiVersion "apps/v1" into group and version ("v1" -> core group).
-Gvk ParseGvk(const yaml::Node& obj);
+using resource::Gvk;
 
 using CheckFn = HealthStatus (*)(const yaml::Node& obj, const Gvk& gvk);
 
 // The check for a group/kind (version is ignored here), or nullptr.
 CheckFn FindBuiltin(std::string_view group, std::string_view kind);
+
+// Decimal text of a count, for messages.
+inline std::string Num(int64_t v) { return std::to_string(v); }
 
 // "unsupported <what> GVK: <group>/<version>, Kind=<kind>"
 HealthStatus UnsupportedGvk(std::string_view what, const Gvk& gvk);

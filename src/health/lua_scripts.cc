@@ -2,9 +2,8 @@
 // and argocd-cm style ConfigMap keys, looked up the way Argo CD does.
 #include <exception>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "base/file_system.h"
 #include "health/health.h"
 #include "yaml/yaml.h"
 
@@ -48,15 +47,6 @@ bool OverrideKey(std::string_view group_kind, std::string* key) {
   }
   if (*key == "all") *key = "*/*";
   return true;
-}
-
-bool ReadFile(const std::filesystem::path& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return !in.bad();
 }
 
 }  // namespace
@@ -117,7 +107,7 @@ bool LuaHealthScripts::LoadDirectory(const std::string& dir, std::string* error)
     }
     LuaScript script;
     script.source = it->path().string();
-    if (!ReadFile(it->path(), &script.code)) {
+    if (!base::ReadFile(it->path().string(), &script.code, nullptr)) {
       *error = script.source + ": cannot read file";
       return false;
     }

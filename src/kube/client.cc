@@ -132,16 +132,7 @@ Gvk GvkOf(const yaml::Node& obj, const char* what) {
   std::string kind = obj.StrAt({"kind"});
   if (api_version.empty() || kind.empty())
     throw KubeError(400, "BadRequest", std::string(what) + ": object has no " + (kind.empty() ? "kind" : "apiVersion"));
-  Gvk gvk;
-  size_t slash = api_version.find('/');
-  if (slash == std::string::npos) {
-    gvk.version = api_version;
-  } else {
-    gvk.group = api_version.substr(0, slash);
-    gvk.version = api_version.substr(slash + 1);
-  }
-  gvk.kind = kind;
-  return gvk;
+  return Gvk::FromApiVersion(api_version, kind);
 }
 
 ResId IdOf(const yaml::Node& obj, const char* what) {
@@ -152,7 +143,6 @@ ResId IdOf(const yaml::Node& obj, const char* what) {
   return id;
 }
 
-std::string ApiVersionOf(const Gvk& gvk) { return gvk.group.empty() ? gvk.version : gvk.group + "/" + gvk.version; }
 
 const char* PatchContentType(PatchType t) {
   switch (t) {
@@ -280,7 +270,7 @@ yaml::Node Client::List(const Gvk& gvk, const std::string& ns, const ListOptions
       if (!item.IsMap()) continue;
       if (!item.Has("apiVersion") || !item.Has("kind")) {
         yaml::Node fixed = yaml::Node::Map();
-        fixed.Set("apiVersion", yaml::Node::String(ApiVersionOf(r.gvk())));
+        fixed.Set("apiVersion", yaml::Node::String(r.gvk().ApiVersion()));
         fixed.Set("kind", yaml::Node::String(r.kind));
         for (auto& f : item.fields)
           if (f.key.value != "apiVersion" && f.key.value != "kind") fixed.fields.push_back(std::move(f));
@@ -289,7 +279,7 @@ yaml::Node Client::List(const Gvk& gvk, const std::string& ns, const ListOptions
     }
   }
   if (!result.Has("kind")) result.Set("kind", yaml::Node::String(r.kind + "List"));
-  if (!result.Has("apiVersion")) result.Set("apiVersion", yaml::Node::String(ApiVersionOf(r.gvk())));
+  if (!result.Has("apiVersion")) result.Set("apiVersion", yaml::Node::String(r.gvk().ApiVersion()));
   return result;
 }
 

@@ -8,11 +8,10 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
 #include <future>
 #include <map>
-#include <sstream>
 
+#include "base/file_system.h"
 #include "kube/client_impl.h"
 #include "kube/util.h"
 #include "yaml/yaml.h"
@@ -250,29 +249,18 @@ struct Discovery::Impl {
     }
     doc.Set("resources", std::move(list));
     ::mkdir(c().options.discovery_cache_dir.c_str(), 0750);
-    // Write then rename: a reader never sees half a file.
-    std::string tmp = file + ".tmp." + std::to_string(::getpid());
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out) return;  // the cache is an optimisation; never fail for it
-      out << yaml::EmitJson(doc);
-      if (!out) {
-        std::remove(tmp.c_str());
-        return;
-      }
-    }
-    std::rename(tmp.c_str(), file.c_str());
+    // Atomic: a reader never sees half a file. The cache is an optimisation;
+    // never fail for it.
+    base::WriteFileAtomic(file, yaml::EmitJson(doc), nullptr);
   }
 
   bool LoadCache() {
     std::string file = CacheFile();
     if (file.empty()) return false;
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return false;
-    std::stringstream ss;
-    ss << in.rdbuf();
+    std::string text;
+    if (!base::ReadFile(file, &text, nullptr)) return false;
     try {
-      yaml::Node doc = yaml::ParseJson(ss.str(), file);
+      yaml::Node doc = yaml::ParseJson(text, file);
       const yaml::Node* fetched = doc.Get("fetched");
       if (!fetched) return false;
       int64_t age = static_cast<int64_t>(std::time(nullptr)) - fetched->AsInt();

@@ -1,13 +1,12 @@
 #include "kube/http.h"
 #include "kube/libcurl_stubs.h"
+#include "base/file_system.h"
 
 #include <algorithm>
 
 #include <curl/curl.h>
 
 #include <cctype>
-#include <fstream>
-#include <sstream>
 
 namespace capstan::kube {
 namespace {
@@ -233,11 +232,9 @@ std::string Transport::BearerToken() {
   std::lock_guard<std::mutex> lock(token_mu_);
   auto now = std::chrono::steady_clock::now();
   if (cached_token_.empty() || now - token_read_ > std::chrono::minutes(1)) {
-    std::ifstream in(config_.token_file);
-    if (in) {
-      std::stringstream ss;
-      ss << in.rdbuf();
-      std::string t = Trim(ss.str());
+    std::string text;
+    if (base::ReadFile(config_.token_file, &text, nullptr)) {
+      std::string t = Trim(text);
       if (!t.empty()) cached_token_ = t;
       token_read_ = now;
     }

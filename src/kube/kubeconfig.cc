@@ -7,11 +7,11 @@
 // Relative paths inside a file are relative to that file's directory.
 #include <sys/stat.h>
 
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
+#include "base/base64.h"
+#include "base/file_system.h"
 #include "kube/client.h"
 #include "kube/util.h"
 #include "yaml/yaml.h"
@@ -39,11 +39,9 @@ bool FileExists(const std::string& path) {
 }
 
 std::string ReadFile(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(what + ": cannot read \"" + path + "\"");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text;
+  if (!base::ReadFile(path, &text, nullptr)) throw ConfigError(what + ": cannot read \"" + path + "\"");
+  return text;
 }
 
 std::string Dir(const std::string& path) {
@@ -78,7 +76,7 @@ std::string DecodeData(const yaml::Node& body, std::string_view key, const Entry
   std::string text = Str(body, key, e);
   if (text.empty()) return "";
   std::string out;
-  if (!Base64Decode(text, &out))
+  if (!base::Base64DecodeLenient(text, &out))
     throw ConfigError(e.file + ": " + e.field + "." + std::string(key) + ": invalid base64");
   return out;
 }

@@ -12,32 +12,6 @@ bool IsAlreadyExists(const KubeError& e) { return e.code == 409 && e.reason == "
 bool IsConflict(const KubeError& e) { return e.code == 409 && e.reason != "AlreadyExists"; }
 bool IsGone(const KubeError& e) { return e.code == 410 || e.reason == "Expired" || e.reason == "Gone"; }
 
-bool Base64Decode(std::string_view in, std::string* out) {
-  out->clear();
-  uint32_t acc = 0;
-  int bits = 0;
-  bool padding = false;
-  for (char c : in) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
-    else if (c == '=') { padding = true; continue; }
-    else if (c == '\n' || c == '\r' || c == ' ' || c == '\t') continue;
-    else return false;
-    if (padding) return false;  // data after '='
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return bits < 6;  // a lone 6-bit group cannot encode a byte
-}
-
 std::string OneLine(std::string_view s, size_t max) {
   std::string out;
   out.reserve(std::min(s.size(), max));

@@ -10,10 +10,6 @@
 
 namespace capstan::kube {
 
-// Standard base64 (RFC 4648, padding optional, whitespace ignored), as
-// kubeconfig *-data fields hold it. False on any other character.
-bool Base64Decode(std::string_view in, std::string* out);
-
 // The KubeError for a non-2xx answer: from a Status body when there is one
 // ({code, reason, message}), else from the HTTP status and the body's first
 // line. `what` names the request ("GET apps/v1 deployments default/web").

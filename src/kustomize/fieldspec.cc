@@ -84,18 +84,7 @@ void ApplyFieldSpec(Node& obj, const FieldSpec& fs, const Node& create_leaf, con
 }
 
 void ApplyFsSlice(Node& obj, const FsSlice& fss, const Node& create_leaf, const NodeFn& fn) {
-  Gvk have;
-  {
-    std::string api = obj.StrAt({"apiVersion"});
-    auto slash = api.find('/');
-    if (slash == std::string::npos) {
-      have.version = api;
-    } else {
-      have.group = api.substr(0, slash);
-      have.version = api.substr(slash + 1);
-    }
-    have.kind = obj.StrAt({"kind"});
-  }
+  Gvk have = Gvk::Of(obj);
   for (const auto& fs : fss) {
     if (GvkSelects(fs.gvk, have)) ApplyFieldSpec(obj, fs, create_leaf, fn);
   }

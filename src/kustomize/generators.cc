@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <map>
 
-#include "kustomize/base64.h"
+#include "base/base64.h"
 
 namespace capstan::kustomize {
 
@@ -25,7 +25,7 @@ bool ValidUtf8(std::string_view s) {
 // kyaml's encoding of generated Secret/binary data: base64 wrapped at 70
 // columns, every line newline-terminated once the value needs a second line.
 std::string WrappedBase64(std::string_view v) {
-  std::string in = Base64Encode(v);
+  std::string in = base::Base64Encode(v);
   constexpr size_t kLine = 70;
   size_t lines = in.size() / kLine + 1;
   if (lines <= 1) return in;

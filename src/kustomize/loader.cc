@@ -1,10 +1,9 @@
 #include "kustomize/loader.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
+#include "base/file_system.h"
 #include "kustomize/internal.h"
 
 namespace capstan::kustomize {
@@ -59,11 +58,9 @@ std::string Loader::ReadFile(const std::string& rel) const {
   if (ec) Fail(path + ": " + (fs::exists(path) ? "cannot read file" : "no such file or directory"));
   if (size > options_->max_file_bytes) Fail(path + ": file larger than the " +
                                             std::to_string(options_->max_file_bytes) + " byte limit");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) Fail(path + ": cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text, err;
+  if (!base::ReadFile(path, &text, &err)) Fail(err);
+  return text;
 }
 
 bool Loader::IsDir(const std::string& rel) const {

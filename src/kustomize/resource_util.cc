@@ -8,23 +8,9 @@ namespace capstan::kustomize {
 
 void Fail(const std::string& message) { throw Error(message); }
 
-static Gvk GvkOf(const Node& obj) {
-  std::string api = obj.StrAt({"apiVersion"});
-  Gvk g;
-  auto slash = api.find('/');
-  if (slash == std::string::npos) {
-    g.version = api;
-  } else {
-    g.group = api.substr(0, slash);
-    g.version = api.substr(slash + 1);
-  }
-  g.kind = obj.StrAt({"kind"});
-  return g;
-}
-
 ResId Resource::CurId() const {
   ResId id;
-  id.gvk = GvkOf(obj);
+  id.gvk = Gvk::Of(obj);
   id.name = Name();
   id.ns = Namespace();
   return id;

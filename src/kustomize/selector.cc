@@ -1,8 +1,10 @@
 // Target selectors (patches, replacements): anchored regular expressions on
 // group/version/kind/name/namespace plus label and annotation selectors.
 #include <regex>
+#include <stdexcept>
 
 #include "kustomize/internal.h"
+#include "resource/selector.h"
 
 namespace capstan::kustomize {
 
@@ -41,84 +43,19 @@ std::string EffectiveNs(const ResId& id) {
   return id.ns.empty() ? "default" : id.ns;
 }
 
-std::string Trim(std::string s) {
-  size_t b = s.find_first_not_of(" \t");
-  size_t e = s.find_last_not_of(" \t");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
-// Splits on commas outside parentheses.
-std::vector<std::string> SplitTerms(const std::string& s) {
-  std::vector<std::string> out;
-  int depth = 0;
-  std::string cur;
-  for (char c : s) {
-    if (c == '(') ++depth;
-    if (c == ')') --depth;
-    if (c == ',' && depth == 0) {
-      out.push_back(Trim(cur));
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!Trim(cur).empty() || !out.empty()) out.push_back(Trim(cur));
-  return out;
-}
-
-std::vector<std::string> SetValues(const std::string& inside) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : inside) {
-    if (c == ',') {
-      out.push_back(Trim(cur));
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(Trim(cur));
-  return out;
-}
-
 }  // namespace
 
 bool MatchLabelSelector(const Node* labels, const std::string& selector) {
-  auto get = [&](const std::string& k) -> const Node* {
-    return labels && labels->IsMap() ? labels->Get(k) : nullptr;
-  };
-  for (const auto& term : SplitTerms(selector)) {
-    if (term.empty()) continue;
-    size_t p;
-    if (term[0] == '!') {
-      if (get(Trim(term.substr(1)))) return false;
-    } else if ((p = term.find("!=")) != std::string::npos) {
-      const Node* v = get(Trim(term.substr(0, p)));
-      if (v && v->value == Trim(term.substr(p + 2))) return false;
-    } else if ((p = term.find("==")) != std::string::npos) {
-      const Node* v = get(Trim(term.substr(0, p)));
-      if (!v || v->value != Trim(term.substr(p + 2))) return false;
-    } else if ((p = term.find('=')) != std::string::npos) {
-      const Node* v = get(Trim(term.substr(0, p)));
-      if (!v || v->value != Trim(term.substr(p + 1))) return false;
-    } else if ((p = term.find(" notin ")) != std::string::npos ||
-               (p = term.find(" in ")) != std::string::npos) {
-      bool notin = term.compare(p, 7, " notin ") == 0;
-      std::string key = Trim(term.substr(0, p));
-      size_t open = term.find('(', p), close = term.rfind(')');
-      if (open == std::string::npos || close == std::string::npos || close < open)
-        Fail("invalid label selector '" + selector + "'");
-      auto values = SetValues(term.substr(open + 1, close - open - 1));
-      const Node* v = get(key);
-      bool in = false;
-      if (v)
-        for (const auto& x : values) in = in || x == v->value;
-      if (notin ? in : !in) return false;
-    } else {
-      if (!get(Trim(term))) return false;
-    }
+  resource::Selector sel;
+  try {
+    sel = resource::Selector::ParseLabels(selector);
+  } catch (const std::invalid_argument& e) {
+    Fail("invalid label selector '" + selector + "': " + e.what());
   }
-  return true;
+  resource::KeyValues kv;
+  if (labels && labels->IsMap())
+    for (const auto& f : labels->fields) kv.emplace_back(f.key.value, f.value.value);
+  return sel.Matches(kv);
 }
 
 std::vector<size_t> Select(const ResList& res, const Selector& s) {

@@ -194,20 +194,26 @@ void Target::Load() {
   }
 }
 
+namespace {
+// One YAML document from a file of the kustomization; parse errors name it.
+Node ReadYaml(const Loader& loader, const std::string& path) {
+  std::string text = loader.ReadFile(path);
+  try {
+    return yaml::ParseOne(text, loader.Resolve(path));
+  } catch (const yaml::ParseError& e) {
+    Fail(e.what());
+  }
+  return Node();
+}
+}  // namespace
+
 void Target::AccumulateInto(Accumulator& ra) {
   AccumulateResources(ra);
   // configurations: extend the builtin field specs.
   TransformerConfig config = BuiltinConfig();
   TransformerConfig custom;
   for (const auto& path : StringList(k_.Get("configurations"), Where("configurations"))) {
-    std::string text = loader_.ReadFile(path);
-    Node doc;
-    try {
-      doc = yaml::ParseOne(text, loader_.Resolve(path));
-    } catch (const yaml::ParseError& e) {
-      Fail(e.what());
-    }
-    custom.Merge(ParseConfig(doc, loader_.Resolve(path)));
+    custom.Merge(ParseConfig(ReadYaml(loader_, path), loader_.Resolve(path)));
   }
   // Custom name prefix/suffix specs replace the default "metadata/name"
   // (kustomize only renames the kinds they list); other sections add up.
@@ -218,26 +224,14 @@ void Target::AccumulateInto(Accumulator& ra) {
   if (!custom.name_suffix.empty()) ra.config.name_suffix.clear();
   ra.config.Merge(config);
   for (const auto& path : StringList(k_.Get("crds"), Where("crds"))) {
-    Node doc;
-    try {
-      doc = yaml::ParseOne(loader_.ReadFile(path), loader_.Resolve(path));
-    } catch (const yaml::ParseError& e) {
-      Fail(e.what());
-    }
-    ra.config.Merge(ConfigFromCrds(doc));
+    ra.config.Merge(ConfigFromCrds(ReadYaml(loader_, path)));
   }
   if (const Node* oa = k_.Get("openapi"); oa && oa->IsMap()) {
     // An explicit builtin version takes precedence over a base's schema.
     if (!oa->StrAt({"version"}).empty()) ra.schema.reset();
     std::string path = oa->StrAt({"path"});
     if (!path.empty()) {
-      std::string text = loader_.ReadFile(path);
-      Node doc;
-      try {
-        doc = yaml::ParseOne(text, loader_.Resolve(path));
-      } catch (const yaml::ParseError& e) {
-        Fail(e.what());
-      }
+      Node doc = ReadYaml(loader_, path);
       auto schema = std::make_shared<resource::Schema>(ra.schema ? *ra.schema : resource::Schema::BuiltIn());
       try {
         schema->AddOpenApi(doc);
@@ -305,26 +299,6 @@ void Target::AccumulateComponents(Accumulator& ra) {
     sub.Load();
     sub.AccumulateInto(ra);
   }
-}
-
-void Target::RunGenerators(Accumulator& ra) {
-  GeneratorContext ctx{loader_, k_.Get("generatorOptions"), file_};
-  std::vector<Resource> generated;
-  std::string in = loader_.RelativeToTop(file_);
-  if (const Node* cms = k_.Get("configMapGenerator"); cms && cms->IsSeq()) {
-    for (const auto& args : cms->items) {
-      generated.push_back(GenerateConfigMap(ctx, args));
-      generated.back().origin = ConfiguredOrigin(in, "builtin", "ConfigMapGenerator", "", "");
-    }
-  }
-  if (const Node* ss = k_.Get("secretGenerator"); ss && ss->IsSeq()) {
-    for (const auto& args : ss->items) {
-      generated.push_back(GenerateSecret(ctx, args));
-      generated.back().origin = ConfiguredOrigin(in, "builtin", "SecretGenerator", "", "");
-    }
-  }
-  for (auto& r : generated) AbsorbGenerated(ra.res, std::move(r), file_);
-  RunGeneratorConfigs(ra);
 }
 
 }  // namespace capstan::kustomize

@@ -215,6 +215,15 @@ TEST(LabelSelector, SetBasedAndEquality) {
   EXPECT_TRUE(MatchLabelSelector(&labels, "app in (web, api),tier!=be"));
   EXPECT_FALSE(MatchLabelSelector(&labels, "!tier"));
   EXPECT_FALSE(MatchLabelSelector(&labels, "app notin (web)"));
+  EXPECT_TRUE(MatchLabelSelector(&labels, "tier"));
+  // The API server's parser (resource/selector.h): bad syntax is an error
+  // naming the selector, not a silent mismatch.
+  try {
+    MatchLabelSelector(&labels, "app in (web");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("invalid label selector 'app in (web'"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/base64.h"
 #include "base/libcrypto.h"
 #include "yaml/yaml.h"
 
@@ -52,26 +53,8 @@ const char* kCatalogMessages[][2] = {
 };
 
 std::string Base64Url(const std::string& raw) {
-  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < raw.size(); i += 3) {
-    uint32_t v = (uint8_t(raw[i]) << 16) | (uint8_t(raw[i + 1]) << 8) | uint8_t(raw[i + 2]);
-    out += a[v >> 18];
-    out += a[(v >> 12) & 63];
-    out += a[(v >> 6) & 63];
-    out += a[v & 63];
-  }
-  if (raw.size() - i == 1) {
-    uint32_t v = uint8_t(raw[i]) << 16;
-    out += a[v >> 18];
-    out += a[(v >> 12) & 63];
-  } else if (raw.size() - i == 2) {
-    uint32_t v = (uint8_t(raw[i]) << 16) | (uint8_t(raw[i + 1]) << 8);
-    out += a[v >> 18];
-    out += a[(v >> 12) & 63];
-    out += a[(v >> 6) & 63];
-  }
+  std::string out = base::Base64Encode(raw, base::Base64Alphabet::kUrl);
+  while (!out.empty() && out.back() == '=') out.pop_back();
   return out;
 }
 

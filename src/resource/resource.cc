@@ -16,6 +16,10 @@ Gvk Gvk::FromApiVersion(std::string_view api_version, std::string_view kind) {
   return g;
 }
 
+Gvk Gvk::Of(const yaml::Node& obj) {
+  return FromApiVersion(obj.StrAt({"apiVersion"}), obj.StrAt({"kind"}));
+}
+
 std::string Gvk::ApiVersion() const {
   if (group.empty()) return version;
   if (version.empty()) return group;
@@ -24,7 +28,7 @@ std::string Gvk::ApiVersion() const {
 
 ResId ResId::Of(const yaml::Node& obj) {
   ResId id;
-  id.gvk = Gvk::FromApiVersion(obj.StrAt({"apiVersion"}), obj.StrAt({"kind"}));
+  id.gvk = Gvk::Of(obj);
   id.ns = obj.StrAt({"metadata", "namespace"});
   id.name = obj.StrAt({"metadata", "name"});
   return id;

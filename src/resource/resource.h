@@ -10,10 +10,14 @@
 
 namespace capstan::resource {
 
-// Group/version/kind. Core group is "".
+// Group/version/kind. Core group is "". The one place capstan splits an
+// apiVersion: kustomize, diff, health, kube and cluster all use this.
 struct Gvk {
   std::string group, version, kind;
+  // "apps/v1" -> {apps, v1}; "v1" -> {"", v1}.
   static Gvk FromApiVersion(std::string_view api_version, std::string_view kind);
+  // From an object's apiVersion and kind (missing or non-scalar: empty).
+  static Gvk Of(const yaml::Node& obj);
   std::string ApiVersion() const;  // "v1" or "apps/v1"
   bool operator==(const Gvk&) const = default;
 };

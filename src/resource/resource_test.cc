@@ -19,6 +19,13 @@ TEST(Gvk, FromApiVersion) {
   EXPECT_EQ(apps.ApiVersion(), "apps/v1");
 }
 
+TEST(Gvk, OfObjectIgnoresMissingAndNonScalarFields) {
+  Gvk g = Gvk::Of(yaml::ParseOne("apiVersion: networking.k8s.io/v1\nkind: Ingress\n"));
+  EXPECT_EQ(g, (Gvk{"networking.k8s.io", "v1", "Ingress"}));
+  Gvk odd = Gvk::Of(yaml::ParseOne("apiVersion: [x]\nkind: {a: b}\n"));
+  EXPECT_EQ(odd, Gvk{});
+}
+
 TEST(ResId, OfAndString) {
   yaml::Node obj = yaml::ParseOne("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: prod\n");
   ResId id = ResId::Of(obj);

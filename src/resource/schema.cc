@@ -154,6 +154,24 @@ const ListMeta* Schema::FieldListMeta(TypeRef type, std::string_view name) const
   return &impl_->metas[it->second.meta];
 }
 
+namespace {
+template <typename Path>
+const ListMeta* ListMetaAlong(const Schema& schema, const Gvk& gvk, const Path& path) {
+  if (path.empty()) return nullptr;
+  Schema::TypeRef t = schema.TypeFor(gvk);
+  for (size_t i = 0; t != nullptr && i + 1 < path.size(); ++i) t = schema.FieldType(t, path[i]);
+  return schema.FieldListMeta(t, path.back());
+}
+}  // namespace
+
+const ListMeta* Schema::ListMetaAt(const Gvk& gvk, const std::vector<std::string_view>& path) const {
+  return ListMetaAlong(*this, gvk, path);
+}
+
+const ListMeta* Schema::ListMetaAt(const Gvk& gvk, const std::vector<std::string>& path) const {
+  return ListMetaAlong(*this, gvk, path);
+}
+
 // ---------------------------------------------------------------------------
 // OpenAPI documents
 

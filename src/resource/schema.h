@@ -42,6 +42,16 @@ class Schema {
   // Patch metadata of field `name` within `type`, nullptr when none.
   const ListMeta* FieldListMeta(TypeRef type, std::string_view name) const;
 
+  // The metadata of the list at `path` in an object of kind `gvk`: the
+  // mapping keys from the object root to the list, list indices left out
+  // (e.g. {"spec","template","spec","containers"}). nullptr when the kind,
+  // the path or the field's metadata is unknown (then: atomic / replace).
+  // Strategic merge (kustomize, diff) reads strategy and merge_key;
+  // server-side apply (cluster) reads list_type and map_keys
+  // (x-kubernetes-list-type / x-kubernetes-list-map-keys).
+  const ListMeta* ListMetaAt(const Gvk& gvk, const std::vector<std::string_view>& path) const;
+  const ListMeta* ListMetaAt(const Gvk& gvk, const std::vector<std::string>& path) const;
+
   // Adds (or overrides, by definition name) types from an OpenAPI v2
   // ("definitions") or v3 ("components.schemas") document; kinds come from
   // x-kubernetes-group-version-kind. Throws std::runtime_error (one line

@@ -62,6 +62,24 @@ TEST(Schema, BuiltInKnowsWorkloadMergeKeys) {
   EXPECT_EQ(Schema().TypeFor(Gvk::FromApiVersion("apps/v1", "Deployment")), nullptr);  // empty schema
 }
 
+TEST(Schema, ListMetaAtWalksAPathForServerSideApply) {
+  const Schema& s = Schema::BuiltIn();
+  Gvk dep = Gvk::FromApiVersion("apps/v1", "Deployment");
+  const ListMeta* ports = s.ListMetaAt(dep, std::vector<std::string>{"spec", "template", "spec", "containers", "ports"});
+  ASSERT_NE(ports, nullptr);
+  EXPECT_EQ(ports->list_type, "map");
+  EXPECT_EQ(ports->map_keys, (std::vector<std::string>{"containerPort", "protocol"}));
+  Gvk svc = Gvk::FromApiVersion("v1", "Service");
+  const ListMeta* svc_ports = s.ListMetaAt(svc, std::vector<std::string_view>{"spec", "ports"});
+  ASSERT_NE(svc_ports, nullptr);
+  EXPECT_EQ(svc_ports->merge_key, "port");
+  EXPECT_EQ(svc_ports->map_keys, (std::vector<std::string>{"port", "protocol"}));
+  // Unknown kinds and paths, and lists without metadata: nullptr (atomic).
+  EXPECT_EQ(s.ListMetaAt(Gvk::FromApiVersion("example.com/v1", "Widget"), std::vector<std::string>{"spec", "ports"}), nullptr);
+  EXPECT_EQ(s.ListMetaAt(dep, std::vector<std::string>{"spec", "template", "spec", "containers", "args"}), nullptr);
+  EXPECT_EQ(s.ListMetaAt(dep, std::vector<std::string>{}), nullptr);
+}
+
 TEST(Schema, CopiesAreIndependent) {
   Schema a = Schema::BuiltIn();
   Schema b = a;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "base/base64.h"
 #include "base/libcrypto.h"
 #include "server/lazy_libraries.h"
 
@@ -81,61 +82,21 @@ std::string NewUuid() {
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
 }
 
-namespace {
-const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const char* kB64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string Encode(std::string_view raw, const char* alphabet, bool pad) {
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < raw.size(); i += 3) {
-    uint32_t v = (uint8_t(raw[i]) << 16) | (uint8_t(raw[i + 1]) << 8) | uint8_t(raw[i + 2]);
-    out += alphabet[v >> 18];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += alphabet[v & 63];
-  }
-  size_t rest = raw.size() - i;
-  if (rest) {
-    uint32_t v = uint8_t(raw[i]) << 16;
-    if (rest == 2) v |= uint8_t(raw[i + 1]) << 8;
-    out += alphabet[v >> 18];
-    out += alphabet[(v >> 12) & 63];
-    if (rest == 2) out += alphabet[(v >> 6) & 63];
-    else if (pad) out += '=';
-    if (pad) out += '=';
-  }
+std::string Base64UrlEncode(std::string_view raw) {
+  std::string out = base::Base64Encode(raw, base::Base64Alphabet::kUrl);
+  while (!out.empty() && out.back() == '=') out.pop_back();
   return out;
 }
 
-bool Decode(std::string_view text, bool url, std::string* out) {
-  out->clear();
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == (url ? '-' : '+')) v = 62;
-    else if (c == (url ? '_' : '/')) v = 63;
-    else return false;
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return bits < 6;  // a single leftover character is not valid base64
+bool Base64UrlDecode(std::string_view text, std::string* out) {
+  std::string padded(text);
+  if (padded.size() % 4 == 1) return false;
+  while (padded.size() % 4) padded += '=';
+  return base::Base64Decode(padded, out, base::Base64Alphabet::kUrl);
 }
-}  // namespace
 
-std::string Base64UrlEncode(std::string_view raw) { return Encode(raw, kB64Url, false); }
-bool Base64UrlDecode(std::string_view text, std::string* out) { return Decode(text, true, out); }
-std::string Base64Encode(std::string_view raw) { return Encode(raw, kB64, true); }
-bool Base64Decode(std::string_view text, std::string* out) { return Decode(text, false, out); }
+std::string Base64Encode(std::string_view raw) { return base::Base64Encode(raw); }
+bool Base64Decode(std::string_view text, std::string* out) { return base::Base64Decode(text, out); }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

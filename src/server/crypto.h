@@ -18,9 +18,10 @@ std::string RandomBytes(size_t n);  // throws std::runtime_error when the RNG fa
 std::string RandomPassword(size_t n);
 std::string NewUuid();
 
-std::string Base64UrlEncode(std::string_view raw);  // no padding
+// JWT's base64url without padding, over base/base64.h (the one copy).
+std::string Base64UrlEncode(std::string_view raw);
 bool Base64UrlDecode(std::string_view text, std::string* out);  // padding optional
-std::string Base64Encode(std::string_view raw);
+std::string Base64Encode(std::string_view raw);                 // standard, padded
 bool Base64Decode(std::string_view text, std::string* out);
 
 // Equal length and bytes, in time that depends only on the lengths.

@@ -16,7 +16,7 @@ bool HasPolicy(const Task& t, std::string_view p) {
 }
 
 // Hooks written with generateName get a fresh, deterministic-per-time name.
-void NameHook(Task& t, Clock& clock) {
+void NameHook(Task& t, base::Clock& clock) {
   if (!t.id.name.empty()) return;
   std::string prefix = t.desired.StrAt({"metadata", "generateName"});
   static const char* alphabet = "bcdfghjklmnpqrstvwxz2456789";
@@ -42,7 +42,7 @@ ApplyOptions ApplyOptsFor(const Task& t, bool dry_run) {
 
 class Run {
  public:
-  Run(const Plan& plan, const SyncOptions& opts, Target& target, Clock& clock,
+  Run(const Plan& plan, const SyncOptions& opts, Target& target, base::Clock& clock,
       const HealthFn& health, const EngineOptions& engine)
       : tasks_(plan.tasks), opts_(opts), target_(target), clock_(clock), health_(health),
         engine_(engine) {}
@@ -296,7 +296,7 @@ class Run {
   std::vector<Task> tasks_;
   const SyncOptions& opts_;
   Target& target_;
-  Clock& clock_;
+  base::Clock& clock_;
   const HealthFn& health_;
   const EngineOptions& engine_;
   SyncResult result_;
@@ -312,13 +312,13 @@ std::string KubectlName(const resource::ResId& id) {
   return kind + "/" + id.name;
 }
 
-SyncResult RunPlan(const Plan& plan, const SyncOptions& options, Target& target, Clock& clock,
+SyncResult RunPlan(const Plan& plan, const SyncOptions& options, Target& target, base::Clock& clock,
                    const HealthFn& health, const EngineOptions& engine) {
   return Run(plan, options, target, clock, health, engine).Go();
 }
 
 SyncResult RunWithRetry(const std::function<SyncResult()>& attempt, const RetryPolicy& policy,
-                        Clock& clock) {
+                        base::Clock& clock) {
   int64_t started = clock.NowMs();
   SyncResult r = attempt();
   int64_t retries = 0;

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "resource/resource.h"
-#include "sync/clock.h"
+#include "base/clock.h"
 #include "sync/plan.h"
 #include "sync/retry.h"
 #include "sync/target.h"
@@ -56,14 +56,14 @@ struct SyncResult {
   int64_t retry_count = 0;
 };
 
-SyncResult RunPlan(const Plan& plan, const SyncOptions& options, Target& target, Clock& clock,
+SyncResult RunPlan(const Plan& plan, const SyncOptions& options, Target& target, base::Clock& clock,
                    const HealthFn& health, const EngineOptions& engine = {});
 
 // Runs `attempt` until it succeeds or `policy.limit` retries are used,
 // sleeping BackoffMs(policy, n) on `clock` before retry n. The result
 // carries retry_count.
 SyncResult RunWithRetry(const std::function<SyncResult()>& attempt, const RetryPolicy& policy,
-                        Clock& clock);
+                        base::Clock& clock);
 
 // "deployment.apps/name" as kubectl prints it.
 std::string KubectlName(const resource::ResId& id);

@@ -134,7 +134,7 @@ TEST(Retry, ParsesGoDurations) {
 
 TEST(Engine, FirstSyncCreatesInOrderWithHooksAndWaitsBetweenWaves) {
   FakeTarget target;
-  FakeClock clock;
+  base::FakeClock clock;
   PlanInput in;
   in.options.create_namespace = true;
   in.desired = {
@@ -165,7 +165,7 @@ TEST(Engine, FirstSyncCreatesInOrderWithHooksAndWaitsBetweenWaves) {
 
 TEST(Engine, ReportsProgressStepByStep) {
   FakeTarget target;
-  FakeClock clock;
+  base::FakeClock clock;
   target.Put(Obj("v1", "Namespace", "", "ns"));
   PlanInput in;
   in.desired = {Obj("v1", "ConfigMap", "ns", "cfg", "    argocd.argoproj.io/sync-wave: \"-1\"\n"),
@@ -191,7 +191,7 @@ TEST(Engine, ReportsProgressStepByStep) {
 
 TEST(Engine, DryRunFailureAppliesNothing) {
   FakeTarget target;
-  FakeClock clock;
+  base::FakeClock clock;
   target.Put(Obj("v1", "Namespace", "", "ns"));
   target.fail_apply["Deployment/web"] = {};
   PlanInput in;
@@ -204,7 +204,7 @@ TEST(Engine, DryRunFailureAppliesNothing) {
 
 TEST(Engine, FailedPreSyncHookStopsAndRunsSyncFail) {
   FakeTarget target;
-  FakeClock clock;
+  base::FakeClock clock;
   target.Put(Obj("v1", "Namespace", "", "ns"));
   target.on_apply = [](yaml::Node& obj) {
     if (obj.StrAt({"metadata", "name"}) == "migrate") {
@@ -225,7 +225,7 @@ TEST(Engine, FailedPreSyncHookStopsAndRunsSyncFail) {
 
 TEST(Engine, PruneOnlyWhenEnabled) {
   FakeTarget target;
-  FakeClock clock;
+  base::FakeClock clock;
   target.Put(Obj("v1", "Namespace", "", "ns"));
   target.Put(Obj("v1", "ConfigMap", "ns", "old"));
   PlanInput in;
@@ -243,7 +243,7 @@ TEST(Engine, PruneOnlyWhenEnabled) {
 
 TEST(Engine, DryRunOptionChangesNothing) {
   FakeTarget target;
-  FakeClock clock;
+  base::FakeClock clock;
   PlanInput in;
   in.options.dry_run = true;
   in.options.create_namespace = true;
@@ -257,7 +257,7 @@ TEST(Engine, DryRunOptionChangesNothing) {
 
 TEST(Engine, UnhealthyWaveTimesOut) {
   FakeTarget target;
-  FakeClock clock;
+  base::FakeClock clock;
   target.Put(Obj("v1", "Namespace", "", "ns"));
   PlanInput in;
   in.desired = {Obj("apps/v1", "Deployment", "ns", "web"),
@@ -272,7 +272,7 @@ TEST(Engine, UnhealthyWaveTimesOut) {
 }
 
 TEST(Retry, StopsAtLimitWithExponentialBackoffCapped) {
-  FakeClock clock;
+  base::FakeClock clock;
   RetryPolicy policy;
   policy.limit = 5;
   policy.duration_ms = 5000;
@@ -295,7 +295,7 @@ TEST(Retry, StopsAtLimitWithExponentialBackoffCapped) {
 }
 
 TEST(Retry, StopsOnSuccessAndZeroLimitMeansNoRetry) {
-  FakeClock clock;
+  base::FakeClock clock;
   RetryPolicy policy;
   policy.limit = 5;
   int attempts = 0;
@@ -319,7 +319,7 @@ TEST(Retry, StopsOnSuccessAndZeroLimitMeansNoRetry) {
 
 TEST(Engine, RetryWithTargetRecoversAfterTransientFailure) {
   FakeTarget target;
-  FakeClock clock;
+  base::FakeClock clock;
   target.Put(Obj("v1", "Namespace", "", "ns"));
   target.fail_apply["ConfigMap/cfg"] = {2, "etcdserver: request timed out", 500};
   PlanInput in;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "base/base64.h"
 #include "yaml/yaml.h"
 
 namespace capstan::yaml::internal {
@@ -239,34 +240,6 @@ bool CanonicalNonString(const Node& n, std::string* text) {
   return false;
 }
 
-// Go's base64.StdEncoding.DecodeString (which skips \r and \n).
-bool DecodeBase64(std::string_view in, std::string* out) {
-  out->clear();
-  uint32_t acc = 0;
-  int bits = 0, pad = 0;
-  size_t symbols = 0;
-  for (char c : in) {
-    if (c == '\r' || c == '\n') continue;
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
-    else if (c == '=') { ++pad; ++symbols; continue; }
-    else return false;
-    if (pad) return false;  // data after padding
-    ++symbols;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  return symbols % 4 == 0 && pad <= 2;
-}
-
 }  // namespace
 
 std::string_view CanonicalScalar(const Node& n, std::string* scratch, bool* is_string) {
@@ -283,7 +256,7 @@ std::string_view CanonicalScalar(const Node& n, std::string* scratch, bool* is_s
   *is_string = true;
   if (tag == kTimestampTag && FormatTimestamp(n.value, scratch)) return *scratch;
   // go-yaml decodes !!binary to its bytes, which json.Marshal prints as a string.
-  if (tag == "!!binary" && DecodeBase64(n.value, scratch)) return *scratch;
+  if (tag == "!!binary" && base::Base64Decode(n.value, scratch)) return *scratch;
   return n.value;
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/base64.h"
 #include "yaml/canonical.h"
 #include "yaml/yaml.h"
 
@@ -190,24 +191,6 @@ std::string ReplaceInvalidUtf8(std::string_view s) {
       out += "\xEF\xBF\xBD";
       ++i;
     }
-  }
-  return out;
-}
-
-std::string Base64(std::string_view in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += k[v >> 18]; out += k[(v >> 12) & 63]; out += k[(v >> 6) & 63]; out += k[v & 63];
-  }
-  if (i + 1 == in.size()) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    out += k[v >> 18]; out += k[(v >> 12) & 63]; out += "==";
-  } else if (i + 2 == in.size()) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += k[v >> 18]; out += k[(v >> 12) & 63]; out += k[(v >> 6) & 63]; out += '=';
   }
   return out;
 }
@@ -501,7 +484,7 @@ class Emitter {
       if (ascii) return true;
     }
     std::string_view value = k.value;
-    std::string text = ValidUtf8(value) ? "" : Base64(value);
+    std::string text = ValidUtf8(value) ? "" : base::Base64Encode(value);
     if (!text.empty()) value = text;
     Analysis a = Analyze(value);
     if (a.multiline) return false;
@@ -578,7 +561,7 @@ class Emitter {
                       internal::IsBase60Float(value);
       }
     } else if (binary) {
-      b64 = Base64(n.value);
+      b64 = base::Base64Encode(n.value);
       value = b64;
     }
     // A null made in code (not parsed) prints as "null" (not as a key in

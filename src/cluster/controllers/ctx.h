@@ -62,6 +62,12 @@ yaml::Node Condition(const std::string& type, const std::string& status,
 void SetCondition(yaml::Node& status, yaml::Node cond);
 const yaml::Node* FindCondition(const yaml::Node& status, const std::string& type);
 int64_t IntAt(const yaml::Node& o, std::initializer_list<std::string_view> path, int64_t fallback = 0);
+// Ready for at least min_ready_seconds of simulated time.
+bool PodAvailable(Ctx& c, const yaml::Node& pod, int64_t min_ready_seconds);
+// Objects of `r` in `ns` whose controller is `owner_uid`.
+std::vector<yaml::Node> OwnedBy(Ctx& c, const ResourceInfo& r, const std::string& ns, const std::string& owner_uid);
+// `tmpl` with metadata.labels[k] = v.
+yaml::Node WithLabel(yaml::Node tmpl, const std::string& k, const std::string& v);
 // Creates a pod from a template owned by `owner`.
 yaml::Node PodFromTemplate(const yaml::Node& tmpl, const yaml::Node& owner, const std::string& name,
                            const std::string& ns);
@@ -77,7 +83,9 @@ void RunStatefulSets(Ctx& c);
 void RunDaemonSets(Ctx& c);
 void RunJobs(Ctx& c);
 void RunCronJobs(Ctx& c);
-void RunMisc(Ctx& c);  // PVC binding, ingress addresses, CRD cleanup
+void RunPersistentVolumeClaims(Ctx& c);
+void RunIngresses(Ctx& c);
+void RunCrdCleanup(Ctx& c);
 
 }  // namespace capstan::cluster
 

@@ -40,8 +40,6 @@ Node StripHash(Node tmpl) {
 
 }  // namespace
 
-bool PodAvailable(Ctx& c, const Node& pod, int64_t min_ready_seconds);
-
 void RunDeployments(Ctx& c) {
   ResourceInfo dep_r = c.Res("apps", "deployments");
   ResourceInfo rs_r = c.Res("apps", "replicasets");

@@ -91,6 +91,18 @@ int64_t IntAt(const Node& o, std::initializer_list<std::string_view> path, int64
   return n->AsInt(fallback);
 }
 
+std::vector<Node> OwnedBy(Ctx& c, const ResourceInfo& r, const std::string& ns, const std::string& owner_uid) {
+  std::vector<Node> out;
+  for (auto& p : c.List(r, ns))
+    if (IsControlledBy(p, owner_uid)) out.push_back(std::move(p));
+  return out;
+}
+
+Node WithLabel(Node tmpl, const std::string& k, const std::string& v) {
+  tmpl.GetOrCreateMap("metadata").GetOrCreateMap("labels").Set(k, Node::String(v));
+  return tmpl;
+}
+
 bool IsControlledBy(const Node& obj, const std::string& owner_uid) {
   const Node* refs = obj.At({"metadata", "ownerReferences"});
   if (!refs || !refs->IsSeq()) return false;
@@ -309,7 +321,7 @@ void ControllerManager::RunOnce() {
   // stop the others.
   for (auto fn : {RunNamespaces, RunGarbageCollector, RunServiceAccounts, RunDeployments,
                   RunReplicaSets, RunStatefulSets, RunDaemonSets, RunCronJobs, RunJobs,
-                  RunKubelet, RunServices, RunMisc}) {
+                  RunKubelet, RunServices, RunPersistentVolumeClaims, RunIngresses, RunCrdCleanup}) {
     try {
       fn(c);
     } catch (const std::exception&) {

@@ -1,12 +1,12 @@
-// Small controllers: PVC binding (with a PersistentVolume), Ingress
-// addresses, and custom resources of deleted CRDs.
+// PersistentVolumeClaims: each pending claim gets a hostPath PersistentVolume
+// (as the local-path provisioner would) and is bound to it.
 #include "cluster/controllers/ctx.h"
 
 namespace capstan::cluster {
 
 using yaml::Node;
 
-void RunMisc(Ctx& c) {
+void RunPersistentVolumeClaims(Ctx& c) {
   ResourceInfo pvc_r = c.Res("", "persistentvolumeclaims");
   ResourceInfo pv_r = c.Res("", "persistentvolumes");
   for (const Node& before : c.List(pvc_r)) {
@@ -40,36 +40,6 @@ void RunMisc(Ctx& c) {
     st.Set("accessModes", modes);
     st.GetOrCreateMap("capacity").Set("storage", Node::String(storage));
     c.Update(pvc_r, before, pvc);
-  }
-  ResourceInfo ing_r = c.Res("networking.k8s.io", "ingresses");
-  for (const Node& before : c.List(ing_r)) {
-    if (before.At({"status", "loadBalancer", "ingress"})) continue;
-    Node ing = before;
-    Node list = Node::Seq();
-    Node ip = Node::Map();
-    ip.Set("ip", Node::String("172.18.255.200"));
-    list.items.push_back(ip);
-    ing.GetOrCreateMap("status").GetOrCreateMap("loadBalancer").Set("ingress", list);
-    c.Update(ing_r, before, ing);
-  }
-  // Custom resources whose CRD is gone.
-  ResourceInfo crd_r = c.Res("apiextensions.k8s.io", "customresourcedefinitions");
-  for (const Node& crd : c.List(crd_r)) {
-    if (crd.StrAt({"metadata", "deletionTimestamp"}).empty()) continue;
-    std::string group = crd.StrAt({"spec", "group"}), plural = crd.StrAt({"spec", "names", "plural"});
-    ResourceInfo cr = c.Res(group, plural);
-    size_t left = 0;
-    if (!cr.plural.empty())
-      for (const auto& o : c.List(cr)) {
-        c.Delete(cr, o);
-        ++left;
-      }
-    if (left == 0) {
-      Node n = crd;
-      n.GetOrCreateMap("metadata").Remove("finalizers");
-      c.Delete(crd_r, crd);
-      c.registry->RemoveCrd(crd);
-    }
   }
 }
 

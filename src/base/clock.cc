@@ -1,18 +1,18 @@
-#include "sync/clock.h"
+#include "base/clock.h"
 
-#include <chrono>
 #include <ctime>
 #include <thread>
 
-namespace capstan::sync {
+namespace capstan::base {
 namespace {
 
-class WallClock : public Clock {
+class RealClocks : public Clock {
  public:
   int64_t NowMs() override {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
   }
+  std::chrono::steady_clock::time_point Monotonic() override { return std::chrono::steady_clock::now(); }
   void SleepMs(int64_t ms) override {
     if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   }
@@ -21,7 +21,7 @@ class WallClock : public Clock {
 }  // namespace
 
 Clock& RealClock() {
-  static WallClock clock;
+  static RealClocks clock;
   return clock;
 }
 
@@ -34,4 +34,4 @@ std::string FormatTime(int64_t ms) {
   return buf;
 }
 
-}  // namespace capstan::sync
+}  // namespace capstan::base

@@ -1,4 +1,4 @@
-#include "cluster/fields.h"
+#include "cluster/server_side_apply.h"
 
 #include <algorithm>
 #include <map>
@@ -17,28 +17,33 @@ bool AllMaps(const Node& seq) {
   return true;
 }
 
-bool AllHave(const Node& seq, const char* key) {
-  for (const auto& i : seq.items)
-    if (!i.Has(key)) return false;
-  return true;
+using TypeRef = resource::Schema::TypeRef;
+
+// The keys of a list field from the schema (x-kubernetes-list-type: map and
+// its x-kubernetes-list-map-keys); empty = atomic. A list the schema calls a
+// map whose items are not all maps holding every key is atomic too (the
+// apiserver rejects it; here it must not crash), except that a missing
+// `protocol` counts as TCP, the apiserver's default for ports.
+std::vector<std::string> ListMapKeys(const resource::Schema& schema, TypeRef parent, const std::string& field,
+                                     const Node& seq) {
+  const resource::ListMeta* meta = schema.FieldListMeta(parent, field);
+  if (!meta || meta->list_type != "map" || meta->map_keys.empty()) return {};
+  if (!seq.IsSeq() || !AllMaps(seq)) return {};
+  for (const auto& item : seq.items)
+    for (const auto& k : meta->map_keys)
+      if (!item.Has(k) && k != "protocol") return {};
+  return meta->map_keys;
 }
 
-// Merge keys of a list field; empty = atomic list.
-std::vector<std::string> MergeKeys(const std::string& field, const Node& seq) {
-  if (!seq.IsSeq() || !AllMaps(seq)) return {};
-  if (field == "ports") {
-    if (AllHave(seq, "containerPort")) return {"containerPort", "protocol"};
-    if (AllHave(seq, "port")) return {"port", "protocol"};
-    return {};
-  }
-  if (field == "volumeMounts" && AllHave(seq, "mountPath")) return {"mountPath"};
-  if (field == "volumeDevices" && AllHave(seq, "devicePath")) return {"devicePath"};
-  if (field == "conditions" && AllHave(seq, "type")) return {"type"};
-  if (field == "hostAliases" && AllHave(seq, "ip")) return {"ip"};
-  if (field == "ownerReferences" && AllHave(seq, "uid")) return {"uid"};
-  if (field == "args" || field == "command" || field == "tolerations") return {};
-  if (AllHave(seq, "name")) return {"name"};
-  return {};
+TypeRef TypeOf(const resource::Schema& schema, const Node& obj) {
+  return schema.TypeFor(resource::Gvk::FromApiVersion(obj.StrAt({"apiVersion"}), obj.StrAt({"kind"})));
+}
+
+// metadata is ObjectMeta in every kind, also where a CRD's schema leaves it
+// a bare `type: object` (ownerReferences keyed by uid, ...).
+TypeRef MetadataType(const resource::Schema& schema, TypeRef type) {
+  if (TypeRef t = schema.FieldType(type, "metadata"); t && schema.FieldListMeta(t, "ownerReferences")) return t;
+  return schema.FieldType(schema.TypeFor({"", "v1", "ConfigMap"}), "metadata");
 }
 
 Node KeyValue(const Node& item, const std::string& k) {
@@ -69,17 +74,20 @@ const std::set<std::string> kSystemMetadata = {
     "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink",
     "generateName"};
 
-void Walk(const Node& n, const std::string& field, FieldPath& path, FieldSet& out) {
+// `n` is field `field` of an object of type `parent` (nullptr: unknown).
+void Walk(const resource::Schema& schema, TypeRef parent, const Node& n, const std::string& field,
+          FieldPath& path, FieldSet& out) {
+  TypeRef type = schema.FieldType(parent, field);
   if (n.IsMap() && !n.fields.empty()) {
     for (const auto& f : n.fields) {
       path.push_back("f:" + f.key.Str());
-      Walk(f.value, f.key.Str(), path, out);
+      Walk(schema, type, f.value, f.key.Str(), path, out);
       path.pop_back();
     }
     return;
   }
   if (n.IsSeq()) {
-    auto keys = MergeKeys(field, n);
+    auto keys = ListMapKeys(schema, parent, field, n);
     if (!keys.empty()) {
       for (const auto& item : n.items) {
         path.push_back(ItemKey(item, keys));
@@ -88,7 +96,7 @@ void Walk(const Node& n, const std::string& field, FieldPath& path, FieldSet& ou
         path.pop_back();
         for (const auto& f : item.fields) {
           path.push_back("f:" + f.key.Str());
-          Walk(f.value, f.key.Str(), path, out);
+          Walk(schema, type, f.value, f.key.Str(), path, out);
           path.pop_back();
         }
         path.pop_back();
@@ -119,9 +127,11 @@ Node* FindItem(Node& seq, const std::string& pe) {
 
 }  // namespace
 
-FieldSet FieldsOf(const Node& obj, bool with_status) {
+FieldSet FieldsOf(const Node& obj, bool with_status, const resource::Schema& schema) {
   FieldSet out;
   if (!obj.IsMap()) return out;
+  TypeRef type = TypeOf(schema, obj);
+  TypeRef metadata_type = MetadataType(schema, type);
   FieldPath path;
   for (const auto& f : obj.fields) {
     const std::string& k = f.key.Str();
@@ -132,12 +142,12 @@ FieldSet FieldsOf(const Node& obj, bool with_status) {
       for (const auto& m : f.value.fields) {
         if (kSystemMetadata.count(m.key.Str())) continue;
         path = {"f:metadata", "f:" + m.key.Str()};
-        Walk(m.value, m.key.Str(), path, out);
+        Walk(schema, metadata_type, m.value, m.key.Str(), path, out);
       }
       continue;
     }
     path = {"f:" + k};
-    Walk(f.value, k, path, out);
+    Walk(schema, type, f.value, k, path, out);
   }
   return out;
 }
@@ -207,19 +217,25 @@ void RemovePath(Node& obj, const FieldPath& path) {
   }
 }
 
-void MergeApplied(Node& live, const Node& config, const std::string& field) {
+namespace {
+
+// `config` is field `field` of an object of type `parent` ("" and nullptr
+// for the top level, whose type is `self`).
+void Merge(const resource::Schema& schema, TypeRef parent, TypeRef self, Node& live, const Node& config,
+           const std::string& field, bool top = false) {
   if (live.IsMap() && config.IsMap()) {
     for (const auto& f : config.fields) {
       Node* l = live.Get(f.key.Str());
+      TypeRef child = top && f.key.Str() == "metadata" ? MetadataType(schema, self) : schema.FieldType(self, f.key.Str());
       if (l && !f.value.IsNull())
-        MergeApplied(*l, f.value, f.key.Str());
+        Merge(schema, self, child, *l, f.value, f.key.Str());
       else
         live.Set(f.key.Str(), f.value);
     }
     return;
   }
   if (live.IsSeq() && config.IsSeq()) {
-    auto keys = MergeKeys(field, config);
+    auto keys = ListMapKeys(schema, parent, field, config);
     if (!keys.empty() && (live.items.empty() || AllMaps(live))) {
       for (const auto& item : config.items) {
         Node key;
@@ -234,7 +250,7 @@ void MergeApplied(Node& live, const Node& config, const std::string& field) {
             break;
           }
         if (found)
-          MergeApplied(*found, item, "");
+          Merge(schema, parent, self, *found, item, "");
         else
           live.items.push_back(item);
       }
@@ -242,6 +258,12 @@ void MergeApplied(Node& live, const Node& config, const std::string& field) {
     }
   }
   live = config;
+}
+
+}  // namespace
+
+void MergeApplied(Node& live, const Node& config, const resource::Schema& schema) {
+  Merge(schema, nullptr, TypeOf(schema, config), live, config, "", /*top=*/true);
 }
 
 std::string PathString(const FieldPath& p) {
@@ -324,9 +346,9 @@ Node NewEntry(const std::string& manager, const std::string& op, const std::stri
 }  // namespace
 
 ApplyResult ServerSideApply(const Node& live, const Node& config, const std::string& manager,
-                            bool force, const std::string& now) {
+                            bool force, const std::string& now, const resource::Schema& schema) {
   ApplyResult res;
-  FieldSet cfg = FieldsOf(config);
+  FieldSet cfg = FieldsOf(config, false, schema);
   std::string api_version = config.StrAt({"apiVersion"});
   if (live.IsNull()) {
     res.object = config;
@@ -373,7 +395,7 @@ ApplyResult ServerSideApply(const Node& live, const Node& config, const std::str
   std::sort(removals.begin(), removals.end(),
             [](const FieldPath& a, const FieldPath& b) { return a.size() > b.size(); });
   for (const auto& p : removals) RemovePath(obj, p);
-  MergeApplied(obj, config);
+  MergeApplied(obj, config, schema);
   for (auto& e : entries)
     if (&e != mine)
       for (const auto& p : taken) e.fields.erase(p);
@@ -395,14 +417,14 @@ ApplyResult ServerSideApply(const Node& live, const Node& config, const std::str
 }
 
 void TrackUpdate(const Node& old, Node& obj, const std::string& manager,
-                 const std::string& subresource, const std::string& now) {
+                 const std::string& subresource, const std::string& now, const resource::Schema& schema) {
   const Node* old_mf = old.At({"metadata", "managedFields"});
   const Node* new_mf = obj.At({"metadata", "managedFields"});
   if (new_mf && (!old_mf || *new_mf != *old_mf)) return;  // the client set them explicitly
   if (!new_mf && old_mf) obj.GetOrCreateMap("metadata").Set("managedFields", *old_mf);
   bool status = subresource == "status";
-  FieldSet nf = FieldsOf(obj, status), of;
-  if (!old.IsNull()) of = FieldsOf(old, status);
+  FieldSet nf = FieldsOf(obj, status, schema), of;
+  if (!old.IsNull()) of = FieldsOf(old, status, schema);
   FieldSet changed, removed;
   for (const auto& p : nf) {
     if (p.back() == ".") {

@@ -1,13 +1,9 @@
-// The Kubernetes API defaulting functions (SetDefaults_* of
-// k8s.io/kubernetes/pkg/apis/<group>/<version>/defaults.go) for the fields
-// that matter to a diff: gitops-engine runs them on both the predicted and
-// the live object so that a field the server defaults is not a difference.
+// The Kubernetes API defaulting functions (see defaults.h).
+#include "resource/defaults.h"
+
 #include <string>
 
-#include "diff/known_types.h"
-#include "diff/value.h"
-
-namespace capstan::diff {
+namespace capstan::resource {
 
 using yaml::Node;
 
@@ -15,7 +11,7 @@ namespace {
 
 bool Absent(const Node& map, std::string_view key) {
   const Node* v = map.Get(key);
-  return !v || TypeOf(*v) == JType::kNull;
+  return !v || v->kind == yaml::Kind::kNull || (v->kind == yaml::Kind::kScalar && v->tag == yaml::kNullTag);
 }
 
 void Default(Node& map, std::string_view key, Node value) {
@@ -247,6 +243,7 @@ void DefaultService(Node& obj) {
     Default(*spec, "internalTrafficPolicy", Node::String("Cluster"));
   if (type == "NodePort" || type == "LoadBalancer")
     Default(*spec, "externalTrafficPolicy", Node::String("Cluster"));
+  if (type == "LoadBalancer") Default(*spec, "allocateLoadBalancerNodePorts", Node::Bool(true));
   if (spec->StrAt({"sessionAffinity"}) == "ClientIP") {
     if (Node* cfg = Struct(*spec, "sessionAffinityConfig"))
       if (Node* ip = Struct(*cfg, "clientIP")) Default(*ip, "timeoutSeconds", Node::Int(10800));
@@ -403,4 +400,4 @@ void ApplyDefaults(Node& obj, const Gvk& gvk) {
   }
 }
 
-}  // namespace capstan::diff
+}  // namespace capstan::resource

@@ -1,10 +1,10 @@
-#include "cluster/selector.h"
+#include "resource/selector.h"
 
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
 
-namespace capstan::cluster {
+namespace capstan::resource {
 namespace {
 
 std::string Trim(const std::string& s) {
@@ -184,4 +184,4 @@ bool Selector::Matches(const KeyValues& kv) const {
   return true;
 }
 
-}  // namespace capstan::cluster
+}  // namespace capstan::resource

@@ -1,8 +1,8 @@
-#include "cluster/selector.h"
+#include "resource/selector.h"
 
 #include <gtest/gtest.h>
 
-namespace capstan::cluster {
+namespace capstan::resource {
 namespace {
 
 TEST(SelectorTest, EqualityAndSetBased) {
@@ -31,4 +31,4 @@ TEST(SelectorTest, FieldsTreatMissingAsEmpty) {
 }
 
 }  // namespace
-}  // namespace capstan::cluster
+}  // namespace capstan::resource
