@@ -233,6 +233,7 @@ Response Api::Route(Call& c) {
     const std::string& name = n > 3 ? s[3] : "";
     if (n == 4 && m == "GET") return GetApp(c, name);
     if (n == 4 && m == "PUT") return UpdateApp(c, name, false);
+    if (n == 4 && m == "PATCH") return PatchApp(c, name);
     if (n == 4 && m == "DELETE") return DeleteApp(c, name);
     if (n == 5) {
       const std::string& sub = s[4];
@@ -301,7 +302,14 @@ Response Api::Settings(Call& c) {
   b.Set("url", Node::String(cm.StrAt({"url"})));
   b.Set("appLabelKey", Node::String("app.kubernetes.io/instance"));
   b.Set("statusBadgeEnabled", Node::Bool(cm.StrAt({"statusbadge.enabled"}) == "true"));
-  b.Set("userLoginsDisabled", Node::Bool(cm.StrAt({"admin.enabled"}) == "false" && !cm.Has("accounts.")));
+  bool logins = Sessions::HasCapability(*c.settings, "admin", "login");
+  for (const auto& f : cm.fields) {
+    const std::string& k = f.key.Str();
+    if (k.rfind("accounts.", 0) == 0 && k.find('.', 9) == std::string::npos &&
+        Sessions::HasCapability(*c.settings, k.substr(9), "login"))
+      logins = true;
+  }
+  b.Set("userLoginsDisabled", Node::Bool(!logins));
   b.Set("execEnabled", Node::Bool(false));
   b.Set("controllerNamespace", Node::String(options_.ns));
   Node help = Node::Map();
@@ -536,6 +544,38 @@ Response Api::UpdateApp(Call& c, const std::string& name, bool spec_only) {
   Node stored = client_.Get({kApplicationGvk, options_.ns, name});
   cache_.Put(stored);
   if (spec_only) return Json(stored.Get("spec") ? *stored.Get("spec") : Node::Map());
+  return Json(PublicApp(stored));
+}
+
+// PATCH /api/v1/applications/{name} {"patch": "<json>", "patchType": "merge"|"json"}:
+// validated on a dry run first, then applied.
+Response Api::PatchApp(Call& c, const std::string& name) {
+  Response denied;
+  auto a = AppFor(c, name, "update", &denied);
+  if (!a) return denied;
+  Response err;
+  auto body = Body(c.req, &err);
+  if (!body) return err;
+  std::string type = body->StrAt({"patchType"});
+  if (type.empty()) type = "merge";
+  if (type != "merge" && type != "json") return ErrorResponse(400, "request body: patchType must be merge or json");
+  Node patch;
+  try {
+    patch = yaml::ParseJson(body->StrAt({"patch"}), "request body patch");
+  } catch (const std::exception& e) {
+    return ErrorResponse(400, e.what());
+  }
+  kube::PatchOptions po;
+  po.type = type == "json" ? kube::PatchType::kJson : kube::PatchType::kMerge;
+  po.dry_run = true;
+  Node result = client_.Patch({kApplicationGvk, options_.ns, name}, patch, po);
+  app::ParseApplication(result, "patched application");
+  std::string new_obj = ProjectOf(result) + "/" + name;
+  if (new_obj != a->project + "/" + name && !Can(c, "applications", "update", new_obj))
+    return ErrorResponse(403, "permission denied: applications, update, " + new_obj);
+  po.dry_run = false;
+  Node stored = client_.Patch({kApplicationGvk, options_.ns, name}, patch, po);
+  cache_.Put(stored);
   return Json(PublicApp(stored));
 }
 

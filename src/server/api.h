@@ -98,6 +98,7 @@ class Api {
   Response CreateApp(Call& c);
   Response GetApp(Call& c, const std::string& name);
   Response UpdateApp(Call& c, const std::string& name, bool spec_only);
+  Response PatchApp(Call& c, const std::string& name);
   Response DeleteApp(Call& c, const std::string& name);
   Response SyncApp(Call& c, const std::string& name);
   Response RollbackApp(Call& c, const std::string& name);

@@ -269,6 +269,13 @@ def run_tests(env, first_commit, secret):
     r = env.api("PUT", "/api/v1/applications/web", app, token=admin)
     check("PUT /applications/web", r.status == 200 and r.json()["metadata"]["labels"]["updated"] == "yes", r.body[:300])
 
+    r = env.api("PATCH", "/api/v1/applications/web", {"patch": json.dumps({"metadata": {"labels": {"patched": "yes"}}}),
+                                                      "patchType": "merge"}, token=admin)
+    check("PATCH /applications/web (merge)", r.status == 200 and r.json()["metadata"]["labels"]["patched"] == "yes", r.body[:300])
+    r = env.api("PATCH", "/api/v1/applications/web", {"patch": json.dumps({"spec": {"destination": "bad"}}), "patchType": "merge"}, token=admin)
+    check("PATCH making the app invalid is 400 and changes nothing", r.status == 400 and
+          env.api("GET", "/api/v1/applications/web", token=admin).json()["spec"]["destination"]["namespace"] == "web", r.body[:300])
+
     # --- event stream ------------------------------------------------------------
     events = []
     host, port = env.url.split("//")[1].split(":")
@@ -383,6 +390,7 @@ def run_tests(env, first_commit, secret):
                                ("POST", "/api/v1/applications/web/rollback", {"id": 0}),
                                ("DELETE", "/api/v1/applications/web", None),
                                ("PUT", "/api/v1/applications/web/spec", spec),
+                               ("PATCH", "/api/v1/applications/web", {"patch": "{}"}),
                                ("DELETE", "/api/v1/applications/web/operation", None),
                                ("GET", "/api/v1/applications/teamb/resource-tree", None),
                                ("GET", "/api/v1/applications/teamb/managed-resources", None),
