@@ -1,6 +1,7 @@
 #include "server/app_cache.h"
 
 #include <chrono>
+#include <cstdlib>
 
 #include "yaml/yaml.h"
 
@@ -95,6 +96,16 @@ void AppCache::Apply(const std::string& type, const yaml::Node& obj) {
       apps_.erase(it);
     } else {
       if (it != apps_.end() && it->second->json == a->json) return;  // already seen (Put)
+      // A write's answer (Put) and the watch race: never go back to an
+      // older resourceVersion (integers on etcd and the local cluster).
+      if (it != apps_.end()) {
+        const std::string& have = it->second->object.StrAt({"metadata", "resourceVersion"});
+        const std::string& got = a->object.StrAt({"metadata", "resourceVersion"});
+        char* e1 = nullptr;
+        char* e2 = nullptr;
+        unsigned long long h = std::strtoull(have.c_str(), &e1, 10), g = std::strtoull(got.c_str(), &e2, 10);
+        if (!have.empty() && !got.empty() && *e1 == 0 && *e2 == 0 && g < h) return;
+      }
       apps_[a->name] = a;
     }
   }
