@@ -261,6 +261,9 @@ AppProject ParseAppProject(const yaml::Node& obj, const std::string& where) {
   p.namespace_whitelist_set = spec && spec->Get("namespaceResourceWhitelist") &&
                               !spec->Get("namespaceResourceWhitelist")->IsNull();
   p.namespace_blacklist = GroupKinds(r, spec, "namespaceResourceBlacklist");
+  if (const yaml::Node* a = obj.At({"metadata", "annotations"}); a != nullptr && a->IsMap())
+    if (const yaml::Node* v = a->Get("capstan.io/pre-sync-checks"); v != nullptr && v->IsScalar())
+      p.pre_sync_checks = v->value;
   return p;
 }
 

@@ -91,6 +91,8 @@ struct AppProject {
   // Absent namespaceResourceWhitelist allows every kind; an empty one none.
   bool namespace_whitelist_set = false;
   bool allow_all = false;  // the implicit "default" project
+  // metadata.annotations["capstan.io/pre-sync-checks"] (app/pre_sync_checks.h)
+  std::string pre_sync_checks;
 };
 
 AppProject ParseAppProject(const yaml::Node& obj, const std::string& where);

@@ -65,6 +65,7 @@ Session::Session(const SessionOptions& o) {
   int64_t delay = o.wave_delay_ms >= 0 ? o.wave_delay_ms : WaveDelayFromEnvironment();
   if (delay >= 0) mo.engine.wave_delay_ms = delay;
   mo.progress = o.progress;
+  mo.after_sync = o.after_sync;
   manager_ = std::make_unique<Manager>(*target_, mo);
   if (!o.file.empty()) {
     from_file_ = true;

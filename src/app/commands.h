@@ -29,6 +29,8 @@ struct SessionOptions {
   int64_t wave_delay_ms = -1;           // -1: WaveDelayFromEnvironment()
   // Per-resource progress lines (nullptr: none).
   std::function<void(const std::string& app, const std::string& line)> progress;
+  // ManagerOptions::after_sync (the CLI unseals SealedSecrets with it).
+  std::function<std::vector<std::string>(const std::vector<yaml::Node>&, sync::Target&)> after_sync;
 };
 
 // CAPSTAN_SYNC_WAVE_DELAY_MS, else ARGOCD_SYNC_WAVE_DELAY (seconds), else -1.

@@ -1,4 +1,5 @@
 #include "app/manager.h"
+#include "app/pre_sync_checks.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -275,7 +276,10 @@ Comparison Manager::Refresh(Application& app, RefreshMode mode, const std::strin
     if (!violations.empty()) throw AppError(violations.front());
     Comparison c = Compare(app, desired, Live(app), options_.health);
     c.revision = commit;
-    SetCondition(app, "", "");
+    // A revision that fails the pre-sync checks shows it in the conditions
+    // (app get/list) and is refused by Sync.
+    std::string refusal = PreSyncRefusal(project, app, desired);
+    SetCondition(app, refusal.empty() ? "" : "PreSyncChecksFailed", refusal);
     std::string root = repos_->Snapshot(source.repo_url, commit);
     SetComparisonStatus(StatusOf(app), app, source, c, SourceType(root, source), clock_->NowMs());
     if (write_status) WriteStatus(app);
@@ -332,6 +336,12 @@ SyncOutcome Manager::Sync(Application& app, const SyncRequest& req) {
   app.object = target_app.object;
   op.revision = c.revision;
   out.revision = c.revision;
+  // Pre-sync checks (capstan.io/pre-sync-checks on the project or the app):
+  // Refresh recorded a refusal in the conditions; nothing is applied.
+  if (const Node* conds = app.object.At({"status", "conditions"}); conds != nullptr && conds->IsSeq()) {
+    for (const Node& cond : conds->items)
+      if (cond.StrAt({"type"}) == "PreSyncChecksFailed") return fail("Failed", cond.StrAt({"message"}));
+  }
   if (req.automated && c.desired.empty() && !app.sync_policy.allow_empty)
     return fail("Error", "auto-sync will wipe out all resources; set syncPolicy.automated.allowEmpty to allow it");
 
@@ -375,6 +385,11 @@ SyncOutcome Manager::Sync(Application& app, const SyncRequest& req) {
   else policy.limit = 0;
   out.result = sync::RunWithRetry(attempt, policy, *clock_);
   out.result.started_ms = started;
+  if (options_.after_sync && out.result.phase == "Succeeded" && !req.dry_run) {
+    for (const std::string& line : options_.after_sync(desired, target_)) {
+      out.result.message += (out.result.message.empty() ? "" : "; ") + line;
+    }
+  }
 
   // Status after the operation: fresh comparison, operation state, history.
   try {

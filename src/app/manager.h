@@ -50,6 +50,10 @@ struct ManagerOptions {
   // Called with each sync step as it happens (sync::EngineOptions::progress),
   // prefixed by the Application's name; may be called from several threads.
   std::function<void(const std::string& app, const std::string& line)> progress;
+  // Called after a successful sync (not a dry run) with the objects from
+  // Git and the target, e.g. to unseal SealedSecrets (src/delivery); the
+  // lines it returns are appended to the operation's message.
+  std::function<std::vector<std::string>(const std::vector<yaml::Node>& desired, sync::Target& target)> after_sync;
 };
 
 enum class RefreshMode { kNormal, kHard };

@@ -14,15 +14,41 @@
   X(BN_bin2bn) \
   X(BN_free) \
   X(BN_to_ASN1_INTEGER) \
+  X(CRYPTO_free) \
+  X(CRYPTO_malloc) \
+  X(EVP_CIPHER_CTX_ctrl) \
+  X(EVP_CIPHER_CTX_free) \
+  X(EVP_CIPHER_CTX_new) \
+  X(EVP_DecryptFinal_ex) \
+  X(EVP_DecryptInit_ex) \
+  X(EVP_DecryptUpdate) \
   X(EVP_Digest) \
+  X(EVP_EncryptFinal_ex) \
+  X(EVP_EncryptInit_ex) \
+  X(EVP_EncryptUpdate) \
+  X(EVP_PKEY_CTX_free) \
+  X(EVP_PKEY_CTX_new) \
+  X(EVP_PKEY_CTX_set0_rsa_oaep_label) \
+  X(EVP_PKEY_CTX_set_rsa_mgf1_md) \
+  X(EVP_PKEY_CTX_set_rsa_oaep_md) \
+  X(EVP_PKEY_CTX_set_rsa_padding) \
   X(EVP_PKEY_Q_keygen) \
+  X(EVP_PKEY_decrypt) \
+  X(EVP_PKEY_decrypt_init) \
+  X(EVP_PKEY_encrypt) \
+  X(EVP_PKEY_encrypt_init) \
   X(EVP_PKEY_free) \
+  X(EVP_PKEY_get_base_id) \
+  X(EVP_aes_256_gcm) \
   X(EVP_sha1) \
   X(EVP_sha256) \
   X(HMAC) \
+  X(OPENSSL_cleanse) \
+  X(PEM_read_bio_PUBKEY) \
   X(PEM_read_bio_PrivateKey) \
   X(PEM_read_bio_X509) \
   X(PEM_write_bio_PrivateKey) \
+  X(PEM_write_bio_PrivateKey_traditional) \
   X(PEM_write_bio_X509) \
   X(RAND_bytes) \
   X(X509V3_EXT_conf_nid) \
@@ -31,6 +57,7 @@
   X(X509_NAME_add_entry_by_txt) \
   X(X509_add_ext) \
   X(X509_free) \
+  X(X509_get_pubkey) \
   X(X509_get_serialNumber) \
   X(X509_get_subject_name) \
   X(X509_getm_notAfter) \

@@ -22,6 +22,7 @@
 #include "app/commands.h"
 #include "cli/app_print.h"
 #include "cli/command.h"
+#include "delivery/unseal_sync.h"
 #include "kube/client.h"
 #include "yaml/yaml.h"
 
@@ -116,6 +117,16 @@ int Run(int argc, char** argv) {
     o.progress = [](const std::string& app, const std::string& line) {
       std::fprintf(stderr, "%s: %s\n", app.c_str(), line.c_str());
     };
+
+  // As the sealed-secrets controller would: SealedSecrets of a synced app
+  // become Secrets (refusals are reported in the operation's message).
+  o.after_sync = [](const std::vector<yaml::Node>& desired, capstan::sync::Target& target) {
+    capstan::delivery::UnsealReport r = capstan::delivery::UnsealSealedSecrets(target, desired);
+    std::vector<std::string> lines;
+    for (const std::string& s : r.unsealed) lines.push_back("unsealed Secret " + s);
+    for (const std::string& s : r.refused) lines.push_back(s);
+    return lines;
+  };
 
   try {
     app::Session env(o);

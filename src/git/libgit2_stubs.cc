@@ -15,7 +15,14 @@
   X(git_remote_connect) X(git_remote_create_anonymous) X(git_remote_default_branch) X(git_remote_fetch) \
   X(git_remote_free) X(git_repository_free) X(git_repository_init) X(git_repository_open_bare)         \
   X(git_revparse_single) X(git_tree_entry_bypath) X(git_tree_entry_filemode) X(git_tree_entry_free)     \
-  X(git_tree_entry_id) X(git_tree_entry_name) X(git_tree_free) X(git_tree_walk)
+  X(git_tree_entry_id) X(git_tree_entry_name) X(git_tree_free) X(git_tree_walk)                       \
+  X(git_repository_open_ext) X(git_repository_workdir) X(git_repository_head) X(git_repository_head_detached) \
+  X(git_reference_shorthand) X(git_reference_name_to_id) X(git_status_list_new) X(git_status_list_free)  \
+  X(git_status_list_entrycount) X(git_status_byindex) X(git_repository_index) X(git_index_add_bypath)   \
+  X(git_index_remove_bypath) X(git_index_write) X(git_index_write_tree) X(git_index_free)                \
+  X(git_tree_lookup) X(git_signature_now) X(git_signature_default) X(git_signature_free)                \
+  X(git_commit_create) X(git_remote_lookup) X(git_remote_url) X(git_remote_push) X(git_reset)           \
+  X(git_commit_parentcount) X(git_commit_parent) X(git_commit_message) X(git_oid_cmp)
 
 #define CAPSTAN_LIBGIT2_STUB(name) CAPSTAN_LAZY_STUB(libgit2, name)
 CAPSTAN_LIBGIT2_FUNCTIONS(CAPSTAN_LIBGIT2_STUB)

@@ -1,0 +1,307 @@
+// Worktree over libgit2: status, commit, push, fetch, one-commit rebase.
+#include "git/worktree.h"
+
+#include <git2.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "git/libgit2_stubs.h"
+
+namespace fs = std::filesystem;
+
+namespace capstan::git {
+namespace {
+
+std::string LastError(const std::string& what) {
+  const git_error* e = git_error_last();
+  std::string msg = e && e->message ? e->message : "unknown libgit2 error";
+  for (size_t pos = 0; (pos = msg.find("://", pos)) != std::string::npos; pos += 3) {
+    auto start = msg.rfind(' ', pos);
+    start = start == std::string::npos ? 0 : start + 1;
+    auto end = msg.find_first_of(" '\"", pos);
+    if (end == std::string::npos) end = msg.size();
+    msg.replace(start, end - start, RedactUrl(msg.substr(start, end - start)));
+  }
+  return what + ": " + msg;
+}
+
+void Check(int rc, const std::string& what) {
+  if (rc < 0) throw GitError(LastError(what));
+}
+
+template <typename T, void (*Free)(T*)>
+struct Owned {
+  T* p = nullptr;
+  ~Owned() {
+    if (p) Free(p);
+  }
+  T** operator&() { return &p; }
+  operator T*() const { return p; }
+};
+using Ref = Owned<git_reference, git_reference_free>;
+using CommitPtr = Owned<git_commit, git_commit_free>;
+using Tree = Owned<git_tree, git_tree_free>;
+using TreeEntry = Owned<git_tree_entry, git_tree_entry_free>;
+using Index = Owned<git_index, git_index_free>;
+using Remote = Owned<git_remote, git_remote_free>;
+using Signature = Owned<git_signature, git_signature_free>;
+using Blob = Owned<git_blob, git_blob_free>;
+using StatusList = Owned<git_status_list, git_status_list_free>;
+
+std::string OidHex(const git_oid* oid) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, oid);
+  return buf;
+}
+
+struct CallbackState {
+  const Credential* cred = nullptr;
+  int attempts = 0;
+  std::string rejected;  // status of a refused ref update
+};
+
+int OnCredential(git_credential** out, const char* /*url*/, const char* username_from_url,
+                 unsigned int allowed, void* payload) {
+  auto* p = static_cast<CallbackState*>(payload);
+  if (++p->attempts > 1 || !p->cred) return GIT_EUSER;
+  const Credential& c = *p->cred;
+  if ((allowed & GIT_CREDENTIAL_SSH_KEY) && !c.ssh_private_key.empty()) {
+    std::string user = !c.username.empty() ? c.username : username_from_url ? username_from_url : "git";
+    return git_credential_ssh_key_new(out, user.c_str(),
+                                      c.ssh_public_key.empty() ? nullptr : c.ssh_public_key.c_str(),
+                                      c.ssh_private_key.c_str(), c.ssh_passphrase.c_str());
+  }
+  if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && !c.password.empty()) {
+    std::string user = c.username.empty() ? "x-access-token" : c.username;
+    return git_credential_userpass_plaintext_new(out, user.c_str(), c.password.c_str());
+  }
+  if (allowed & GIT_CREDENTIAL_USERNAME) {
+    return git_credential_username_new(out, c.username.empty() ? "git" : c.username.c_str());
+  }
+  return GIT_PASSTHROUGH;
+}
+
+int OnPushUpdate(const char* /*refname*/, const char* status, void* payload) {
+  if (status != nullptr) static_cast<CallbackState*>(payload)->rejected = status;
+  return 0;
+}
+
+bool LooksNonFastForward(const std::string& s) {
+  return s.find("fast-forward") != std::string::npos || s.find("fastforward") != std::string::npos ||
+         s.find("fetch first") != std::string::npos || s.find("non-fast") != std::string::npos;
+}
+
+void MakeSignature(git_signature** out, git_repository* repo) {
+  const char* name = std::getenv("GIT_AUTHOR_NAME");
+  const char* email = std::getenv("GIT_AUTHOR_EMAIL");
+  if (name && *name && email && *email) {
+    Check(git_signature_now(out, name, email), "author");
+    return;
+  }
+  if (git_signature_default(out, repo) == 0) return;
+  Check(git_signature_now(out, "capstan", "capstan@localhost"), "author");
+}
+
+// Id of the blob at `path` in `tree`, or false when absent.
+bool BlobAt(git_tree* tree, const std::string& path, git_oid* out) {
+  TreeEntry e;
+  if (git_tree_entry_bypath(&e, tree, path.c_str()) < 0) return false;
+  *out = *git_tree_entry_id(e);
+  return true;
+}
+
+}  // namespace
+
+Worktree::Worktree(const std::string& path, Credentials creds) : creds_(std::move(creds)) {
+  LoadLibgit2();
+  if (git_repository_open_ext(&repo_, path.c_str(), 0, nullptr) < 0) {
+    throw GitError(path + ": not inside a Git working tree");
+  }
+  const char* wd = git_repository_workdir(repo_);
+  if (wd == nullptr) {
+    git_repository_free(repo_);
+    throw GitError(path + ": a bare repository has no working tree");
+  }
+  root_ = wd;
+  while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
+}
+
+Worktree::~Worktree() {
+  if (repo_) git_repository_free(repo_);
+}
+
+std::string Worktree::Branch() const {
+  Ref head;
+  if (git_repository_head(&head, repo_) < 0 || git_repository_head_detached(repo_) == 1) {
+    throw GitError(root_ + ": HEAD is not a branch (detached or unborn); check out a branch first");
+  }
+  return git_reference_shorthand(head);
+}
+
+std::string Worktree::HeadSha() const {
+  git_oid oid;
+  Check(git_reference_name_to_id(&oid, repo_, "HEAD"), root_ + ": HEAD");
+  return OidHex(&oid);
+}
+
+std::vector<std::string> Worktree::Changes() const {
+  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+  opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  StatusList list;
+  Check(git_status_list_new(&list, repo_, &opts), root_ + ": status");
+  std::vector<std::string> out;
+  size_t n = git_status_list_entrycount(list);
+  for (size_t i = 0; i < n; ++i) {
+    const git_status_entry* e = git_status_byindex(list, i);
+    if (e == nullptr || e->status == GIT_STATUS_CURRENT || (e->status & GIT_STATUS_IGNORED)) continue;
+    const git_diff_delta* d = e->head_to_index ? e->head_to_index : e->index_to_workdir;
+    if (d == nullptr) continue;
+    out.push_back(d->new_file.path ? d->new_file.path : d->old_file.path);
+  }
+  return out;
+}
+
+std::string Worktree::Commit(const std::vector<std::string>& paths, const std::string& message) {
+  Index index;
+  Check(git_repository_index(&index, repo_), root_ + ": index");
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (fs::exists(fs::path(root_) / p, ec)) {
+      Check(git_index_add_bypath(index, p.c_str()), root_ + ": add " + p);
+    } else {
+      Check(git_index_remove_bypath(index, p.c_str()), root_ + ": remove " + p);
+    }
+  }
+  Check(git_index_write(index), root_ + ": write index");
+  git_oid tree_id;
+  Check(git_index_write_tree(&tree_id, index), root_ + ": write tree");
+  Tree tree;
+  Check(git_tree_lookup(&tree, repo_, &tree_id), root_ + ": tree");
+  CommitPtr parent;
+  git_oid head_id;
+  const git_commit* parents[1];
+  size_t nparents = 0;
+  if (git_reference_name_to_id(&head_id, repo_, "HEAD") == 0) {
+    Check(git_commit_lookup(&parent, repo_, &head_id), root_ + ": HEAD commit");
+    parents[0] = parent;
+    nparents = 1;
+  }
+  Signature sig;
+  MakeSignature(&sig, repo_);
+  git_oid id;
+  Check(git_commit_create(&id, repo_, "HEAD", sig, sig, nullptr, message.c_str(), tree, nparents, parents),
+        root_ + ": commit");
+  return OidHex(&id);
+}
+
+std::string Worktree::RemoteUrl(const std::string& name) const {
+  Remote remote;
+  Check(git_remote_lookup(&remote, repo_, name.c_str()), root_ + ": remote " + name);
+  const char* url = git_remote_url(remote);
+  return url ? url : "";
+}
+
+bool Worktree::Push(const std::string& name) {
+  std::string branch = Branch();
+  Remote remote;
+  Check(git_remote_lookup(&remote, repo_, name.c_str()), root_ + ": remote " + name);
+  std::string url = git_remote_url(remote) ? git_remote_url(remote) : "";
+  CallbackState state{creds_.Find(url), 0, {}};
+  git_push_options opts = GIT_PUSH_OPTIONS_INIT;
+  opts.callbacks.credentials = OnCredential;
+  opts.callbacks.push_update_reference = OnPushUpdate;
+  opts.callbacks.payload = &state;
+  std::string spec = "refs/heads/" + branch + ":refs/heads/" + branch;
+  char* specs[] = {spec.data()};
+  git_strarray refspecs = {specs, 1};
+  int rc = git_remote_push(remote, &refspecs, &opts);
+  if (rc == GIT_ENONFASTFORWARD) return false;
+  if (rc < 0) {
+    std::string msg = LastError("push to " + RedactUrl(url));
+    if (LooksNonFastForward(msg)) return false;
+    throw GitError(msg);
+  }
+  if (!state.rejected.empty()) {
+    if (LooksNonFastForward(state.rejected)) return false;
+    throw GitError("push to " + RedactUrl(url) + ": " + branch + " rejected: " + state.rejected);
+  }
+  return true;
+}
+
+std::string Worktree::Fetch(const std::string& name) {
+  std::string branch = Branch();
+  Remote remote;
+  Check(git_remote_lookup(&remote, repo_, name.c_str()), root_ + ": remote " + name);
+  std::string url = git_remote_url(remote) ? git_remote_url(remote) : "";
+  CallbackState state{creds_.Find(url), 0, {}};
+  git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
+  opts.callbacks.credentials = OnCredential;
+  opts.callbacks.payload = &state;
+  Check(git_remote_fetch(remote, nullptr, &opts, nullptr), "fetch " + RedactUrl(url));
+  git_oid oid;
+  Check(git_reference_name_to_id(&oid, repo_, ("refs/remotes/" + name + "/" + branch).c_str()),
+        "fetch " + RedactUrl(url) + ": no branch " + branch);
+  return OidHex(&oid);
+}
+
+std::string Worktree::RebaseOnto(const std::string& onto, const std::vector<std::string>& paths) {
+  git_oid head_id, onto_id;
+  Check(git_reference_name_to_id(&head_id, repo_, "HEAD"), root_ + ": HEAD");
+  Check(git_oid_fromstr(&onto_id, onto.c_str()), "commit " + onto);
+  CommitPtr head, onto_commit, base;
+  Check(git_commit_lookup(&head, repo_, &head_id), root_ + ": HEAD commit");
+  Check(git_commit_lookup(&onto_commit, repo_, &onto_id), "commit " + onto);
+  if (git_commit_parentcount(head) != 1) throw GitError(root_ + ": HEAD is not a one-parent commit; rebase by hand");
+  Check(git_commit_parent(&base, head, 0), root_ + ": parent of HEAD");
+  Tree head_tree, onto_tree, base_tree;
+  Check(git_commit_tree(&head_tree, head), "tree");
+  Check(git_commit_tree(&onto_tree, onto_commit), "tree");
+  Check(git_commit_tree(&base_tree, base), "tree");
+  for (const std::string& p : paths) {
+    git_oid a{}, b{};
+    bool in_base = BlobAt(base_tree, p, &a), in_onto = BlobAt(onto_tree, p, &b);
+    if (in_base != in_onto || (in_base && git_oid_cmp(&a, &b) != 0)) {
+      throw GitError(p + " was also changed upstream (" + onto.substr(0, 12) +
+                     "); the change does not apply cleanly, rebase by hand");
+    }
+  }
+  // The new contents of the paths, from HEAD's commit.
+  std::vector<std::pair<std::string, std::optional<std::string>>> files;
+  for (const std::string& p : paths) {
+    git_oid id;
+    if (!BlobAt(head_tree, p, &id)) {
+      files.emplace_back(p, std::nullopt);
+      continue;
+    }
+    Blob blob;
+    Check(git_blob_lookup(&blob, repo_, &id), p);
+    files.emplace_back(p, std::string(static_cast<const char*>(git_blob_rawcontent(blob)),
+                                      static_cast<size_t>(git_blob_rawsize(blob))));
+  }
+  std::string message = git_commit_message(head) ? git_commit_message(head) : "";
+  Check(git_reset(repo_, reinterpret_cast<git_object*>(onto_commit.p), GIT_RESET_HARD, nullptr),
+        root_ + ": reset to " + onto);
+  try {
+    for (const auto& [p, content] : files) {
+      fs::path full = fs::path(root_) / p;
+      if (!content) {
+        fs::remove(full);
+        continue;
+      }
+      std::ofstream out(full, std::ios::binary | std::ios::trunc);
+      out << *content;
+      if (!out) throw GitError(full.string() + ": cannot write");
+    }
+    return Commit(paths, message);
+  } catch (...) {
+    git_reset(repo_, reinterpret_cast<git_object*>(head.p), GIT_RESET_HARD, nullptr);
+    throw;
+  }
+}
+
+}  // namespace capstan::git

@@ -1,0 +1,18 @@
+// Internal: running compiled queries (eval.cc).
+#ifndef CAPSTAN_POLICY_EVAL_H_
+#define CAPSTAN_POLICY_EVAL_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "policy/compiled.h"
+
+namespace capstan::policy {
+
+std::vector<Bindings> RunQuery(Compiled* c, const CompiledQuery& q, bool strict);
+std::optional<Value> RunPath(Compiled* c, const std::vector<std::string>& path, bool strict);
+
+}  // namespace capstan::policy
+
+#endif  // CAPSTAN_POLICY_EVAL_H_

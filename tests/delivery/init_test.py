@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""`capstan init`: the plan's layout for the 23 ta-microservices services is
+examples/ta-microservices (same files, same rendered objects); every
+kustomization renders with `capstan build` exactly as `kubectl kustomize`
+does; `capstan app create` (against `capstan cluster up`) accepts every
+AppProject and Application; bad input is refused with nothing written.
+usage: init_test.py CAPSTAN   (run from the repository root)"""
+import os, shutil, subprocess, sys, tempfile, yaml
+
+CAPSTAN = os.path.abspath(sys.argv[1])
+EXAMPLE = os.path.abspath("examples/ta-microservices")
+failures = []
+SERVICES = ("auth,user,gateway,catalog,admin,warehouse,pricing,customer,frontend,order,checkout,return,"
+            "fulfillment,shipping,location,search,promotion,review,loyalty-rewards,notification,payment,"
+            "analytics,common-operations")
+PLAN_FLAGS = ["--services", SERVICES, "--repo-url", "https://gitlab.com/ta-microservices/gitops.git",
+              "--registry", "registry.gitlab.com/ta-microservices", "--domain", "ta-microservices.com",
+              "--default-group", "core-business", "--ingress-services", "auth,user,catalog",
+              "--group", "admin=frontend-services", "--group", "frontend=frontend-services",
+              "--group", "search=integration-services", "--group", "loyalty-rewards=integration-services",
+              "--group", "analytics=support-services", "--component", "admin=frontend",
+              "--component", "frontend=frontend"]
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def run(args, **kw):
+    return subprocess.run(args, capture_output=True, text=True, **kw)
+
+
+def files_under(d):
+    out = set()
+    for root, _, names in os.walk(d):
+        for n in names:
+            out.add(os.path.relpath(os.path.join(root, n), d))
+    return out
+
+
+def identities(text):
+    return sorted((o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"])
+                  for o in yaml.safe_load_all(text) if o)
+
+
+tmp = tempfile.mkdtemp(prefix="capstan-init-")
+data = os.path.join(tmp, "cluster")
+try:
+    out = os.path.join(tmp, "gitops")
+    r = run([CAPSTAN, "init", out] + PLAN_FLAGS)
+    check(r.returncode == 0, f"init: {r.stderr}")
+    got, want = files_under(out), files_under(EXAMPLE) - {"README.md", "generate.py"}
+    check(got == want, f"file set differs from the example: only init {sorted(got - want)[:5]}, "
+                       f"only example {sorted(want - got)[:5]}")
+    identical = sum(1 for f in got & want if open(os.path.join(out, f)).read() == open(os.path.join(EXAMPLE, f)).read())
+    print(f"init vs examples/ta-microservices: {identical} of {len(want)} files byte-identical")
+
+    kdirs = sorted(os.path.dirname(f) for f in got if os.path.basename(f) == "kustomization.yaml")
+    rendered = 0
+    for d in kdirs:
+        mine = run([CAPSTAN, "build", os.path.join(out, d)])
+        ref = run(["kubectl", "kustomize", os.path.join(out, d)])
+        check(mine.returncode == 0, f"capstan build {d}: {mine.stderr.strip()}")
+        check(ref.returncode == 0, f"kubectl kustomize {d}: {ref.stderr.strip()}")
+        check(mine.stdout == ref.stdout, f"{d}: capstan build differs from kubectl kustomize")
+        ex = run([CAPSTAN, "build", os.path.join(EXAMPLE, d)])
+        if ex.returncode == 0:
+            check(identities(mine.stdout) == identities(ex.stdout), f"{d}: objects differ from the example")
+        rendered += mine.returncode == 0
+    print(f"rendered {rendered} of {len(kdirs)} kustomizations")
+
+    # capstan app create accepts the AppProjects and Applications.
+    env = dict(os.environ, CAPSTAN_HOME=os.path.join(tmp, "home"))
+    r = run([CAPSTAN, "cluster", "up", "--data", data], env=env)
+    check(r.returncode == 0, f"cluster up: {r.stderr}")
+    env["KUBECONFIG"] = os.path.join(data, "kubeconfig")
+    for sub in ["projects", "environments/dev/apps", "environments/staging/apps", "environments/production/apps"]:
+        r = run([CAPSTAN, "app", "create", "-f", os.path.join(out, sub)], env=env)
+        check(r.returncode == 0, f"app create {sub}: {r.stderr.strip()}")
+    r = run([CAPSTAN, "app", "list"], env=env)
+    names = [l.split()[0] for l in r.stdout.splitlines()[1:] if l.strip()]
+    check(len(names) == 3 * 25, f"app list shows {len(names)} Applications, want 75")
+
+    # Bad input: nothing written.
+    r = run([CAPSTAN, "init", out, "--services", "a"])
+    check(r.returncode != 0 and "already exists and is not empty" in r.stderr, f"existing dir: {r.stderr}")
+    bad = os.path.join(tmp, "bad")
+    r = run([CAPSTAN, "init", bad, "--services", "auth,Bad_Name"])
+    check(r.returncode != 0 and "service \"Bad_Name\"" in r.stderr and not os.path.exists(bad), f"bad name: {r.stderr}")
+    r = run([CAPSTAN, "init", bad, "--services", "auth", "--group", "nope=x"])
+    check(r.returncode != 0 and "--group nope=x: no such service" in r.stderr and not os.path.exists(bad),
+          f"bad group: {r.stderr}")
+    check(not [f for f in os.listdir(tmp) if "capstan-init" in f], "temp dir left behind")
+finally:
+    run([CAPSTAN, "cluster", "down", "--data", data])
+    shutil.rmtree(tmp, ignore_errors=True)
+
+print(f"{'FAILED' if failures else 'OK'}: {len(failures)} failures")
+sys.exit(1 if failures else 0)
