@@ -224,6 +224,25 @@ void ParseEntry(const yaml::Field& f, const std::map<std::string, std::string>& 
     } else if (key.rfind("defaultTriggers.", 0) == 0) {
       Node l = ParseYaml(value, where);
       for (const auto& x : l.items) c.default_triggers_by_service[key.substr(16)].push_back(x.Str());
+    } else if (key == "subscriptions") {
+      Node l = ParseYaml(value, where);
+      if (!l.IsSeq() && !l.IsNull()) throw ConfigError(where + ": expected a list");
+      int i = 0;
+      for (const auto& item : l.items) {
+        ++i;
+        GlobalSubscription g;
+        g.selector = item.StrAt({"selector"});
+        if (const Node* r = item.Get("recipients"); r && r->IsSeq())
+          for (const auto& x : r->items) {
+            size_t colon = x.Str().find(':');
+            if (colon == std::string::npos)
+              throw ConfigError(where + ": entry " + std::to_string(i) + ": recipient \"" + x.Str() + "\" is not service:recipient");
+            g.recipients.emplace_back(x.Str().substr(0, colon), x.Str().substr(colon + 1));
+          }
+        if (const Node* t = item.Get("triggers"); t && t->IsSeq())
+          for (const auto& x : t->items) g.triggers.push_back(x.Str());
+        c.subscriptions.push_back(std::move(g));
+      }
     } else if (key == "context") {
       Node ctx = ParseYaml(value, where);
       if (ctx.IsMap())
@@ -261,6 +280,32 @@ std::vector<Subscription> Subscriptions(const Node& app, const Node* project, co
   };
   scan(&app);
   scan(project);
+  const Node* labels = app.At({"metadata", "labels"});
+  auto label = [&](const std::string& k) -> const Node* { return labels && labels->IsMap() ? labels->Get(k) : nullptr; };
+  for (const auto& g : config.subscriptions) {
+    bool match = true;
+    for (const auto& term : SplitList(g.selector, ',')) {
+      size_t ne = term.find("!="), eq = term.find('=');
+      if (ne != std::string::npos) {
+        const Node* v = label(term.substr(0, ne));
+        if (v && v->Str() == term.substr(ne + 2)) match = false;
+      } else if (eq != std::string::npos) {
+        const Node* v = label(term.substr(0, eq));
+        if (!v || v->Str() != term.substr(term[eq + 1] == '=' ? eq + 2 : eq + 1)) match = false;
+      } else if (!label(term)) {
+        match = false;
+      }
+    }
+    if (!match) continue;
+    for (const auto& [service, recipient] : g.recipients) {
+      std::vector<std::string> triggers = g.triggers;
+      if (triggers.empty()) {
+        auto it = config.default_triggers_by_service.find(service);
+        triggers = it != config.default_triggers_by_service.end() ? it->second : config.default_triggers;
+      }
+      for (const auto& t : triggers) out.push_back({t, service, recipient});
+    }
+  }
   return out;
 }
 

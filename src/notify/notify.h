@@ -68,8 +68,17 @@ struct WebhookService {
   int64_t retry_wait_min_ms = 1000, retry_wait_max_ms = 5000;
 };
 
+// A `subscriptions:` entry of the ConfigMap: every Application whose labels
+// match `selector` (k=v, k!=v, k; comma-separated; empty = all).
+struct GlobalSubscription {
+  std::vector<std::pair<std::string, std::string>> recipients;  // service, recipient
+  std::vector<std::string> triggers;                            // empty: defaultTriggers
+  std::string selector;
+};
+
 struct Config {
   std::map<std::string, Trigger> triggers;
+  std::vector<GlobalSubscription> subscriptions;
   std::map<std::string, Template> templates;
   std::map<std::string, WebhookService> services;
   std::vector<std::string> default_triggers;
@@ -87,7 +96,8 @@ Config ParseConfig(const yaml::Node& cm_data, const std::map<std::string, std::s
 struct Subscription {
   std::string trigger, service, recipient;
 };
-// From the Application's and its AppProject's annotations.
+// From the Application's and its AppProject's annotations and the
+// ConfigMap's `subscriptions:`.
 std::vector<Subscription> Subscriptions(const yaml::Node& app, const yaml::Node* project, const Config& config);
 
 struct Delivery {

@@ -136,3 +136,28 @@ TEST(Notify, ProjectSubscriptionsAndDefaultTriggers) {
   EXPECT_EQ(subs[1].service, "slack");
   EXPECT_EQ(Evaluate(app, &project, c, 1).deliveries.size(), 2u);
 }
+
+TEST(Notify, GlobalSubscriptionsBySelector) {
+  Config c = ParseConfig(ParseOne(R"(
+defaultTriggers: |
+  - on-sync-failed
+subscriptions: |
+  - recipients: [hook:ops, hook:dev]
+    triggers: [on-health-degraded]
+    selector: env=prod,team
+  - recipients: [slack:all]
+)"), {});
+  ASSERT_TRUE(c.errors.empty()) << c.errors[0];
+  Node prod = ParseOne("metadata:\n  name: a\n  labels: {env: prod, team: x}\n");
+  Node dev = ParseOne("metadata:\n  name: b\n  labels: {env: dev, team: x}\n");
+  auto s1 = Subscriptions(prod, nullptr, c);
+  ASSERT_EQ(s1.size(), 3u);
+  EXPECT_EQ(s1[0].trigger, "on-health-degraded");
+  EXPECT_EQ(s1[1].recipient, "dev");
+  EXPECT_EQ(s1[2].trigger, "on-sync-failed");  // defaultTriggers
+  EXPECT_EQ(s1[2].service, "slack");
+  EXPECT_EQ(Subscriptions(dev, nullptr, c).size(), 1u);
+  Config bad = ParseConfig(ParseOne("subscriptions: |\n  - recipients: [nocolon]\n"), {});
+  ASSERT_EQ(bad.errors.size(), 1u);
+  EXPECT_NE(bad.errors[0].find("is not service:recipient"), std::string::npos);
+}
