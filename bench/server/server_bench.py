@@ -9,7 +9,8 @@
      it, p50/p99;
   3. login rate: 16 concurrent clients for 5 s (each password check is
      padded to 500-1000 ms, as Argo CD does, so this measures the padding
-     and bcrypt cost 10).
+     and bcrypt cost 10);
+  4. the dashboard in headless Chromium with all N apps (dashboard_bench.js).
 Usage: server_bench.py CAPSTAN_BIN [APPS] [STREAM_CLIENTS]"""
 import json
 import os
@@ -151,6 +152,11 @@ def main():
             t.join()
         print(f"login: {count[0] / (time.time() - t0):.1f} logins/s with 16 concurrent clients "
               f"(each padded to 500-1000 ms; bcrypt cost 10)")
+
+        # 4. the dashboard with all of them (when Chromium and puppeteer-core are installed)
+        if os.path.exists(os.path.join(HERE, "..", "..", "tests", "server", "browser", "node_modules", "puppeteer-core")):
+            import subprocess
+            subprocess.run(["node", os.path.join(HERE, "dashboard_bench.js"), env.url, env.password], timeout=300)
     finally:
         env.stop()
 

@@ -311,16 +311,18 @@ struct Mailbox {
 
 Response Api::StreamApps(Call& c) {
   auto box = std::make_shared<Mailbox>();
-  auto subjects = c.who->Subjects();
   auto settings = c.settings;
+  auto may_get = std::make_shared<Rbac::ObjectMatcher>(settings->rbac.For(c.who->Subjects(), "applications", "get"));
   std::string only = c.req.Query("name");
   std::vector<std::string> projects = c.req.QueryAll("projects");
   std::set<std::string> project_set(projects.begin(), projects.end());
   std::string selector = c.req.Query("selector");
+  // `settings` is captured to keep the rules may_get points to alive.
   int id = cache_.Subscribe([=](const std::string& type, const std::shared_ptr<const CachedApp>& a) {
+    (void)settings;
     if (!only.empty() && a->name != only) return;
     if (!project_set.empty() && !project_set.count(a->project)) return;
-    if (!settings->rbac.Enforce(subjects, "applications", "get", a->project + "/" + a->name)) return;
+    if (!may_get->Allows(a->project + "/" + a->name)) return;
     box->Push("data: {\"result\":{\"type\":\"" + type + "\",\"application\":" + a->json + "}}\n\n");
   });
   Response r;

@@ -279,8 +279,7 @@ bool Rbac::Matches(const std::string& pattern, const std::string& value) const {
   }
 }
 
-bool Rbac::Enforce(const std::vector<std::string>& subjects, const std::string& res, const std::string& act,
-                   const std::string& obj) const {
+std::set<std::string> Rbac::Expand(const std::vector<std::string>& subjects) const {
   // Every subject reachable through g lines, plus the default role.
   std::set<std::string> all;
   std::vector<std::string> todo(subjects.begin(), subjects.end());
@@ -294,14 +293,32 @@ bool Rbac::Enforce(const std::vector<std::string>& subjects, const std::string& 
     if (it != roles_.end())
       for (const auto& r : it->second) todo.push_back(r);
   }
+  return all;
+}
+
+Rbac::ObjectMatcher Rbac::For(const std::vector<std::string>& subjects, const std::string& res,
+                              const std::string& act) const {
+  ObjectMatcher m;
+  m.rbac_ = this;
+  std::set<std::string> all = Expand(subjects);
+  for (const auto& r : rules_)
+    if (all.count(r.sub) && Matches(r.res, res) && Matches(r.act, act)) m.rules_.push_back(&r);
+  return m;
+}
+
+bool Rbac::ObjectMatcher::Allows(const std::string& obj) const {
   bool allowed = false;
-  for (const auto& r : rules_) {
-    if (!all.count(r.sub)) continue;
-    if (!Matches(r.res, res) || !Matches(r.act, act) || !Matches(r.obj, obj)) continue;
-    if (!r.allow) return false;  // deny wins
+  for (const PolicyRule* r : rules_) {
+    if (!rbac_->Matches(r->obj, obj)) continue;
+    if (!r->allow) return false;  // deny wins
     allowed = true;
   }
   return allowed;
+}
+
+bool Rbac::Enforce(const std::vector<std::string>& subjects, const std::string& res, const std::string& act,
+                   const std::string& obj) const {
+  return For(subjects, res, act).Allows(obj);
 }
 
 }  // namespace capstan::server

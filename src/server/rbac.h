@@ -43,6 +43,19 @@ class Rbac {
   bool Enforce(const std::vector<std::string>& subjects, const std::string& res, const std::string& act,
                const std::string& obj) const;
 
+  // The rules that can decide (subjects, res, act) requests, resolved once:
+  // list endpoints then match only the object per item.
+  class ObjectMatcher {
+   public:
+    bool Allows(const std::string& obj) const;
+
+   private:
+    friend class Rbac;
+    const Rbac* rbac_ = nullptr;
+    std::vector<const PolicyRule*> rules_;
+  };
+  ObjectMatcher For(const std::vector<std::string>& subjects, const std::string& res, const std::string& act) const;
+
   const std::string& default_role() const { return default_role_; }
   // The token claims that name groups (argocd-rbac-cm `scopes`, default [groups]).
   const std::vector<std::string>& scopes() const { return scopes_; }
@@ -51,6 +64,7 @@ class Rbac {
 
  private:
   bool Matches(const std::string& pattern, const std::string& value) const;
+  std::set<std::string> Expand(const std::vector<std::string>& subjects) const;
   std::vector<PolicyRule> rules_;
   std::map<std::string, std::set<std::string>> roles_;  // member -> roles
   std::string default_role_;
