@@ -385,15 +385,49 @@ TEST_F(ManagerTest, RetryStopsAtItsLimitWithBackoffSchedule) {
   EXPECT_EQ(app.object.At({"status", "history"}), nullptr);
 }
 
-TEST_F(ManagerTest, HelmSourceIsNotSupportedYet) {
+TEST_F(ManagerTest, HelmSourceRendersChartWithValuesAndParameters) {
   repo.Put("chart/Chart.yaml", "apiVersion: v2\nname: x\nversion: 0.1.0\n");
+  repo.Put("chart/values.yaml", "replicas: 1\nimage: nginx:1.0\nnote: default\n");
+  repo.Put("chart/values-prod.yaml", "replicas: 3\n");
+  repo.Put("chart/templates/cm.yaml",
+           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cfg\n"
+           "  namespace: {{ .Release.Namespace }}\ndata:\n  replicas: {{ .Values.replicas | quote }}\n"
+           "  image: {{ .Values.image | quote }}\n  note: {{ .Values.note | quote }}\n"
+           "  app: {{ .Values.app | quote }}\n");
   repo.Commit("chart");
   Application app = Store("chart");
+  Comparison c = manager->Refresh(app);
+  ASSERT_EQ(c.desired.size(), 1u);
+  // release name = Application name, namespace = destination namespace
+  EXPECT_EQ(c.desired[0].StrAt({"metadata", "name"}), "demo-cfg");
+  EXPECT_EQ(c.desired[0].StrAt({"data", "replicas"}), "1");
+  app = manager->Get("demo");
+  EXPECT_EQ(app.object.StrAt({"status", "sourceType"}), "Helm");
+
+  Source src = app.source;
+  src.helm = true;
+  src.raw.Set("helm", yaml::ParseOne("releaseName: rel\nvalueFiles: [values-prod.yaml, missing.yaml]\n"
+                                      "ignoreMissingValueFiles: true\nvalues: |\n  note: inline\n"
+                                      "parameters:\n- name: image\n  value: nginx:2.0\n"
+                                      "- name: app\n  value: $ARGOCD_APP_NAME\n"));
+  std::string root = manager->repos().Snapshot(repo.Url(), manager->repos().Resolve(repo.Url(), "main"));
+  RenderEnv env;
+  env.app_name = "demo";
+  std::vector<yaml::Node> objs = RenderSource(root, src, env, "prod");
+  ASSERT_EQ(objs.size(), 1u);
+  EXPECT_EQ(objs[0].StrAt({"metadata", "name"}), "rel-cfg");
+  EXPECT_EQ(objs[0].StrAt({"metadata", "namespace"}), "prod");
+  EXPECT_EQ(objs[0].StrAt({"data", "replicas"}), "3");
+  EXPECT_EQ(objs[0].StrAt({"data", "note"}), "inline");
+  EXPECT_EQ(objs[0].StrAt({"data", "image"}), "nginx:2.0");
+  EXPECT_EQ(objs[0].StrAt({"data", "app"}), "demo");
+  // a value file outside the repository is refused, naming the field
+  src.raw.Set("helm", yaml::ParseOne("valueFiles: [../../etc/passwd]\n"));
   try {
-    manager->Refresh(app);
+    RenderSource(root, src, env, "prod");
     FAIL();
   } catch (const AppError& e) {
-    EXPECT_NE(std::string(e.what()).find("Helm sources are not supported yet"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("spec.source.helm.valueFiles"), std::string::npos) << e.what();
   }
 }
 

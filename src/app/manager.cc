@@ -68,8 +68,10 @@ Node& StatusOf(Application& app) { return app.object.GetOrCreateMap("status"); }
 
 std::string SourceType(const std::string& root, const Source& s) {
   fs::path dir = fs::path(root) / s.path;
+  if (s.helm) return "Helm";
   for (const char* n : {"kustomization.yaml", "kustomization.yml", "Kustomization"})
     if (fs::exists(dir / n)) return "Kustomize";
+  if (!s.directory && fs::exists(dir / "Chart.yaml")) return "Helm";
   return "Directory";
 }
 
@@ -190,7 +192,11 @@ std::string Manager::ResolveServer(const Application& app) {
 
 std::vector<Node> Manager::Render(const Application& app, const Source& source, const std::string& commit,
                                   RefreshMode mode) {
-  std::string key = RenderCache::Key(source, commit);
+  RenderEnv env;
+  env.app_name = app.name;
+  env.project = app.project;
+  env.revision = commit;
+  std::string key = RenderCache::Key(source, commit, app.name + "\n" + app.destination.namespace_);
   std::vector<Node> objects;
   if (mode == RefreshMode::kNormal && render_cache_.Get(key, &objects)) return objects;
   std::string root;
@@ -199,7 +205,7 @@ std::vector<Node> Manager::Render(const Application& app, const Source& source, 
   } catch (const git::GitError& e) {
     throw AppError(e.what());
   }
-  objects = RenderSource(root, source);
+  objects = RenderSource(root, source, env, app.destination.namespace_);
   render_cache_.Put(key, objects);
   return objects;
 }

@@ -209,21 +209,25 @@ std::vector<yaml::Node> RenderDirectory(const fs::path& dir, const Source& src) 
 
 }  // namespace
 
-std::vector<yaml::Node> RenderSource(const std::string& repo_root, const Source& src) {
-  if (src.helm)
-    throw AppError("spec.source: Helm sources are not supported yet (chart/helm); render the chart "
-                   "into the repository or use a kustomization");
+std::vector<yaml::Node> RenderSource(const std::string& repo_root, const Source& src, const RenderEnv& env,
+                                     const std::string& dest_namespace) {
+  if (!src.chart.empty())
+    throw AppError("spec.source.chart: charts from a Helm repository are not supported yet; vendor the chart "
+                   "into the Git repository and set spec.source.path");
   fs::path dir = Resolve(repo_root, src.path.empty() ? "." : src.path);
   fs::path kfile = KustomizationIn(dir);
+  if (src.helm || (kfile.empty() && !src.directory && fs::exists(dir / "Chart.yaml"))) {
+    if (!fs::exists(dir / "Chart.yaml"))
+      throw AppError("spec.source.path: \"" + src.path + "\" has no Chart.yaml (spec.source.helm needs a chart)");
+    return RenderHelmChart(repo_root, dir.string(), src, dest_namespace, env);
+  }
   if (!kfile.empty() && !src.directory) return RenderKustomization(repo_root, dir, kfile, src);
-  if (kfile.empty() && fs::exists(dir / "Chart.yaml"))
-    throw AppError("spec.source.path: \"" + src.path +
-                   "\" is a Helm chart; Helm sources are not supported yet");
   return RenderDirectory(dir, src);
 }
 
-std::string RenderCache::Key(const Source& s, const std::string& commit) {
-  std::string key = NormalizeRepoUrl(s.repo_url) + "\n" + commit + "\n" + s.path + "\n";
+std::string RenderCache::Key(const Source& s, const std::string& commit, const std::string& extra) {
+  std::string key = NormalizeRepoUrl(s.repo_url) + "\n" + commit + "\n" + s.path + "\n" + extra + "\n";
+  if (const yaml::Node* h = s.raw.Get("helm")) key += "h:" + yaml::EmitJson(*h) + "\n";
   if (s.kustomize) {
     const auto& k = *s.kustomize;
     key += "k:" + k.name_prefix + "|" + k.name_suffix + "|" + k.namespace_ + "|";

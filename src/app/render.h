@@ -1,7 +1,8 @@
 // Rendering one Application source from a repository tree: a kustomization
 // when the path holds one (with the Application's kustomize overrides applied
 // as `kustomize edit` would), otherwise a directory of YAML/JSON manifests.
-// Helm sources fail with a clear "not supported yet" error.
+// A path holding Chart.yaml (or a source with a helm: block) is a Helm chart
+// rendered natively (app/helm_source.h).
 #ifndef CAPSTAN_APP_RENDER_H_
 #define CAPSTAN_APP_RENDER_H_
 
@@ -11,19 +12,25 @@
 #include <vector>
 
 #include "app/application.h"
+#include "app/helm_source.h"
 #include "yaml/node.h"
 
 namespace capstan::app {
 
 // `repo_root` is a snapshot of the whole repository (git::RepoCache) and
 // stays untouched. Throws AppError naming the file and object.
-std::vector<yaml::Node> RenderSource(const std::string& repo_root, const Source& source);
+// `env` names the Application for Helm sources (release name, namespace,
+// $ARGOCD_APP_* variables); `dest_namespace` is its destination namespace.
+std::vector<yaml::Node> RenderSource(const std::string& repo_root, const Source& source,
+                                     const RenderEnv& env = {}, const std::string& dest_namespace = "");
 
 // Rendered manifests keyed by (repo, commit, path, source options); a hard
 // refresh bypasses it. Thread-safe.
 class RenderCache {
  public:
-  static std::string Key(const Source& source, const std::string& commit);
+  // `extra` distinguishes renders that depend on more than the source (a
+  // Helm source's release name and namespace).
+  static std::string Key(const Source& source, const std::string& commit, const std::string& extra = "");
   bool Get(const std::string& key, std::vector<yaml::Node>* out);
   void Put(const std::string& key, std::vector<yaml::Node> objects);
   size_t size();

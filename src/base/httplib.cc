@@ -18,6 +18,7 @@
   X(_ZN7httplib6Server16bind_to_any_portERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEEi) \
   X(_ZN7httplib6Server16set_read_timeoutEll) \
   X(_ZN7httplib6Server17listen_after_bindEv) \
+  X(_ZN7httplib6Server18set_socket_optionsESt8functionIFviEE) \
   X(_ZN7httplib6Server22set_keep_alive_timeoutEl) \
   X(_ZN7httplib6Server22set_payload_max_lengthEm) \
   X(_ZN7httplib6Server24set_keep_alive_max_countEm) \
@@ -33,7 +34,8 @@
   X(_ZN7httplib8Response10set_headerERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEES8_) \
   X(_ZN7httplib8Response11set_contentERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEES8_) \
   X(_ZN7httplib8Response28set_chunked_content_providerERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEESt8functionIFbmRNS_8DataSinkEEES9_IFvbEE) \
-  X(_ZN7httplib9SSLServerC1EP7x509_stP11evp_pkey_stP13x509_store_st)
+  X(_ZN7httplib9SSLServerC1EP7x509_stP11evp_pkey_stP13x509_store_st) \
+  X(_ZNK7httplib6Server10is_runningEv)
 
 #define CAPSTAN_HTTPLIB_STUB(name) CAPSTAN_LAZY_STUB(httplib, name)
 CAPSTAN_HTTPLIB_FUNCTIONS(CAPSTAN_HTTPLIB_STUB)

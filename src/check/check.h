@@ -45,6 +45,7 @@ struct PolicyFinding {
 };
 using PolicyCheck = std::function<std::vector<PolicyFinding>(const std::vector<yaml::Node>& objects)>;
 
+
 struct Options {
   bool validate = true, lint = true;
   lint::Options lint_options;

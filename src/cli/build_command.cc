@@ -22,6 +22,8 @@ int RunBuild(int argc, char** argv) {
                  "LoadRestrictionsRootOnly (default): files must be under the kustomization "
                  "directory; LoadRestrictionsNone: any file")
       ->check(CLI::IsMember({"LoadRestrictionsRootOnly", "LoadRestrictionsNone"}));
+  bool enable_helm = false;
+  app.add_flag("--enable-helm", enable_helm, "inflate helmCharts (Helm charts rendered natively)");
   app.add_option("-o,--output", output,
                  "Write to FILE instead of stdout; if it is an existing directory, one file per "
                  "object named <group>_<version>_<kind>_<name>.yaml");
@@ -35,6 +37,7 @@ int RunBuild(int argc, char** argv) {
     return 2;
   }
   capstan::kustomize::Options opts;
+  opts.enable_helm = enable_helm;
   opts.load_restrictor = restrictor == "LoadRestrictionsNone" ? capstan::kustomize::LoadRestrictor::kNone
                                                               : capstan::kustomize::LoadRestrictor::kRootOnly;
   std::vector<capstan::yaml::Node> docs;

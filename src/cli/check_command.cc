@@ -5,11 +5,13 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "check/check.h"
 #include "cli/command.h"
+#include "policy/policy_set.h"
 #include "validate/report.h"
 #include "validate/validate.h"
 
@@ -68,6 +70,10 @@ int RunCheck(int argc, char** argv) {
   app.add_option("--crds", crd_dirs, "Directory of CustomResourceDefinition manifests (repeatable)")
       ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("--ignore-missing-schemas", ignore_missing, "Skip objects of unknown apiVersion/kind");
+  std::vector<std::string> policy_paths;
+  app.add_option("--policy", policy_paths,
+                 "Gatekeeper ConstraintTemplates and constraints (file or directory, repeatable) to enforce")
+      ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -81,11 +87,24 @@ int RunCheck(int argc, char** argv) {
   options.validate_options.ignore_missing_schemas = ignore_missing;
   for (const std::string& id : enable) options.lint_options.enable.insert(id);
   for (const std::string& id : disable) options.lint_options.disable.insert(id);
-  // Policy checks plug in here once the policy module exists
-  // (options.policies.push_back(...)).
   std::unique_ptr<validate::Schemas> schemas;
   std::vector<check::Target> targets;
+  auto policies = std::make_shared<capstan::policy::PolicySet>();
   try {
+    if (!policy_paths.empty()) {
+      *policies = capstan::policy::LoadPolicySet(policy_paths);
+      // Gatekeeper constraints: deny fails the target, warn/dryrun report.
+      options.policies.push_back([policies](const std::vector<capstan::yaml::Node>& objects) {
+        std::vector<check::PolicyFinding> out;
+        for (auto& v : capstan::policy::CheckObjects(*policies, objects)) {
+          const std::string& action = v.constraint->enforcement_action;
+          out.push_back({v.object, v.constraint->kind + "/" + v.constraint->name,
+                         v.error || action == "deny" ? "error" : action == "warn" ? "warning" : "note", "",
+                         std::move(v.msg)});
+        }
+        return out;
+      });
+    }
     schemas = schema_dir.empty() ? validate::Schemas::BuiltIn() : validate::Schemas::FromDirectory(schema_dir);
     for (const std::string& d : crd_dirs) schemas->AddCrdsFromDirectory(d);
     if (!std::filesystem::is_directory(root)) throw std::runtime_error(root + ": not a directory");

@@ -67,7 +67,8 @@ int Run(int argc, char** argv) {
   bool foreground = false;
   auto* up = app.add_subcommand("up", "Start the cluster (daemonizes unless --foreground)");
   up->add_option("--data", data, "Data directory (state, certificates, kubeconfig)");
-  up->add_option("--port", opt.port, "Port on 127.0.0.1 (default: previous port, else a free one)");
+  up->add_option("--port", opt.port, "Port on 127.0.0.1 (default: previous port, else a free one)")
+      ->check(CLI::Range(0, 65535));
   up->add_option("--nodes", opt.nodes, "Simulated nodes")->check(CLI::Range(1, 1000));
   up->add_option("--rules", opt.rules_file, "Failure-simulation rules (YAML)")->check(CLI::ExistingFile);
   up->add_option("--openapi-dir", opt.openapi_dir, "Serve /openapi/v3 from this directory");

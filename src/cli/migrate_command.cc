@@ -9,7 +9,6 @@
 #include "cli/command.h"
 #include "delivery/compose_migrate.h"
 #include "delivery/error.h"
-#include "delivery/scaffold.h"
 
 namespace {
 
@@ -29,6 +28,8 @@ int RunMigrate(int argc, char** argv) {
   compose->add_option("--out", out, "Repository root to write apps/<name> under (default .)");
   compose->add_option("--registry", o.registry, "Registry for images of build: services (REGISTRY/<name>/<service>:latest)");
   compose->add_option("--environments", o.environments, "Overlays (default dev,staging,production)")->delimiter(',');
+  compose->add_option("--repo-url", o.repo_url, "Also write environments/<env>/apps/<name>.yaml Applications for this repository");
+  compose->add_option("--project", o.project, "AppProject of those Applications (default: default)");
   compose->add_flag("--strict", o.strict, "Refuse when any key cannot be mapped");
   compose->add_flag("--dry-run", dry_run, "Print the report, write nothing");
   try {
@@ -40,7 +41,7 @@ int RunMigrate(int argc, char** argv) {
     delivery::Migration m = delivery::MigrateComposeFile(file, o);
     if (!dry_run) {
       std::string dir = (std::filesystem::path(out) / "apps" / m.app).string();
-      delivery::WriteScaffold(dir, m.files);
+      delivery::WriteMigration(out, m);
       std::printf("wrote %zu files under %s (%zu keys not mapped, see MIGRATION.md)\n\n", m.files.size(), dir.c_str(),
                   m.unmapped);
     }

@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "cluster/discovery.h"
+#include "cluster/openapi_schemas.h"
+#include "cluster/protobuf.h"
 #include "cluster/status.h"
 #include "yaml/yaml.h"
 
@@ -36,6 +38,17 @@ std::string NewUid() {
            b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
            b[15]);
   return out;
+}
+
+bool Request::QueryBool(const std::string& k) const {
+  std::string v = Query(k);
+  if (v.empty()) return false;
+  for (const char* t : {"1", "t", "T", "TRUE", "true", "True"})
+    if (v == t) return true;
+  for (const char* f : {"0", "f", "F", "FALSE", "false", "False"})
+    if (v == f) return false;
+  throw BadRequest("invalid boolean value for parameter " + k + ": strconv.ParseBool: parsing \"" + v +
+                   "\": invalid syntax");
 }
 
 Api::Api(Store* store, Registry* registry, Clock* clock, ApiConfig config)
@@ -65,14 +78,40 @@ static std::vector<std::string> Split(const std::string& path) {
   return out;
 }
 
+// True when the client prefers protobuf (its first Accept type) for a
+// plain object, not a Table or other transformed form.
+static bool WantsProtobuf(const Request& req) {
+  std::string accept = req.Header("accept");
+  std::string first = accept.substr(0, accept.find(','));
+  return first.rfind("application/vnd.kubernetes.protobuf", 0) == 0 &&
+         first.find("as=") == std::string::npos &&
+         first.find("stream=watch") == std::string::npos;
+}
+
+// Re-encodes a JSON response as protobuf when asked and possible (kinds
+// without a message, such as custom resources, stay JSON, which
+// client-go accepts by the response's Content-Type).
+static Response Negotiate(const Request& req, Response r) {
+  if (r.stream || r.content_type != "application/json" || !WantsProtobuf(req)) return r;
+  try {
+    yaml::Node obj = yaml::ParseJson(r.body, "response");
+    if (auto pb = EncodeProtobufObject(obj)) {
+      r.body = std::move(*pb);
+      r.content_type = "application/vnd.kubernetes.protobuf";
+    }
+  } catch (const std::exception&) {
+  }
+  return r;
+}
+
 Response Api::Handle(const Request& req) {
   try {
     if (req.body.size() > config_.max_body) throw TooLarge(config_.max_body);
-    return Route(req);
+    return Negotiate(req, Route(req));
   } catch (const ApiError& e) {
-    return ErrorOut(e);
+    return Negotiate(req, ErrorOut(e));
   } catch (const std::exception& e) {
-    return ErrorOut(Internal(e.what()));
+    return Negotiate(req, ErrorOut(Internal(e.what())));
   }
 }
 
@@ -147,7 +186,10 @@ Response Api::Route(const Request& req) {
   if (!p.subresource.empty()) {
     bool ok = (p.subresource == "status" && p.res.has_status) ||
               (p.subresource == "scale" && p.res.has_scale) ||
-              (p.subresource == "finalize" && p.res.kind == "Namespace" && !p.res.custom);
+              (p.subresource == "finalize" && p.res.kind == "Namespace" && !p.res.custom) ||
+              (p.res.kind == "Pod" && !p.res.custom &&
+               (p.subresource == "log" || p.subresource == "exec" || p.subresource == "attach" ||
+                p.subresource == "portforward"));
     if (!ok) throw ResourceNotFound();
   }
   return Resource(req, p);
@@ -181,14 +223,16 @@ Response Api::Discovery(const Request& req, const std::string& path) {
 }
 
 // OpenAPI v3. With --openapi-dir the documents come from there; without it
-// (and for groups the directory lacks, such as CRD groups) a minimal
-// document is generated: one PATCH operation per kind carrying
+// (and for groups the directory lacks, such as CRD groups) a document is
+// generated: one PATCH operation per kind carrying
 // x-kubernetes-group-version-kind and the fieldValidation/dryRun/
-// fieldManager/force parameters. That is what kubectl's query-parameter
-// verifier looks for to choose server-side field validation; without any
-// /openapi/v3, `kubectl apply` (default --validate=strict) fails with
-// "failed to download openapi". No schemas are included, so kubectl builds
-// strategic merge patches from its compiled-in types. /openapi/v2 is 404.
+// fieldManager/force parameters (what kubectl's query-parameter verifier
+// looks for to choose server-side field validation; without any
+// /openapi/v3, `kubectl apply` fails with "failed to download openapi"),
+// and the schemas of the group version's built-in kinds from the protobuf
+// schema and its comments (openapi_schemas.h), which `kubectl explain`
+// reads. The schemas carry no patch-strategy extensions, so kubectl still
+// builds strategic merge patches from its compiled-in types.
 static yaml::Node MinimalOpenApi(const Registry& reg, const std::string& group,
                                  const std::string& version) {
   using yaml::Node;
@@ -228,13 +272,40 @@ static yaml::Node MinimalOpenApi(const Registry& reg, const std::string& group,
   doc.Set("openapi", Node::String("3.0.0"));
   doc.Set("info", info);
   doc.Set("paths", paths);
+  std::vector<OpenApiKind> kinds;
+  for (const auto& r : reg.All()) {
+    if (r.group != group || r.version != version || r.custom) continue;
+    kinds.push_back({group, version, r.kind});
+    if (!r.create_only) kinds.push_back({group, version, r.list_kind});
+  }
   Node comps = Node::Map();
-  comps.Set("schemas", Node::Map());
+  comps.Set("schemas", OpenApiSchemas(kinds, "#/components/schemas/"));
   doc.Set("components", comps);
   return doc;
 }
 
+// Swagger 2.0 of every built-in group version (definitions only).
+static yaml::Node OpenApiV2(const Registry& reg) {
+  using yaml::Node;
+  std::vector<OpenApiKind> kinds;
+  for (const auto& r : reg.All()) {
+    if (r.custom) continue;
+    kinds.push_back({r.group, r.version, r.kind});
+    if (!r.create_only) kinds.push_back({r.group, r.version, r.list_kind});
+  }
+  Node info = Node::Map();
+  info.Set("title", Node::String("Kubernetes"));
+  info.Set("version", Node::String("v1.32.0"));
+  Node doc = Node::Map();
+  doc.Set("swagger", Node::String("2.0"));
+  doc.Set("info", info);
+  doc.Set("paths", Node::Map());
+  doc.Set("definitions", OpenApiSchemas(kinds, "#/definitions/"));
+  return doc;
+}
+
 Response Api::OpenApi(const Request& req, const std::string& path) {
+  if (path == "/openapi/v2" || path == "/openapi/v2/") return JsonOut(200, OpenApiV2(*registry_));
   if (path.rfind("/openapi/v3", 0) != 0) throw ResourceNotFound();
   std::string rest = path.substr(strlen("/openapi/v3"));
   if (rest.empty() || rest == "/") {

@@ -25,6 +25,10 @@ struct Request {
     auto it = query.find(k);
     return it == query.end() ? fallback : it->second;
   }
+  // A boolean query parameter as kube-apiserver reads it (Go's
+  // strconv.ParseBool: 1 t T TRUE true True / 0 f F FALSE false False);
+  // absent or empty = false. Throws ApiError 400 for anything else.
+  bool QueryBool(const std::string& k) const;
   std::string Header(const std::string& k) const {
     auto it = headers.find(k);
     return it == headers.end() ? "" : it->second;
@@ -82,6 +86,13 @@ class Api {
   Response Delete(const Request& req, const ApiPath& p);
   Response DeleteCollection(const Request& req, const ApiPath& p);
   Response OpenApi(const Request& req, const std::string& path);
+  // virtual_resources.cc: what has no stored object.
+  Response PodLog(const Request& req, const ApiPath& p);
+  Response PodConnect(const Request& req, const ApiPath& p);  // exec/attach/portforward
+  Response Review(const Request& req, const ApiPath& p);      // SelfSubject*Review
+  // Waits (up to 3 s, as kube-apiserver's watch cache does) for the store
+  // to reach `rv`; then throws ResourceVersionTooLarge.
+  void WaitForResourceVersion(int64_t rv);
 
   Store* store_;
   Registry* registry_;

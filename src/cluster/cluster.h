@@ -47,7 +47,11 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Opens the store, creates certs/kubeconfig if absent, binds, serves in
-  // background threads. Throws std::runtime_error with a one-line reason.
+  // background threads (one per open connection, so watches never starve
+  // other requests). Throws std::runtime_error with a one-line reason:
+  // port outside 0-65535 or taken (no SO_REUSEPORT), data directory locked
+  // by another server, state.db damaged (empty, failing quick_check,
+  // unreadable rows).
   void Start();
   // Stops serving and closes the store. Idempotent.
   void Stop();

@@ -5,6 +5,8 @@
 
 #include "base/base64.h"
 #include "cluster/admission.h"
+#include "cluster/config_data.h"
+#include "cluster/schema_check.h"
 #include "cluster/api.h"
 #include "cluster/server_side_apply.h"
 #include "cluster/protobuf.h"
@@ -40,10 +42,10 @@ std::string RandomSuffix() {
 
 Node ParseBody(const Request& req, const char* what) {
   const std::string& b = req.body;
-  // No protobuf here: 415 makes client-go fall back to JSON.
   if (req.Header("content-type").rfind("application/vnd.kubernetes.protobuf", 0) == 0) {
-    if (auto obj = DecodeProtobufObject(b)) return *obj;
-    throw UnsupportedMediaType(req.Header("content-type"));
+    std::string error;
+    if (auto obj = DecodeProtobufObject(b, &error)) return *obj;
+    throw BadRequest(std::string(what) + error);
   }
   size_t i = b.find_first_not_of(" \t\r\n");
   if (i == std::string::npos) throw BadRequest("the body of the request was empty");
@@ -152,7 +154,17 @@ int64_t RvOf(const Node& obj) {
 
 Response Api::Resource(const Request& req, const ApiPath& p) {
   const std::string& m = req.method;
-  if (p.watch_prefix || (m == "GET" && (req.Query("watch") == "1" || req.Query("watch") == "true")))
+  if (p.res.create_only) {
+    if (m != "POST" || !p.name.empty()) throw MethodNotSupported(p.res, m == "GET" ? "get" : m);
+    return Review(req, p);
+  }
+  if (p.subresource == "log") {
+    if (m != "GET") throw MethodNotSupported(p.res, m);
+    return PodLog(req, p);
+  }
+  if (p.subresource == "exec" || p.subresource == "attach" || p.subresource == "portforward")
+    return PodConnect(req, p);
+  if (p.watch_prefix || (m == "GET" && req.QueryBool("watch")))
     return Watch(req, p);
   if (p.name.empty()) {
     if (m == "GET") return List(req, p);
@@ -205,6 +217,28 @@ Response Api::List(const Request& req, const ApiPath& p) {
         "involvedObject.namespace", "involvedObject.uid", "status.successful", "spec.type"};
     if (!ok.count(r.key) || (p.res.custom && r.key.rfind("metadata.", 0) != 0))
       throw BadRequest("field label not supported: " + r.key);
+  }
+  // resourceVersion/resourceVersionMatch: the store keeps no snapshots, so
+  // an exact read is only possible at the current revision; older ones are
+  // gone (410, as a compacted etcd answers) and newer ones time out.
+  if (std::string rv = req.Query("resourceVersion"); !rv.empty() && rv != "0") {
+    int64_t want = 0;
+    try {
+      size_t pos;
+      want = std::stoll(rv, &pos);
+      if (pos != rv.size() || want < 0) throw std::invalid_argument(rv);
+    } catch (const std::exception&) {
+      throw BadRequest("invalid resource version: strconv.ParseUint: parsing \"" + rv + "\": invalid syntax");
+    }
+    std::string match = req.Query("resourceVersionMatch");
+    if (!match.empty() && match != "Exact" && match != "NotOlderThan")
+      throw BadRequest("resourceVersionMatch: Unsupported value: \"" + match +
+                       "\": supported values: \"Exact\", \"NotOlderThan\"");
+    if (want > store_->CurrentRv()) WaitForResourceVersion(want);
+    if (match == "Exact" && want < store_->CurrentRv())
+      throw Gone("The resourceVersion for the provided list is too old.");
+  } else if (!req.Query("resourceVersionMatch").empty() && rv.empty()) {
+    throw ApiError(422, "Invalid", "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided");
   }
   size_t limit = 0;
   if (std::string l = req.Query("limit"); !l.empty()) {
@@ -349,6 +383,8 @@ Response Api::Create(const Request& req, const ApiPath& p) {
   }
   if (p.res.namespaced && p.ns.empty()) throw ResourceNotFound();
   PrepareCreate(p.res, obj, store_->CurrentRv() + 1);
+  CheckBuiltInTypes(p.res, obj);
+  DecodeAndValidateConfigData(p.res, obj);
   Validate(p.res, obj);
   CheckNamespace(store_, registry_, p.res, p.ns, name);
   if (p.res.kind == "CustomResourceDefinition") CrdEstablish(obj);
@@ -370,6 +406,8 @@ static Node CommitUpdate(Store* store, Registry* reg, const ResourceInfo& r, con
                          bool dry, bool* conflict) {
   *conflict = false;
   PrepareUpdate(r, old, obj, p.subresource == "status");
+  CheckBuiltInTypes(r, obj);
+  DecodeAndValidateConfigData(r, obj);
   Validate(r, obj);
   if (!manager.empty()) TrackUpdate(old, obj, manager, p.subresource, NowRfc3339(), *reg->ApplySchema());
   // No-op writes keep the resourceVersion (kubectl apply twice = no change).
@@ -472,7 +510,7 @@ Response Api::Patch(const Request& req, const ApiPath& p) {
       throw BadRequest("error decoding YAML: Object 'Kind' is missing in apply request");
     CheckIdentity(p.res, p, patch, false);
   }
-  bool force = req.Query("force") == "true";
+  bool force = req.QueryBool("force");
   for (int attempt = 0; attempt < 8; ++attempt) {
     auto so = store_->Get(p.res.StoreKey(), p.ns, p.name);
     if (!so && type != kApply) throw NotFound(p.res, p.name);
@@ -483,6 +521,8 @@ Response Api::Patch(const Request& req, const ApiPath& p) {
       PrepareCreate(p.res, obj, store_->CurrentRv() + 1);
       if (const Node* mf = ar.object.At({"metadata", "managedFields"}))
         obj.GetOrCreateMap("metadata").Set("managedFields", *mf);
+      CheckBuiltInTypes(p.res, obj);
+  DecodeAndValidateConfigData(p.res, obj);
       Validate(p.res, obj);
       CheckNamespace(store_, registry_, p.res, p.ns, p.name);
       if (p.res.kind == "CustomResourceDefinition") CrdEstablish(obj);
@@ -556,9 +596,13 @@ Response Api::Patch(const Request& req, const ApiPath& p) {
 
 static Node DeleteOptions(const Request& req) {
   Node opts = Node::Map();
-  if (req.Header("content-type").rfind("application/vnd.kubernetes.protobuf", 0) == 0)
-    throw UnsupportedMediaType(req.Header("content-type"));
-  if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+  if (req.Header("content-type").rfind("application/vnd.kubernetes.protobuf", 0) == 0 &&
+      !req.body.empty()) {
+    std::string error;
+    auto decoded = DecodeProtobufObject(req.body, &error);
+    if (!decoded) throw BadRequest("couldn't decode DeleteOptions: " + error);
+    opts = *decoded;
+  } else if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
     try {
       opts = yaml::ParseJson(req.body, "body");
     } catch (const std::exception& e) {

@@ -1,5 +1,7 @@
 #include "cluster/daemon.h"
 
+#include "cluster/data_dir_lock.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -28,9 +30,9 @@ void WriteAll(int fd, const std::string& s) { (void)!write(fd, s.data(), s.size(
 }  // namespace
 
 pid_t RunningServerPid(const std::string& dir) {
-  std::string s = ReadFirstLine(dir + "/server.pid");
-  if (s.empty()) return 0;
-  pid_t pid = static_cast<pid_t>(std::atol(s.c_str()));
+  // Only the holder of the data directory's lock is the server: a stale
+  // server.pid may name an unrelated process by now.
+  pid_t pid = DataDirLock::Holder(dir);
   if (pid <= 0 || kill(pid, 0) != 0) return 0;
   return pid;
 }
@@ -146,6 +148,7 @@ StopResult StopServer(const std::string& dir) {
     if (kill(result.pid, 0) != 0) return result;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  if (DataDirLock::Holder(dir) != result.pid) return result;  // gone meanwhile
   kill(result.pid, SIGKILL);
   unlink((dir + "/server.pid").c_str());
   result.killed = true;

@@ -46,7 +46,7 @@ Node AggregatedResource(const ResourceInfo& r) {
   n.Set("responseKind", ResponseKind(r.group, r.version, r.kind));
   n.Set("scope", Node::String(r.namespaced ? "Namespaced" : "Cluster"));
   n.Set("singularResource", Node::String(r.singular));
-  n.Set("verbs", Strs(kVerbs));
+  n.Set("verbs", Strs(r.create_only ? std::vector<std::string>{"create"} : kVerbs));
   if (!r.short_names.empty()) n.Set("shortNames", Strs(r.short_names));
   if (!r.categories.empty()) n.Set("categories", Strs(r.categories));
   Node subs = Node::Seq();
@@ -118,10 +118,22 @@ std::optional<Node> ApiResourceList(const Registry& reg, const std::string& grou
     n.Set("singularName", Node::String(r.singular));
     n.Set("namespaced", Node::Bool(r.namespaced));
     n.Set("kind", Node::String(r.kind));
-    n.Set("verbs", Strs(kVerbs));
+    n.Set("verbs", Strs(r.create_only ? std::vector<std::string>{"create"} : kVerbs));
     if (!r.short_names.empty()) n.Set("shortNames", Strs(r.short_names));
     if (!r.categories.empty()) n.Set("categories", Strs(r.categories));
     list.items.push_back(n);
+    if (r.kind == "Pod" && !r.custom) {
+      for (const char* sub : {"attach", "exec", "log", "portforward"}) {
+        Node s = Node::Map();
+        s.Set("name", Node::String(std::string("pods/") + sub));
+        s.Set("singularName", Node::String(""));
+        s.Set("namespaced", Node::Bool(true));
+        s.Set("kind", Node::String(std::string(sub) == "log" ? "Pod" : "PodAttachOptions"));
+        s.Set("verbs", Strs(std::string(sub) == "log" ? std::vector<std::string>{"get"}
+                                                       : std::vector<std::string>{"create", "get"}));
+        list.items.push_back(s);
+      }
+    }
     if (r.has_scale) {
       Node s = Node::Map();
       s.Set("name", Node::String(r.plural + "/scale"));

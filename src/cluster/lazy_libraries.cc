@@ -14,6 +14,7 @@
   X(sqlite3_close) \
   X(sqlite3_column_int64) \
   X(sqlite3_column_text) \
+  X(sqlite3_errcode) \
   X(sqlite3_errmsg) \
   X(sqlite3_exec) \
   X(sqlite3_finalize) \

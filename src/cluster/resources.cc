@@ -25,6 +25,12 @@ ResourceInfo R(const char* group, const char* version, const char* plural, const
   return r;
 }
 
+ResourceInfo Review(const char* group, const char* plural, const char* kind) {
+  ResourceInfo r = R(group, "v1", plural, kind, false);
+  r.create_only = true;
+  return r;
+}
+
 std::vector<ResourceInfo> BuiltIns() {
   const bool ns = true, cl = false;
   return {
@@ -48,6 +54,12 @@ std::vector<ResourceInfo> BuiltIns() {
       R("apps", "v1", "statefulsets", "StatefulSet", ns, {"sts"}, {"all"}, true, true),
       R("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", ns, {"hpa"},
         {"all"}, true),
+      // `kubectl autoscale` writes autoscaling/v1; both versions share storage.
+      R("autoscaling", "v1", "horizontalpodautoscalers", "HorizontalPodAutoscaler", ns, {"hpa"},
+        {"all"}, true),
+      Review("authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview"),
+      Review("authorization.k8s.io", "selfsubjectrulesreviews", "SelfSubjectRulesReview"),
+      R("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", ns),
       R("batch", "v1", "cronjobs", "CronJob", ns, {"cj"}, {"all"}, true),
       R("batch", "v1", "jobs", "Job", ns, {}, {"all"}, true),
       R("coordination.k8s.io", "v1", "leases", "Lease", ns),
@@ -59,6 +71,7 @@ std::vector<ResourceInfo> BuiltIns() {
       R("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", cl),
       R("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", ns),
       R("rbac.authorization.k8s.io", "v1", "roles", "Role", ns),
+      R("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", cl, {"pc"}),
       R("storage.k8s.io", "v1", "storageclasses", "StorageClass", cl, {"sc"}),
       R("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", cl,
         {"crd", "crds"}, {"api-extensions"}, true),

@@ -26,6 +26,7 @@ struct ResourceInfo {
   std::vector<std::string> short_names, categories;
   bool has_status = false, has_scale = false;
   bool custom = false;  // served from a CRD
+  bool create_only = false;  // a review: POST answers, nothing is stored
   std::vector<PrinterColumn> columns;  // CRD additionalPrinterColumns
   std::string ApiVersion() const { return group.empty() ? version : group + "/" + version; }
   // "deployments.apps" / "pods": how error messages name the resource.

@@ -1,16 +1,26 @@
 // The HTTPS front end: cpp-httplib with TLS, bearer-token auth, and the
 // glue between httplib requests and Api::Handle.
+#include <fcntl.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <openssl/pem.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
 #include "cluster/api.h"
 #include "cluster/certs.h"
 #include "cluster/cluster.h"
+#include "cluster/connection_pool.h"
+#include "cluster/data_dir_lock.h"
 #include "cluster/controllers/manager.h"
 #include "cluster/lazy_libraries.h"
 #include "cluster/store.h"
@@ -34,6 +44,7 @@ struct Server::Impl {
   std::unique_ptr<ControllerManager> controllers;
   std::unique_ptr<httplib::SSLServer> http;
   std::thread thread;
+  DataDirLock lock;
   int port = 0;
   std::string kubeconfig;
   bool running = false;
@@ -64,6 +75,19 @@ static EVP_PKEY* ParseKey(const std::string& pem) {
   return k;
 }
 
+// "Bearer <token>" with the scheme in any case (RFC 7235), the token
+// compared in constant time.
+static bool Authorized(const std::string& header, const std::string& token) {
+  static const char kScheme[] = "bearer ";
+  if (header.size() != 7 + token.size()) return false;
+  for (size_t i = 0; i < 7; ++i)
+    if (std::tolower(static_cast<unsigned char>(header[i])) != kScheme[i]) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < token.size(); ++i)
+    diff |= static_cast<unsigned char>(header[7 + i] ^ token[i]);
+  return diff == 0;
+}
+
 static bool Public(const std::string& path) {
   return path == "/healthz" || path == "/livez" || path == "/readyz" || path == "/version" ||
          path.rfind("/healthz/", 0) == 0 || path.rfind("/livez/", 0) == 0 ||
@@ -73,11 +97,23 @@ static bool Public(const std::string& path) {
 void Server::Start() {
   Impl& s = *impl_;
   if (s.running) return;
+  if (s.opt.port < 0 || s.opt.port > 65535)
+    throw std::runtime_error("--port " + std::to_string(s.opt.port) +
+                             ": not a TCP port (0-65535; 0 picks a free one)");
   if (s.opt.data_dir.empty()) s.opt.data_dir = DefaultDataDir();
   std::error_code ec;
   std::filesystem::create_directories(s.opt.data_dir, ec);
   if (ec) throw std::runtime_error(s.opt.data_dir + ": cannot create data dir: " + ec.message());
   chmod(s.opt.data_dir.c_str(), 0700);
+  // One server per data directory: a second one would interleave writes to
+  // state.db and overwrite the first one's port and kubeconfig.
+  s.lock.Acquire(s.opt.data_dir);
+  // Each connection holds a thread and a descriptor: allow many.
+  struct rlimit nofile;
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &nofile);
+  }
   s.creds = LoadOrCreateCredentials(s.opt.data_dir);
   s.store = std::make_unique<Store>(s.opt.data_dir + "/state.db", s.opt.watch_history);
   // CRDs stored before a restart serve their resources again.
@@ -104,7 +140,15 @@ void Server::Start() {
   X509_free(cert);
   EVP_PKEY_free(key);
   if (!s.http->is_valid()) throw std::runtime_error("TLS server setup failed");
-  s.http->new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // A thread per connection, grown on demand: watches and idle keep-alive
+  // connections never starve other requests (a fixed pool of 64 did).
+  s.http->new_task_queue = [] { return new ConnectionPool(4096); };
+  // No SO_REUSEPORT (cpp-httplib's default): a port another server holds
+  // must fail to bind, not be shared with it.
+  s.http->set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   s.http->set_payload_max_length(64 * 1024 * 1024);
   s.http->set_keep_alive_max_count(100000);
   s.http->set_keep_alive_timeout(30);
@@ -118,7 +162,8 @@ void Server::Start() {
     s.port = s.http->bind_to_port(s.opt.host, s.opt.port) ? s.opt.port : -1;
   }
   if (s.port <= 0)
-    throw std::runtime_error("cannot listen on " + s.opt.host + ":" + std::to_string(s.opt.port));
+    throw std::runtime_error("cannot listen on " + s.opt.host + ":" + std::to_string(s.opt.port) +
+                             (s.opt.port ? ": the port is in use or not allowed" : ""));
 
   ApiConfig cfg;
   cfg.openapi_dir = s.opt.openapi_dir;
@@ -139,7 +184,7 @@ void Server::Start() {
     }
     req.body = hreq.body;
     Response res;
-    if (!Public(req.path) && req.Header("authorization") != "Bearer " + token) {
+    if (!Public(req.path) && !Authorized(req.Header("authorization"), token)) {
       res.status = 401;
       res.body =
           "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
@@ -173,6 +218,10 @@ void Server::Start() {
   s.kubeconfig = WriteKubeconfig(s.opt.data_dir, server_url(), s.creds);
   httplib::SSLServer* http = s.http.get();
   s.thread = std::thread([http] { http->listen_after_bind(); });
+  // stop() before the accept loop runs is lost (httplib only stops a
+  // running server), and Stop() would then wait for ever.
+  for (int i = 0; i < 5000 && !http->is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   if (s.opt.controllers) s.controllers->Start();
   s.running = true;
 }
@@ -190,6 +239,7 @@ void Server::Stop() {
   s.controllers.reset();
   s.api.reset();
   s.store.reset();
+  s.lock.Release();
 }
 
 }  // namespace capstan::cluster

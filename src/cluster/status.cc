@@ -103,6 +103,14 @@ ApiError ResourceNotFound() {
 
 ApiError Gone(const std::string& message) { return ApiError(410, "Expired", message); }
 
+ApiError ResourceVersionTooLarge(int64_t requested, int64_t current) {
+  ApiError e(504, "Timeout", "Too large resource version: " + std::to_string(requested) +
+                                 ", current: " + std::to_string(current));
+  e.causes.push_back({"ResourceVersionTooLarge", "Too large resource version", ""});
+  e.retry_after = 1;
+  return e;
+}
+
 ApiError TooLarge(size_t limit) {
   return ApiError(413, "RequestEntityTooLarge",
                   "Request entity too large: limit is " + std::to_string(limit));

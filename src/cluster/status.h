@@ -43,6 +43,9 @@ ApiError Forbidden(const ResourceInfo& r, const std::string& name, const std::st
 ApiError MethodNotSupported(const ResourceInfo& r, const std::string& action);
 ApiError ResourceNotFound();  // unknown path: "the server could not find the requested resource"
 ApiError Gone(const std::string& message);  // 410 Expired
+// 504 Timeout "Too large resource version" (retry after 1 s): a read or
+// watch from a resourceVersion the server has not reached.
+ApiError ResourceVersionTooLarge(int64_t requested, int64_t current);
 ApiError TooLarge(size_t limit);
 ApiError Unauthorized();
 ApiError UnsupportedMediaType(const std::string& content_type);

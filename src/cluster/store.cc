@@ -1,9 +1,14 @@
 #include "cluster/store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <stdexcept>
 
@@ -61,12 +66,57 @@ void Store::SplitKey(const std::string& key, std::string* rkey, std::string* ns,
   *name = key.substr(last + 1);
 }
 
-Store::Store(const std::string& path, int history) : history_limit_(history) {
+Store::Store(const std::string& path, int history) : path_(path), history_limit_(history) {
   LoadClusterLibraries();
+  bool in_memory = path == ":memory:";
+  if (!in_memory) {
+    // A zero-byte file is not an empty database that SQLite may initialise:
+    // something truncated it. Refuse rather than start an empty cluster.
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && st.st_size == 0)
+      throw std::runtime_error(path + ": database file is empty (truncated?); refusing to start: "
+                               "restore it from a backup or remove it to start an empty cluster");
+    // Created 0600 before SQLite opens it (its -wal/-shm files copy the mode).
+    int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) throw std::runtime_error(path + ": cannot open database: " + strerror(errno));
+    fchmod(fd, 0600);
+    close(fd);
+  }
   if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
     std::string err = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     throw std::runtime_error(path + ": cannot open database: " + err);
+  }
+  try {
+    Open(path);
+  } catch (...) {
+    for (sqlite3_stmt* s : {put_, del_, ev_, meta_, prune_}) sqlite3_finalize(s);
+    sqlite3_close(db_);
+    throw;
+  }
+}
+
+void Store::Open(const std::string& path) {
+  // Refuse a damaged database instead of serving the part that still reads.
+  {
+    sqlite3_stmt* st = nullptr;
+    std::string problems;
+    int rc = sqlite3_prepare_v2(db_, "PRAGMA quick_check", -1, &st, nullptr);
+    if (rc != SQLITE_OK) {
+      throw std::runtime_error(path + ": database is corrupt (" + sqlite3_errmsg(db_) +
+                               "); refusing to start");
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      const char* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+      std::string line = t ? t : "";
+      if (line != "ok" && problems.empty()) problems = line;
+    }
+    std::string err = sqlite3_errmsg(db_);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) problems = err;
+    if (!problems.empty())
+      throw std::runtime_error(path + ": database is corrupt (" + problems +
+                               "); refusing to start");
   }
   Exec("PRAGMA journal_mode=WAL");
   Exec("PRAGMA synchronous=NORMAL");
@@ -79,15 +129,25 @@ Store::Store(const std::string& path, int history) : history_limit_(history) {
   };
   // Load state.
   sqlite3_stmt* st;
+  // Every scan must end in SQLITE_DONE: an error part-way (SQLITE_CORRUPT)
+  // stops the start instead of leaving the rest of the rows out.
+  auto finish = [&](sqlite3_stmt* st, int rc, const char* table) {
+    std::string err = sqlite3_errmsg(db_);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+      throw std::runtime_error(path + ": cannot read table " + table + ": " + err +
+                               "; refusing to start");
+  };
+  int rc;
   prep("SELECT k, v FROM meta", &st);
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     std::string k = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
     if (k == "rv") rv_ = sqlite3_column_int64(st, 1);
     if (k == "compacted") compacted_rv_ = sqlite3_column_int64(st, 1);
   }
-  sqlite3_finalize(st);
+  finish(st, rc, "meta");
   prep("SELECT key, rv, data FROM objects", &st);
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     auto o = std::make_shared<StoredObject>();
     std::string key = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
     o->rv = sqlite3_column_int64(st, 1);
@@ -96,15 +156,17 @@ Store::Store(const std::string& path, int history) : history_limit_(history) {
       yaml::Node n = yaml::ParseJson(o->json, key);
       o->index = IndexOf(n);
       IndexOwners(key, n, true);
-    } catch (const std::exception&) {
-      continue;  // a corrupt row: skip rather than refuse to start
+    } catch (const std::exception& e) {
+      sqlite3_finalize(st);
+      throw std::runtime_error(path + ": object " + key + " is not valid JSON (" + e.what() +
+                               "); refusing to start");
     }
     objects_[key] = o;
   }
-  sqlite3_finalize(st);
+  finish(st, rc, "objects");
   prep("SELECT rv, type, key, data FROM events ORDER BY rv", &st);
   std::map<std::string, std::shared_ptr<const StoredObject>> last_of;  // for MODIFIED's prev
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     WatchEvent e;
     e.rv = sqlite3_column_int64(st, 0);
     e.type = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
@@ -125,7 +187,7 @@ Store::Store(const std::string& path, int history) : history_limit_(history) {
     last_of[key] = o;
     history_.push_back(std::move(e));
   }
-  sqlite3_finalize(st);
+  finish(st, rc, "events");
   while (history_.size() > history_limit_) {
     compacted_rv_ = history_.front().rv;
     history_.pop_front();
@@ -147,7 +209,7 @@ void Store::Exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
-    throw std::runtime_error(std::string("sqlite: ") + msg);
+    throw std::runtime_error(path_ + ": " + msg);
   }
 }
 
@@ -252,6 +314,9 @@ WriteResult Store::Write(const std::string& type, const std::string& rkey, const
                          int must_exist) {
   std::string key = Key(rkey, ns, name);
   std::unique_lock<std::mutex> l(mu_);
+  // After SQLITE_CORRUPT nothing more is written: the server must be
+  // stopped and the database repaired or restored.
+  if (!failed_.empty()) throw std::runtime_error(failed_ + "; writes refused until restart");
   auto it = objects_.find(key);
   if (must_exist < 0 && it != objects_.end()) return WriteResult::kExists;
   if (must_exist > 0 && it == objects_.end()) return WriteResult::kNotFound;
@@ -318,8 +383,10 @@ WriteResult Store::Write(const std::string& type, const std::string& rkey, const
   }
   if (!ok) {
     std::string err = sqlite3_errmsg(db_);
-    Exec("ROLLBACK");
-    throw std::runtime_error("sqlite write failed: " + err);
+    int code = sqlite3_errcode(db_) & 0xff;
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) failed_ = path_ + ": database is corrupt (" + err + ")";
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw std::runtime_error(path_ + ": write failed: " + err);
   }
   Exec("COMMIT");
   rv_ = rv;

@@ -54,8 +54,10 @@ enum class WriteResult { kOk, kConflict, kNotFound, kExists };
 
 class Store {
  public:
-  // Opens (creating) the database at `path`; ":memory:" for tests.
-  // Throws std::runtime_error naming the file on failure.
+  // Opens (creating, mode 0600) the database at `path`; ":memory:" for
+  // tests. Throws std::runtime_error naming the file on failure, and when
+  // the file is damaged: zero bytes long, failing `PRAGMA quick_check`, or
+  // any row unreadable (SQLITE_CORRUPT) — never starts with part of the data.
   Store(const std::string& path, int history);
   ~Store();
 
@@ -113,9 +115,12 @@ class Store {
   WriteResult Write(const std::string& type, const std::string& rkey, const std::string& ns,
                     const std::string& name, yaml::Node* obj, int64_t expect_rv,
                     int must_exist);
+  void Open(const std::string& path);
   void Exec(const char* sql);
   void IndexOwners(const std::string& key, const yaml::Node& obj, bool add);
 
+  std::string path_;
+  std::string failed_;  // set on SQLITE_CORRUPT during a write
   std::mutex mu_;
   std::condition_variable cv_;
   sqlite3* db_ = nullptr;

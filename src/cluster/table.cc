@@ -278,6 +278,37 @@ std::vector<Node> IngressRow(const Node& o) {
           S(tls && tls->size() ? "80, 443" : "80"), S(Age(o))};
 }
 
+std::vector<Node> HorizontalPodAutoscalerRow(const Node& o) {
+  std::string ref = o.StrAt({"spec", "scaleTargetRef", "kind"}) + "/" + o.StrAt({"spec", "scaleTargetRef", "name"});
+  std::vector<std::string> targets;
+  if (const Node* pct = o.At({"spec", "targetCPUUtilizationPercentage"}))  // autoscaling/v1
+    targets.push_back("cpu: <unknown>/" + pct->Str() + "%");
+  if (const Node* ms = o.At({"spec", "metrics"}); ms && ms->IsSeq())
+    for (const auto& m : ms->items) {
+      std::string name = m.StrAt({"resource", "name"});
+      std::string util = m.StrAt({"resource", "target", "averageUtilization"});
+      if (!name.empty()) targets.push_back(name + ": <unknown>/" + (util.empty() ? m.StrAt({"resource", "target", "averageValue"}) : util + "%"));
+    }
+  const Node* min = o.At({"spec", "minReplicas"});
+  const Node* reps = o.At({"status", "currentReplicas"});
+  return {Name(o), S(ref), S(targets.empty() ? "<none>" : Join(targets)), I(min ? min->AsInt() : 1),
+          I(o.At({"spec", "maxReplicas"}) ? o.At({"spec", "maxReplicas"})->AsInt() : 0),
+          I(reps ? reps->AsInt() : 0), S(Age(o))};
+}
+
+std::vector<Node> PriorityClassRow(const Node& o) {
+  const Node* v = o.Get("value");
+  return {Name(o), I(v ? v->AsInt() : 0), Node::Bool(o.StrAt({"globalDefault"}) == "true"), S(Age(o)),
+          S(o.StrAt({"preemptionPolicy"}, "PreemptLowerPriority"))};
+}
+
+std::vector<Node> PodDisruptionBudgetRow(const Node& o) {
+  std::string min = o.StrAt({"spec", "minAvailable"}), max = o.StrAt({"spec", "maxUnavailable"});
+  const Node* allowed = o.At({"status", "disruptionsAllowed"});
+  return {Name(o), S(min.empty() ? "N/A" : min), S(max.empty() ? "N/A" : max),
+          I(allowed ? allowed->AsInt() : 0), S(Age(o))};
+}
+
 std::vector<Node> ServiceAccountRow(const Node& o) {
   const Node* s = o.Get("secrets");
   return {Name(o), I(s ? s->size() : 0), S(Age(o))};
@@ -442,6 +473,26 @@ const std::vector<KindPrinter>& KindPrinters() {
       {"Address", "string", "", 0, "Address is a list containing ingress points for the load-balancer"},
       {"Ports", "string", "", 0, "Ports of TLS configurations that open"}, kAge},
      IngressRow},
+    {"HorizontalPodAutoscaler",
+     {kName, {"Reference", "string", "", 0, "reference to scaled resource; horizontal pod autoscaler will learn the current resource consumption and will set the desired number of pods by using its Scale subresource."},
+      {"Targets", "string", "", 0, "current and target utilization"},
+      {"MinPods", "string", "", 0, "minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down."},
+      {"MaxPods", "integer", "", 0, "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up."},
+      {"Replicas", "integer", "", 0, "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler."},
+      kAge},
+     HorizontalPodAutoscalerRow},
+    {"PriorityClass",
+     {kName, {"Value", "integer", "", 0, "value represents the integer value of this priority class."},
+      {"Global-Default", "boolean", "", 0, "globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class."},
+      kAge,
+      {"PreemptionPolicy", "string", "", 0, "preemptionPolicy is the Policy for preempting pods with lower priority."}},
+     PriorityClassRow},
+    {"PodDisruptionBudget",
+     {kName, {"Min Available", "string", "", 0, "The minimum number of pods that must be available simultaneously."},
+      {"Max Unavailable", "string", "", 0, "The maximum number of pods that may be unavailable simultaneously."},
+      {"Allowed Disruptions", "integer", "", 0, "Calculated number of pods that may be disrupted at this time."},
+      kAge},
+     PodDisruptionBudgetRow},
     {"ServiceAccount",
      {kName, {"Secrets", "string", "", 0, "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."}, kAge},
      ServiceAccountRow},

@@ -8,6 +8,16 @@
 
 namespace capstan::cluster {
 
+void Api::WaitForResourceVersion(int64_t rv) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (store_->CurrentRv() < rv) {
+    if (std::chrono::steady_clock::now() >= deadline || stopping_)
+      throw ResourceVersionTooLarge(rv, store_->CurrentRv());
+    std::vector<WatchEvent> ignored;
+    store_->EventsSince(store_->CurrentRv(), "-", 100, &ignored);
+  }
+}
+
 Response Api::Watch(const Request& req, const ApiPath& p) {
   Selector labels, fields;
   try {
@@ -20,7 +30,7 @@ Response Api::Watch(const Request& req, const ApiPath& p) {
   std::string rv_text = req.Query("resourceVersion");
   int64_t since = 0;
   bool initial = rv_text.empty() || rv_text == "0";
-  if (req.Query("sendInitialEvents") == "true") initial = true;
+  if (req.QueryBool("sendInitialEvents")) initial = true;
   if (!rv_text.empty()) {
     try {
       size_t pos;
@@ -31,8 +41,9 @@ Response Api::Watch(const Request& req, const ApiPath& p) {
                        "\": invalid syntax");
     }
   }
-  bool bookmarks = req.Query("allowWatchBookmarks") == "true";
-  bool initial_end_bookmark = req.Query("sendInitialEvents") == "true";
+  if (since > 0) WaitForResourceVersion(since);
+  bool bookmarks = req.QueryBool("allowWatchBookmarks");
+  bool initial_end_bookmark = req.QueryBool("sendInitialEvents");
   double timeout = 0;
   if (std::string t = req.Query("timeoutSeconds"); !t.empty()) timeout = std::atof(t.c_str());
   ResourceInfo res = p.res;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "delivery/error.h"
+#include "delivery/scaffold.h"
 #include "delivery/seal.h"
 #include "yaml/yaml.h"
 
@@ -228,7 +229,13 @@ Migration MigrateCompose(const ComposeProject& p, const MigrateOptions& o) {
     // Environment: ConfigMap and Secret.
     Node cm_data = Node::Map(), sec_data = Node::Map();
     Node env = Node::Seq();
-    for (auto [k, v] : s.environment) {
+    std::vector<std::pair<std::string, std::string>> merged;
+    for (const auto& kv : s.environment) {
+      auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& m) { return m.first == kv.first; });
+      if (it != merged.end()) it->second = kv.second;
+      else merged.push_back(kv);
+    }
+    for (auto [k, v] : merged) {
       for (const ComposeService& other : p.services) {
         bool found = false;
         std::string nv = ReplaceHost(v, other.name, kname[other.name], &found);
@@ -495,9 +502,39 @@ Migration MigrateCompose(const ComposeProject& p, const MigrateOptions& o) {
     throw Error(p.file + ": " + unmapped[0].first + ": not mapped (" + unmapped[0].second + "); --strict refuses " +
                 std::to_string(m.unmapped) + " unmapped key(s)");
   }
+  // The plan's per-app kustomization (base, the app's labels, its images).
+  std::string per_app = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- base/\n"
+                        "namespace: " + app + "\ncommonLabels:\n  app.kubernetes.io/part-of: " + app + "\n";
+  m.files["kustomization.yaml"] = per_app;
+  if (!o.repo_url.empty()) {
+    for (const std::string& e : o.environments) {
+      std::string ns = app + "-" + EnvOf(e).suffix;
+      m.applications["environments/" + e + "/apps/" + app + ".yaml"] =
+          "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: " + app + "-" + EnvOf(e).suffix +
+          "\n  namespace: argocd\n  labels:\n    app.kubernetes.io/name: " + app + "\n    app.kubernetes.io/environment: " + e +
+          "\nspec:\n  project: " + o.project + "\n  source:\n    repoURL: " + o.repo_url +
+          "\n    targetRevision: main\n    path: apps/" + app + "/overlays/" + e +
+          "\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: " + ns +
+          "\n  syncPolicy:\n    automated:\n      prune: true\n      selfHeal: true\n    syncOptions:\n    - CreateNamespace=true\n";
+    }
+    report << "\nApplications: `environments/<env>/apps/" << app << ".yaml` (project " << o.project << ").\n";
+  }
   m.report = report.str();
   m.files["MIGRATION.md"] = m.report;
   return m;
+}
+
+void WriteMigration(const std::string& out, const Migration& m) {
+  for (const auto& entry : m.applications) {
+    std::error_code ec;
+    if (fs::exists(fs::path(out) / entry.first, ec)) throw Error((fs::path(out) / entry.first).string() + ": already exists");
+  }
+  WriteScaffold((fs::path(out) / "apps" / m.app).string(), m.files);
+  for (const auto& entry : m.applications) {
+    fs::path p = fs::path(out) / entry.first;
+    fs::create_directories(p.parent_path());
+    WriteFileAtomically(p.string(), entry.second);
+  }
 }
 
 Migration MigrateComposeFile(const std::string& file, const MigrateOptions& options) {

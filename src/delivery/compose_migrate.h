@@ -37,14 +37,24 @@ struct MigrateOptions {
   std::string registry = "registry.example.com";
   std::vector<std::string> environments = {"dev", "staging", "production"};
   bool strict = false;  // any key not mapped is an error
+  // When set, one Argo CD Application per environment pointing at
+  // apps/<app>/overlays/<env> of this repository (Migration::applications).
+  std::string repo_url;
+  std::string project = "default";
 };
 
 struct Migration {
   std::string app;
   std::map<std::string, std::string> files;  // relative to apps/<app>/
+  std::map<std::string, std::string> applications;  // environments/<env>/apps/<app>.yaml
   std::string report;                        // also files["MIGRATION.md"]
   size_t unmapped = 0;
 };
+
+// Writes files under <out>/apps/<app> (which must not exist) and the
+// applications under <out>/environments (refused before anything is written
+// when one exists).
+void WriteMigration(const std::string& out, const Migration& m);
 
 // Reads the Compose file (and its .env, secrets files) and maps it. Throws Error.
 Migration MigrateComposeFile(const std::string& file, const MigrateOptions& options);

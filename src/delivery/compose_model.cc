@@ -55,7 +55,6 @@ std::string Why(const std::string& key) {
       {"shm_size", "not generated (use an emptyDir with medium Memory)"},
       {"pull_policy", "imagePullPolicy left to the default"},
       {"configs", "Compose configs are not mapped (use a ConfigMap)"},
-      {"env_file", "env_file is not read; move the values to environment:"},
       {"version", "obsolete in the Compose specification"},
       {"name", "the project name comes from --name"},
       {"include", "included Compose files are not followed"},
@@ -396,6 +395,31 @@ ComposeProject ParseCompose(const std::string& text, const std::string& file,
       std::string p = sp + "." + k;
       if (k.rfind("x-", 0) == 0) continue;
       if (!kServiceKeys.count(k)) r.Fail(p, "unsupported key (not a Compose service key)");
+      if (k == "env_file") {
+        // KEY=VALUE lines, before environment: (which wins), as Compose reads them.
+        std::vector<std::string> files = v.IsSeq() ? r.Words(v, p) : std::vector<std::string>{r.Scalar(v, p)};
+        std::vector<std::pair<std::string, std::string>> from_files;
+        for (const std::string& ef : files) {
+          std::ifstream in(fs::path(proj.dir) / ef);
+          if (!in) r.Fail(p, "cannot read env file " + ef);
+          for (std::string line; std::getline(in, line);) {
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            size_t b = line.find_first_not_of(" \t");
+            if (b == std::string::npos || line[b] == '#') continue;
+            line = line.substr(b);
+            if (line.rfind("export ", 0) == 0) line = line.substr(7);
+            size_t eq = line.find('=');
+            if (eq == std::string::npos) continue;
+            std::string val = line.substr(eq + 1);
+            if (val.size() >= 2 && (val.front() == '"' || val.front() == '\'') && val.back() == val.front()) {
+              val = val.substr(1, val.size() - 2);
+            }
+            from_files.push_back({line.substr(0, eq), val});
+          }
+        }
+        svc.environment.insert(svc.environment.begin(), from_files.begin(), from_files.end());
+        continue;
+      }
       if (k == "image") svc.image = r.Scalar(v, p);
       else if (k == "build") svc.build = true;
       else if (k == "command") { svc.command = r.Words(v, p); svc.command_set = true; }

@@ -191,5 +191,22 @@ TEST(Compose, InterpolationAndMapping) {
   EXPECT_NE(m.report.find("`${MISSING}` is not set"), std::string::npos);
 }
 
+TEST(Compose, EnvFileThenEnvironment) {
+  char tmpl[] = "/tmp/capstan-envfile-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  std::ofstream(dir + "/app.env") << "# comment\nexport A=from-file\nB=\"quoted\"\nAPI_TOKEN=t0k\n";
+  ComposeProject p = ParseCompose("services:\n  web:\n    image: web\n    env_file: app.env\n    environment: {A: inline}\n",
+                                  dir + "/compose.yaml", {});
+  Migration m = MigrateCompose(p, {});
+  std::string base = m.files["base/web.yaml"];
+  EXPECT_NE(base.find("A: inline"), std::string::npos) << base;
+  EXPECT_EQ(base.find("from-file"), std::string::npos);
+  EXPECT_NE(base.find("B: quoted"), std::string::npos);
+  EXPECT_NE(base.find("API_TOKEN: dDBr"), std::string::npos);  // in the Secret, base64
+  EXPECT_THROW(ParseCompose("services:\n  web:\n    image: web\n    env_file: missing.env\n", dir + "/compose.yaml", {}),
+               Error);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace capstan::delivery

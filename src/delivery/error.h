@@ -17,7 +17,8 @@ class Error : public std::runtime_error {
 // Reads a whole file; throws Error naming it.
 std::string ReadFile(const std::string& path);
 // Writes through a temporary file in the same directory and rename(), so a
-// reader (or a crash) never sees half a file. Keeps the mode of an existing file.
+// reader (or a crash) never sees half a file (no fsync: durability across a
+// power loss is not promised). Keeps the mode of an existing file.
 void WriteFileAtomically(const std::string& path, const std::string& content);
 
 }  // namespace capstan::delivery

@@ -39,7 +39,9 @@ void WriteFileAtomically(const std::string& path, const std::string& content) {
     off += static_cast<size_t>(n);
   }
   ::fchmod(fd, mode);
-  if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
+  // Atomic by rename; no fsync (git itself does not sync a worktree file, and
+  // the change is committed or re-run by CI on a crash).
+  if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     throw Error(path + ": cannot write file: " + std::strerror(err));

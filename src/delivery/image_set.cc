@@ -398,7 +398,7 @@ std::vector<std::string> RenderedImageNames(const std::string& dir) {
   try {
     objects = kustomize::Render(dir);
   } catch (const std::exception& e) {
-    throw Error(std::string(e.what()));
+    throw Error("cannot tell which images " + dir + " uses (" + e.what() + "); --allow-new skips this check");
   }
   std::set<std::string> names;
   for (const yaml::Node& o : objects) CollectImages(o, &names, 0);

@@ -50,6 +50,8 @@ resources:
 - configmap.yaml
 - service.yaml
 - deployment.yaml
+- pdb.yaml
+- networkpolicy.yaml
 )";
 
 const char kDeployment[] = R"(apiVersion: apps/v1
@@ -71,9 +73,37 @@ spec:
         app.kubernetes.io/component: @COMP@
     spec:
       serviceAccountName: @S@
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        runAsGroup: 10001
+        fsGroup: 10001
+        seccompProfile:
+          type: RuntimeDefault
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+          - weight: 100
+            podAffinityTerm:
+              topologyKey: kubernetes.io/hostname
+              labelSelector:
+                matchLabels:
+                  app.kubernetes.io/name: @S@
+      volumes:
+      - name: tmp
+        emptyDir: {}
       containers:
       - name: @S@
         image: @REGISTRY@/@S@:@TAG@
+        imagePullPolicy: Always
+        securityContext:
+          allowPrivilegeEscalation: false
+          readOnlyRootFilesystem: true
+          capabilities:
+            drop: ["ALL"]
+        volumeMounts:
+        - name: tmp
+          mountPath: /tmp
         ports:
         - containerPort: 80
           name: http
@@ -92,9 +122,11 @@ spec:
               key: redis-url
         resources:
           requests:
+            ephemeral-storage: "256Mi"
             memory: "128Mi"
             cpu: "100m"
           limits:
+            ephemeral-storage: "1Gi"
             memory: "512Mi"
             cpu: "500m"
         livenessProbe:
@@ -141,6 +173,42 @@ data:
   database-url: postgres://postgresql.infrastructure:5432/@DB@?sslmode=disable
   redis-url: redis://redis.infrastructure:6379/0
   log-level: info
+)";
+
+const char kPdb[] = R"(apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: @S@
+  labels:
+    app.kubernetes.io/name: @S@
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: @S@
+)";
+
+const char kNetworkPolicy[] = R"(apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: @S@
+  labels:
+    app.kubernetes.io/name: @S@
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: @S@
+  policyTypes:
+  - Ingress
+  - Egress
+  ingress:
+  - from:
+    - namespaceSelector: {}
+    ports:
+    - port: 80
+    - port: 81
+  egress:
+  - {}
 )";
 
 const char kServiceAccount[] = R"(apiVersion: v1
@@ -490,6 +558,8 @@ std::map<std::string, std::string> ScaffoldFiles(const ScaffoldOptions& o) {
     files[dir + "base/configmap.yaml"] = Fill(kConfigMap, v);
     files[dir + "base/serviceaccount.yaml"] = Fill(kServiceAccount, v);
     files[dir + "base/rbac.yaml"] = Fill(kRbac, v);
+    files[dir + "base/pdb.yaml"] = Fill(kPdb, v);
+    files[dir + "base/networkpolicy.yaml"] = Fill(kNetworkPolicy, v);
     for (const std::string& e : o.environments) {
       Env env = EnvOf(e);
       Vars ev = v;

@@ -1,7 +1,8 @@
 // `capstan init`: a GitOps repository in the platform plan's layout
 // (../shared/seed/gitops-plan.md; examples/ta-microservices is its output for
 // the 23 ta-microservices services):
-//   apps/<svc>/base/              Deployment, Service, ConfigMap, ServiceAccount, Role(Binding)
+//   apps/<svc>/base/              Deployment (passing capstan lint), Service, ConfigMap,
+//                                 ServiceAccount, Role(Binding), PodDisruptionBudget, NetworkPolicy
 //   apps/<svc>/overlays/<env>/    namespace <group>-<env>, image tag, replicas, connection strings
 //   apps/<svc>/kustomization.yaml the plan's per-app kustomization
 //   projects/<env>-environment.yaml        AppProjects

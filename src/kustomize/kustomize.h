@@ -25,6 +25,8 @@ enum class LoadRestrictor {
 
 struct Options {
   LoadRestrictor load_restrictor = LoadRestrictor::kRootOnly;
+  // helmCharts/helmGlobals are inflated only when asked (`--enable-helm`).
+  bool enable_helm = false;
   // Bounds against hostile trees.
   size_t max_depth = 64;                      // nesting of bases/components
   size_t max_file_bytes = size_t{64} << 20;   // one input file

@@ -108,7 +108,7 @@ TEST_F(RenderTest, UnsupportedFeaturesFailClearly) {
     EXPECT_NE(std::string(e.what()).find("not supported"), std::string::npos);
   }
   Write("b/kustomization.yaml", "helmCharts:\n- name: x\n");
-  EXPECT_THROW(Build("b"), Error);
+  EXPECT_THROW(Build("b"), Error);  // needs --enable-helm
   Write("c/kustomization.yaml", "bogusField: 1\n");
   EXPECT_THROW(Build("c"), Error);
 }

@@ -175,9 +175,12 @@ void Target::Load() {
     Fail(file_ + ": expected kind 'Kustomization' for path '" + loader_.root() +
          "' but got 'Component'");
   }
-  for (const char* f : {"helmCharts", "helmGlobals", "helmChartInflationGenerator"}) {
-    if (k_.Has(f)) Fail(Where(f) + ": Helm charts are not supported");
+  for (const char* f : {"helmCharts", "helmGlobals"}) {
+    if (k_.Has(f) && !options_.enable_helm)
+      Fail(Where(f) + ": must specify --enable-helm to inflate Helm charts");
   }
+  if (k_.Has("helmChartInflationGenerator"))
+    Fail(Where("helmChartInflationGenerator") + ": not supported (use helmCharts with --enable-helm)");
   if (const Node* v = k_.Get("validators"); v && v->size()) {
     Fail(Where("validators") + ": validator plugins are not supported");
   }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kustomize/helm_charts.h"
 #include "kustomize/generators.h"
 #include "kustomize/patches.h"
 #include "kustomize/resources.h"
@@ -428,6 +429,8 @@ void Target::RunGenerators(Accumulator& ra) {
     for (const PluginRun& run : f.configure(*value, ra.config, Where(f.field)))
       Builtins().at(f.kind).run(env, f.kind, run.config, run.fss, site);
   }
+  // HelmChartInflationGenerator comes after ConfigMap/Secret generators.
+  InflateHelmCharts(ra, loader_, k_, file_);
   RunGeneratorConfigs(ra);
 }
 

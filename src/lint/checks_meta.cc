@@ -68,9 +68,8 @@ void CheckMeta(const Objects& objects, const Emit& emit) {
                "alphanumeric at both ends)");
     };
     labels_at(obj.At({"metadata", "labels"}), "metadata.labels");
-    for (const PodTemplate& p : objects.pods)
-      if (p.object == i && p.spec_path != "spec")
-        labels_at(p.labels, p.spec_path.substr(0, p.spec_path.size() - 5) + ".metadata.labels");
+    if (const PodTemplate* p = objects.PodOf(i); p != nullptr && p->spec_path != "spec")
+      labels_at(p->labels, p->spec_path.substr(0, p->spec_path.size() - 5) + ".metadata.labels");
     std::string kind = objects.Kind(i), av = objects.ApiVersion(i);
     if (std::string stable = StableVersion(av, kind); !stable.empty())
       emit("stable-version", Severity::kWarning, i, "apiVersion", av + " " + kind + " is deprecated or removed; use " + stable);

@@ -42,8 +42,8 @@ void CheckNetworking(const Objects& objects, const Emit& emit) {
       }
       if (name.empty()) continue;  // resource backend
       const yaml::Node* svc = nullptr;
-      for (size_t s : objects.OfKind("Service"))
-        if (objects.Namespace(s) == objects.Namespace(i) && objects.Name(s) == name) svc = &objects.at(s);
+      for (size_t s : objects.OfKindIn("Service", objects.Namespace(i)))
+        if (objects.Name(s) == name) svc = &objects.at(s);
       if (svc == nullptr) {
         emit("ingress-targets-service", Severity::kCritical, i, path, "no Service " + name + " in namespace " + objects.Namespace(i));
         continue;
@@ -72,10 +72,8 @@ void CheckNetworking(const Objects& objects, const Emit& emit) {
     std::string kind = hpa.StrAt({"spec", "scaleTargetRef", "kind"});
     std::string name = hpa.StrAt({"spec", "scaleTargetRef", "name"});
     bool found = false;
-    for (size_t i = 0; i < objects.all->size(); ++i)
-      if (objects.at(i).IsMap() && objects.Kind(i) == kind && objects.Name(i) == name &&
-          objects.Namespace(i) == objects.Namespace(h))
-        found = true;
+    for (size_t i : objects.OfKindIn(kind, objects.Namespace(h)))
+      if (objects.Name(i) == name) found = true;
     if (!found)
       emit("horizontalpodautoscaler-has-target", Severity::kCritical, h, "spec.scaleTargetRef",
            "the target " + kind + " " + name + " does not exist");

@@ -5,8 +5,7 @@ namespace capstan::lint {
 namespace {
 
 bool TargetedByService(const Objects& objects, const PodTemplate& p) {
-  for (size_t s : objects.OfKind("Service")) {
-    if (objects.Namespace(s) != p.ns) continue;
+  for (size_t s : objects.OfKindIn("Service", p.ns)) {
     if (MapSelectorMatches(objects.at(s).At({"spec", "selector"}), p.labels)) return true;
   }
   return false;
@@ -53,8 +52,7 @@ void CheckPods(const Objects& objects, const Emit& emit) {
       }
     }
     bool has_ingress = false, has_egress = false;
-    for (size_t n : objects.OfKind("NetworkPolicy")) {
-      if (objects.Namespace(n) != p.ns) continue;
+    for (size_t n : objects.OfKindIn("NetworkPolicy", p.ns)) {
       const yaml::Node& np = objects.at(n);
       const yaml::Node* sel = np.At({"spec", "podSelector"});
       if (!IsEmptyLabelSelector(sel) && !LabelSelectorMatches(sel, p.labels)) continue;

@@ -5,18 +5,13 @@
 namespace capstan::lint {
 namespace {
 
-const PodTemplate* PodOf(const Objects& objects, size_t object) {
-  for (const PodTemplate& p : objects.pods)
-    if (p.object == object) return &p;
-  return nullptr;
-}
+const PodTemplate* PodOf(const Objects& objects, size_t object) { return objects.PodOf(object); }
 
 // The HPA that scales this object, or npos.
 size_t ScaledBy(const Objects& objects, size_t object) {
-  for (size_t h : objects.OfKind("HorizontalPodAutoscaler")) {
+  for (size_t h : objects.OfKindIn("HorizontalPodAutoscaler", objects.Namespace(object))) {
     const yaml::Node& hpa = objects.at(h);
-    if (objects.Namespace(h) == objects.Namespace(object) &&
-        hpa.StrAt({"spec", "scaleTargetRef", "kind"}) == objects.Kind(object) &&
+    if (hpa.StrAt({"spec", "scaleTargetRef", "kind"}) == objects.Kind(object) &&
         hpa.StrAt({"spec", "scaleTargetRef", "name"}) == objects.Name(object))
       return h;
   }
@@ -30,8 +25,7 @@ int64_t Replicas(const Objects& objects, size_t object) {
 }
 
 bool HasPdb(const Objects& objects, const PodTemplate& p) {
-  for (size_t d : objects.OfKind("PodDisruptionBudget")) {
-    if (objects.Namespace(d) != p.ns) continue;
+  for (size_t d : objects.OfKindIn("PodDisruptionBudget", p.ns)) {
     const yaml::Node* sel = objects.at(d).At({"spec", "selector"});
     if (!IsEmptyLabelSelector(sel) && LabelSelectorMatches(sel, p.labels)) return true;
   }
@@ -87,9 +81,9 @@ void CheckWorkloads(const Objects& objects, const Emit& emit) {
       continue;
     }
     bool ok = false;
-    for (size_t s : objects.OfKind("Service")) {
+    for (size_t s : objects.OfKindIn("Service", objects.Namespace(i))) {
       const yaml::Node& service = objects.at(s);
-      if (objects.Namespace(s) != objects.Namespace(i) || objects.Name(s) != svc) continue;
+      if (objects.Name(s) != svc) continue;
       ok = service.StrAt({"spec", "clusterIP"}) == "None" && p != nullptr &&
            MapSelectorMatches(service.At({"spec", "selector"}), p->labels);
     }

@@ -30,8 +30,14 @@ struct Objects {
   std::string Kind(size_t i) const { return at(i).StrAt({"kind"}); }
   std::string Name(size_t i) const { return at(i).StrAt({"metadata", "name"}); }
   std::string ApiVersion(size_t i) const { return at(i).StrAt({"apiVersion"}); }
-  // Indices of objects of this kind (any group).
-  std::vector<size_t> OfKind(std::string_view kind) const;
+  // Indices of objects of this kind (any group), from an index built once.
+  const std::vector<size_t>& OfKind(std::string_view kind) const;
+  // ... of this kind in this namespace.
+  const std::vector<size_t>& OfKindIn(std::string_view kind, const std::string& ns) const;
+  // The pod template of an object, or nullptr.
+  const PodTemplate* PodOf(size_t object) const;
+  std::map<std::string, std::vector<size_t>, std::less<>> by_kind, by_kind_ns;
+  std::vector<int> pod_index;  // object -> index into pods, -1 when none
 };
 
 // Reports one finding: (check, severity, object, path, message).

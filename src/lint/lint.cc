@@ -72,11 +72,20 @@ std::string Objects::Namespace(size_t i) const {
   return ns.empty() ? "default" : ns;
 }
 
-std::vector<size_t> Objects::OfKind(std::string_view kind) const {
-  std::vector<size_t> out;
-  for (size_t i = 0; i < all->size(); ++i)
-    if ((*all)[i].IsMap() && Kind(i) == kind) out.push_back(i);
-  return out;
+const std::vector<size_t>& Objects::OfKind(std::string_view kind) const {
+  static const std::vector<size_t> kNone;
+  auto it = by_kind.find(kind);
+  return it == by_kind.end() ? kNone : it->second;
+}
+
+const std::vector<size_t>& Objects::OfKindIn(std::string_view kind, const std::string& ns) const {
+  static const std::vector<size_t> kNone;
+  auto it = by_kind_ns.find(std::string(kind) + '\n' + ns);
+  return it == by_kind_ns.end() ? kNone : it->second;
+}
+
+const PodTemplate* Objects::PodOf(size_t object) const {
+  return object < pod_index.size() && pod_index[object] >= 0 ? &pods[static_cast<size_t>(pod_index[object])] : nullptr;
 }
 
 bool MapSelectorMatches(const yaml::Node* selector, const yaml::Node* labels) {
@@ -165,7 +174,14 @@ void CollectPods(Objects* o) {
 std::vector<Finding> Lint(const std::vector<yaml::Node>& objects, const Options& options) {
   Objects o;
   o.all = &objects;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    if (!objects[i].IsMap()) continue;
+    o.by_kind[objects[i].StrAt({"kind"})].push_back(i);
+    o.by_kind_ns[objects[i].StrAt({"kind"}) + '\n' + o.Namespace(i)].push_back(i);
+  }
   CollectPods(&o);
+  o.pod_index.assign(objects.size(), -1);
+  for (size_t k = 0; k < o.pods.size(); ++k) o.pod_index[o.pods[k].object] = static_cast<int>(k);
   std::vector<std::set<std::string>> ignored(objects.size()), enabled(objects.size());
   for (size_t i = 0; i < objects.size(); ++i) {
     if (!objects[i].IsMap()) continue;

@@ -1,6 +1,7 @@
 // json.*, yaml.*, base64.*, base64url.* built-ins.
 #include <stdexcept>
 
+#include "base/base64.h"
 #include "policy/builtins.h"
 #include "yaml/yaml.h"
 
@@ -87,87 +88,40 @@ BI(YamlIsValid) {
   return true;
 }
 
-const char kStd[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const char kUrl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+using base::Base64Alphabet;
 
-std::string Encode(const std::string& in, const char* alpha, bool pad) {
-  std::string r;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    r += alpha[n >> 18];
-    r += alpha[(n >> 12) & 63];
-    r += alpha[(n >> 6) & 63];
-    r += alpha[n & 63];
-  }
-  if (i + 1 == in.size()) {
-    unsigned n = static_cast<unsigned char>(in[i]) << 16;
-    r += alpha[n >> 18];
-    r += alpha[(n >> 12) & 63];
-    if (pad) r += "==";
-  } else if (i + 2 == in.size()) {
-    unsigned n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    r += alpha[n >> 18];
-    r += alpha[(n >> 12) & 63];
-    r += alpha[(n >> 6) & 63];
-    if (pad) r += "=";
-  }
-  return r;
-}
-
-// Strict decoding as Go's base64.StdEncoding / URLEncoding; padding optional
-// when `pad_optional` (base64url.decode accepts both).
-bool Decode(const std::string& in, const char* alpha, bool pad_optional, std::string* out) {
-  std::string s = in;
-  size_t pad = 0;
-  while (!s.empty() && s.back() == '=') {
-    s.pop_back();
-    ++pad;
-  }
-  if (pad > 2) return false;
-  if (pad > 0 && (s.size() + pad) % 4 != 0) return false;
-  if (pad == 0 && !pad_optional && s.size() % 4 != 0) return false;
-  if (s.size() % 4 == 1) return false;
-  unsigned buf = 0;
-  int bits = 0;
-  for (char c : s) {
-    const char* p = std::char_traits<char>::find(alpha, 64, c);
-    if (!p) return false;
-    buf = (buf << 6) | static_cast<unsigned>(p - alpha);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<char>((buf >> bits) & 0xFF));
-    }
-  }
-  return true;
-}
-
-BI(B64Encode) { (void)ctx; *out = Value::String(Encode(StringArg("base64.encode", a, 0), kStd, true)); return true; }
+BI(B64Encode) { (void)ctx; *out = Value::String(base::Base64Encode(StringArg("base64.encode", a, 0))); return true; }
 BI(B64Decode) {
   (void)ctx;
   std::string r;
-  if (!Decode(StringArg("base64.decode", a, 0), kStd, false, &r)) ThrowBuiltin("base64.decode", "illegal base64 data");
+  if (!base::Base64Decode(StringArg("base64.decode", a, 0), &r)) ThrowBuiltin("base64.decode", "illegal base64 data");
   *out = Value::String(std::move(r));
   return true;
 }
 BI(B64IsValid) {
   (void)ctx;
   std::string r;
-  *out = Value::Bool(Decode(StringArg("base64.is_valid", a, 0), kStd, false, &r));
+  *out = Value::Bool(base::Base64Decode(StringArg("base64.is_valid", a, 0), &r));
   return true;
 }
-BI(B64UrlEncode) { (void)ctx; *out = Value::String(Encode(StringArg("base64url.encode", a, 0), kUrl, true)); return true; }
+BI(B64UrlEncode) {
+  (void)ctx;
+  *out = Value::String(base::Base64Encode(StringArg("base64url.encode", a, 0), Base64Alphabet::kUrl));
+  return true;
+}
 BI(B64UrlEncodeNoPad) {
   (void)ctx;
-  *out = Value::String(Encode(StringArg("base64url.encode_no_pad", a, 0), kUrl, false));
+  std::string r = base::Base64Encode(StringArg("base64url.encode_no_pad", a, 0), Base64Alphabet::kUrl);
+  while (!r.empty() && r.back() == '=') r.pop_back();
+  *out = Value::String(std::move(r));
   return true;
 }
 BI(B64UrlDecode) {
   (void)ctx;
-  std::string r;
-  if (!Decode(StringArg("base64url.decode", a, 0), kUrl, true, &r)) ThrowBuiltin("base64url.decode", "illegal base64 data");
+  // OPA accepts the URL alphabet with or without padding.
+  std::string in = StringArg("base64url.decode", a, 0), r;
+  if (in.find('=') == std::string::npos) in.append((4 - in.size() % 4) % 4, '=');
+  if (!base::Base64Decode(in, &r, Base64Alphabet::kUrl)) ThrowBuiltin("base64url.decode", "illegal base64 data");
   *out = Value::String(std::move(r));
   return true;
 }

@@ -55,6 +55,12 @@ std::optional<Value> Engine::EvalPath(const std::vector<std::string>& path, bool
   return RunPath(c_.get(), path, strict);
 }
 
+std::optional<Value> Engine::EvalPathWith(const std::vector<std::string>& path, const Value& input,
+                                          const Value& data, bool strict) const {
+  if (!c_->compiled) throw Error("rego_compile_error", "EvalPathWith before Compile");
+  return RunPath(c_.get(), path, strict, &input, &data);
+}
+
 std::vector<std::vector<std::string>> Engine::Packages() const {
   std::vector<std::vector<std::string>> out;
   for (const Module& m : c_->modules) out.push_back(m.package);

@@ -62,12 +62,13 @@ Value SetPath(const Value* base, const std::vector<std::string>& path, size_t i,
 
 class Evaluator {
  public:
-  Evaluator(Compiled* c, bool strict) : c_(c), strict_(strict), budget_(c->limits.max_elements) {
+  Evaluator(const Compiled* c, bool strict, const Value* input = nullptr, const Value* data = nullptr)
+      : c_(c), strict_(strict), budget_(c->limits.max_elements) {
     char here;
     stack_base_ = &here;
     st_ = std::make_shared<State>();
-    st_->input = c->input;
-    st_->data = c->data;
+    st_->input = input ? std::optional<Value>(*input) : c->input;
+    st_->data = data ? *data : c->data;
   }
 
   void Step(int line) {
@@ -724,7 +725,7 @@ class Evaluator {
     return k(out);
   }
 
-  Compiled* c_;
+  const Compiled* c_;
   bool strict_;
   Budget budget_;
   uint64_t steps_ = 0;
@@ -751,10 +752,11 @@ std::vector<Bindings> RunQuery(Compiled* c, const CompiledQuery& q, bool strict)
   return out;
 }
 
-std::optional<Value> RunPath(Compiled* c, const std::vector<std::string>& path, bool strict) {
-  Evaluator ev(c, strict);
+std::optional<Value> RunPath(const Compiled* c, const std::vector<std::string>& path, bool strict,
+                             const Value* input, const Value* data) {
+  Evaluator ev(c, strict, input, data);
   const DataNode* n = &c->root;
-  const Value* base = &c->data;
+  const Value* base = data ? data : &c->data;
   for (const auto& p : path) {
     if (n && !n->rules.empty()) {
       std::optional<Value> v = ev.NodeValue(n);

@@ -11,7 +11,9 @@
 namespace capstan::policy {
 
 std::vector<Bindings> RunQuery(Compiled* c, const CompiledQuery& q, bool strict);
-std::optional<Value> RunPath(Compiled* c, const std::vector<std::string>& path, bool strict);
+// input/data override the stored ones when given (nothing in *c changes).
+std::optional<Value> RunPath(const Compiled* c, const std::vector<std::string>& path, bool strict,
+                             const Value* input = nullptr, const Value* data = nullptr);
 
 }  // namespace capstan::policy
 

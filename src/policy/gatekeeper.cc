@@ -261,12 +261,11 @@ std::vector<Violation> ReviewBuilt(const Template& t, const Constraint& c, const
                                    const Value& inventory) {
   std::vector<Violation> out;
   if (!Matches(c, review, inventory)) return out;
-  Object input = {{Value::String("review"), review}, {Value::String("parameters"), c.parameters}};
-  t.engine->SetInput(Value::MakeObject(std::move(input)));
-  t.engine->SetData(Value::MakeObject({{Value::String("inventory"), inventory}}));
+  Value input = Value::MakeObject({{Value::String("review"), review}, {Value::String("parameters"), c.parameters}});
+  Value data = Value::MakeObject({{Value::String("inventory"), inventory}});
   std::vector<std::string> path = t.package;
   path.push_back("violation");
-  std::optional<Value> v = t.engine->EvalPath(path);
+  std::optional<Value> v = t.engine->EvalPathWith(path, input, data);
   if (!v) return out;
   for (const Value& x : v->Items()) {
     Violation viol;

@@ -67,6 +67,10 @@ class Engine {
   std::vector<Bindings> Query(std::string_view query, bool strict_builtin_errors = false);
   // Value of the document at data.<path> (nullopt when undefined).
   std::optional<Value> EvalPath(const std::vector<std::string>& path, bool strict_builtin_errors = false);
+  // The same with this input and base data instead of the stored ones; does
+  // not modify the engine, so threads may call it at once after Compile().
+  std::optional<Value> EvalPathWith(const std::vector<std::string>& path, const Value& input, const Value& data,
+                                    bool strict_builtin_errors = false) const;
   // Package paths of the loaded modules, in load order.
   std::vector<std::vector<std::string>> Packages() const;
 

@@ -7,6 +7,7 @@
 #include "policy/format.h"
 #include "policy/gatekeeper.h"
 #include "policy/policy.h"
+#include "policy/policy_set.h"
 #include "policy/suite.h"
 #include "yaml/yaml.h"
 
@@ -199,6 +200,26 @@ TEST(Suite, GatekeeperLibrary) {
   }
   EXPECT_EQ(total, 270u);
   EXPECT_EQ(passed, total);
+}
+
+// The whole library as one policy set (what `capstan check --policy DIR`
+// loads): every template, every sample constraint, example objects ignored.
+TEST(PolicySet, WholeLibraryChecksObjects) {
+  const char* shared = std::getenv("CAPSTAN_SHARED");
+  std::string lib = std::string(shared ? shared : "../shared") + "/conformance/policy/library";
+  PolicySet set = LoadPolicySet({lib});
+  EXPECT_EQ(set.templates.size(), 49u);
+  EXPECT_GE(set.constraints.size(), 75u);
+  yaml::Node pod = yaml::ParseOne(
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\n"
+      "spec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext: {privileged: true}\n");
+  std::vector<PolicyViolation> vs = CheckObjects(set, {pod});
+  bool privileged = false;
+  for (const auto& v : vs) {
+    EXPECT_FALSE(v.error) << v.msg;
+    privileged = privileged || v.constraint->kind == "K8sPSPPrivilegedContainer";
+  }
+  EXPECT_TRUE(privileged);
 }
 
 }  // namespace

@@ -89,7 +89,25 @@ Selector Selector::ParseLabels(const std::string& text) {
         }
       }
     }
-    if (r.key.empty()) throw std::invalid_argument("unable to parse requirement: " + part);
+    if (r.key.empty()) throw std::invalid_argument("found '" + part + "', expected: identifier");
+    // A key is a qualified name: [prefix/]name, name [A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?
+    {
+      std::string name = r.key.substr(r.key.rfind('/') == std::string::npos ? 0 : r.key.rfind('/') + 1);
+      bool ok = !name.empty() && name.size() <= 63 &&
+                std::isalnum(static_cast<unsigned char>(name.front())) &&
+                std::isalnum(static_cast<unsigned char>(name.back()));
+      for (char c : r.key)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/'))
+          ok = false;
+      if (!ok)
+        throw std::invalid_argument("key: Invalid value: \"" + r.key +
+                                    "\": name part must consist of alphanumeric characters, '-', '_' "
+                                    "or '.', and must start and end with an alphanumeric character");
+    }
+    if ((r.op == Requirement::kIn || r.op == Requirement::kNotIn) &&
+        (r.values.empty() || (r.values.size() == 1 && r.values[0].empty())))
+      throw std::invalid_argument("values: Invalid value: []string{}: for 'in', 'notin' operators, "
+                                  "values set can't be empty");
     for (const auto& v : r.values)
       for (char c : v)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))

@@ -1,6 +1,7 @@
 // Streams -> documents -> checks, in the order kubectl-validate applies them.
 #include <algorithm>
 #include <exception>
+#include <map>
 #include <string>
 
 #include "validate/check.h"
@@ -58,6 +59,25 @@ bool IsEmpty(std::string_view doc) {
     pos = eol + 1;
   }
   return true;
+}
+
+// Secret values never appear in findings: a detail that quotes a value of
+// a Secret's data/stringData gets "<redacted>" in its place.
+void RedactSecretValues(const yaml::Node& obj, bool yaml11, DocumentResult* r) {
+  if (r->kind != "Secret") return;
+  for (Finding& f : r->errors) {
+    for (std::string_view field : {"data", "stringData"}) {
+      std::string prefix = std::string(field) + ".";
+      if (f.path.rfind(prefix, 0) != 0) continue;
+      const yaml::Node* m = obj.Get(field);
+      const yaml::Node* v = (m != nullptr && m->IsMap()) ? m->Get(f.path.substr(prefix.size())) : nullptr;
+      if (v == nullptr || !v->IsScalar() || v->value.empty()) continue;
+      for (const std::string& shown : {GoValue(*v, yaml11), v->value}) {
+        for (size_t at; (at = f.detail.find(shown)) != std::string::npos;)
+          f.detail.replace(at, shown.size(), "<redacted>");
+      }
+    }
+  }
 }
 
 void Finish(DocumentResult* r) {
@@ -168,14 +188,17 @@ std::vector<DocumentResult> ValidateText(Schemas& schemas, std::string_view text
   for (const RawDocument& raw : Split(text))
     if (!IsEmpty(raw.text)) raws.push_back(raw);
   // CRDs first, so that custom resources anywhere in the stream find them.
-  // Only documents that mention the kind are parsed twice; nothing else is
-  // kept in memory between the passes.
-  for (const RawDocument& raw : raws) {
-    if (raw.text.find("CustomResourceDefinition") == std::string_view::npos) continue;
+  // Only documents that mention the kind are parsed in this pass, and only
+  // the CRDs are kept for the second one.
+  std::map<size_t, yaml::Node> crds;
+  for (size_t i = 0; i < raws.size(); ++i) {
+    if (raws[i].text.find("CustomResourceDefinition") == std::string_view::npos) continue;
     try {
-      yaml::Node n = yaml::ParseOne(raw.text, "<document>");
-      if (n.IsMap() && n.StrAt({"kind"}) == "CustomResourceDefinition")
-        schemas.AddCrds({n}, /*override_builtin=*/false);
+      yaml::Node n = yaml::ParseOne(raws[i].text, "<document>");
+      if (n.IsMap() && n.StrAt({"kind"}) == "CustomResourceDefinition") {
+        schemas.set().AddCrd(n, /*override_builtin=*/false);
+        crds.emplace(i, std::move(n));
+      }
     } catch (const std::exception&) {
       // reported below
     }
@@ -188,7 +211,8 @@ std::vector<DocumentResult> ValidateText(Schemas& schemas, std::string_view text
     r.line = raws[i].line;
     std::optional<yaml::Node> node;
     try {
-      node = yaml::ParseOne(raws[i].text, "<document>");
+      if (auto crd = crds.find(i); crd != crds.end()) node = std::move(crd->second);
+      else node = yaml::ParseOne(raws[i].text, "<document>");
     } catch (const yaml::ParseError& e) {
       // go-yaml's wording without its document-relative "yaml: line N: ".
       std::string reason = e.go_message().empty() ? std::string(e.what()) : e.go_message();
@@ -200,7 +224,10 @@ std::vector<DocumentResult> ValidateText(Schemas& schemas, std::string_view text
     } catch (const std::exception& e) {
       r.errors.push_back({"", "DocumentInvalid", std::string("failed to parse yaml: ") + e.what()});
     }
-    if (node) Check(schemas, *node, options, options.yaml11, &r);
+    if (node) {
+      Check(schemas, *node, options, options.yaml11, &r);
+      RedactSecretValues(*node, options.yaml11, &r);
+    }
     Finish(&r);
     results.push_back(std::move(r));
   }
@@ -210,6 +237,7 @@ std::vector<DocumentResult> ValidateText(Schemas& schemas, std::string_view text
 DocumentResult ValidateObject(Schemas& schemas, const yaml::Node& object, const Options& options) {
   DocumentResult r;
   Check(schemas, object, options, /*yaml11=*/false, &r);
+  RedactSecretValues(object, false, &r);
   Finish(&r);
   return r;
 }

@@ -403,28 +403,36 @@ size_t SchemaSet::AddCrd(const yaml::Node& crd, bool override_builtin) {
     }
     const yaml::Node* sch = v.At({"schema", "openAPIV3Schema"});
     if (sch == nullptr || !sch->IsMap()) sch = legacy;
-    yaml::Node root;
-    if (sch != nullptr && sch->IsMap()) {
-      root = *sch;
-    } else {
-      root = yaml::Node::Map();
-      root.Set("type", yaml::Node::String("object"));
-      root.Set("x-kubernetes-preserve-unknown-fields", yaml::Node::Bool(true));
-    }
-    yaml::Node str = yaml::Node::Map();
-    str.Set("type", yaml::Node::String("string"));
-    yaml::Node& props = root.GetOrCreateMap("properties");
-    if (!props.IsMap()) props = yaml::Node::Map();
-    props.Set("apiVersion", str);
-    props.Set("kind", str);
-    props.Remove("metadata");
+    static const yaml::Node kPreserveAll = [] {
+      yaml::Node n = yaml::Node::Map();
+      n.Set("type", yaml::Node::String("object"));
+      n.Set("x-kubernetes-preserve-unknown-fields", yaml::Node::Bool(true));
+      return n;
+    }();
+    static const yaml::Node kString = [] {
+      yaml::Node n = yaml::Node::Map();
+      n.Set("type", yaml::Node::String("string"));
+      return n;
+    }();
+    const yaml::Node& root = (sch != nullptr && sch->IsMap()) ? *sch : kPreserveAll;
     Schema* compiled = New();
     *compiled = *Compile(root, crd_meta_gv_, /*crd=*/true, /*builtin_group=*/true);
-    // metadata is always ObjectMeta
+    // The root always has apiVersion, kind (strings) and metadata
+    // (ObjectMeta), whatever the CRD says about them; with them it has
+    // properties, so it is closed unless it preserves unknown fields.
+    std::erase_if(compiled->properties, [](const auto& p) {
+      return p.first == "apiVersion" || p.first == "kind" || p.first == "metadata";
+    });
+    compiled->properties.emplace_back("apiVersion", Compile(kString, crd_meta_gv_, true, true));
+    compiled->properties.emplace_back("kind", Compile(kString, crd_meta_gv_, true, true));
     compiled->properties.emplace_back(
         "metadata", CompileComponent(crd_meta_gv_, std::string(kObjectMeta), true));
     std::stable_sort(compiled->properties.begin(), compiled->properties.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
+    const yaml::Node* ap = root.Get("additionalProperties");
+    if (compiled->additional == nullptr && !(ap != nullptr && ap->IsBool()) &&
+        !Flag(root, "x-kubernetes-preserve-unknown-fields"))
+      compiled->closed = true;
     std::string gv = group + "/" + version;
     crds_[gv + "/" + kind] = compiled;
     crd_gvs_[gv] = true;

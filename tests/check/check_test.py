@@ -128,6 +128,58 @@ class CheckRepo(unittest.TestCase):
         self.assertEqual({t['name']: t['failed'] for t in res['targets']},
                          {'Application risky (risky)': True, 'Application web (good)': False})
 
+    def test_gatekeeper_policies(self):
+        self.write('policies/template.yaml', textwrap.dedent('''\
+            apiVersion: templates.gatekeeper.sh/v1
+            kind: ConstraintTemplate
+            metadata: {name: requiredlabels}
+            spec:
+              crd: {spec: {names: {kind: RequiredLabels}}}
+              targets:
+              - target: admission.k8s.gatekeeper.sh
+                rego: |
+                  package requiredlabels
+                  violation[{"msg": msg}] {
+                    missing := {l | l := input.parameters.labels[_]; not input.review.object.metadata.labels[l]}
+                    count(missing) > 0
+                    msg := sprintf("missing labels %v", [missing])
+                  }
+            '''))
+        self.write('policies/constraints.yaml', textwrap.dedent('''\
+            apiVersion: constraints.gatekeeper.sh/v1beta1
+            kind: RequiredLabels
+            metadata: {name: need-team}
+            spec:
+              match: {kinds: [{apiGroups: [apps], kinds: [Deployment]}]}
+              parameters: {labels: [team]}
+            ---
+            apiVersion: constraints.gatekeeper.sh/v1beta1
+            kind: RequiredLabels
+            metadata: {name: want-tier}
+            spec:
+              enforcementAction: warn
+              match: {kinds: [{apiGroups: [networking.k8s.io], kinds: [NetworkPolicy]}]}
+              parameters: {labels: [tier]}
+            '''))
+        policies = os.path.join(self.repo, 'policies')
+        code, out, err = run(self.repo, '--exclude', 'invalid', '--exclude', 'broken', '--exclude', 'risky',
+                             '--exclude', 'policies', '--policy', policies, '-o', 'json')
+        self.assertEqual(code, 1, err)
+        good = json.loads(out)['targets'][0]
+        self.assertTrue(good['failed'])
+        pol = sorted((f['rule'], f['severity'], f['object'].split()[1]) for f in good['findings'] if f['tool'] == 'policy')
+        self.assertEqual(pol, [('RequiredLabels/need-team', 'error', 'Deployment'),
+                               ('RequiredLabels/want-tier', 'warning', 'NetworkPolicy')])
+        self.write('good/app.yaml', GOOD_DEPLOYMENT.replace('labels: {app: web}', 'labels: {app: web, team: shop}', 1))
+        code, out, err = run(self.repo, '--exclude', 'invalid', '--exclude', 'broken', '--exclude', 'risky',
+                             '--exclude', 'policies', '--policy', policies)
+        self.assertEqual(code, 0, out + err)
+        self.assertIn('policy/RequiredLabels/want-tier [warning]', out)
+        self.write('policies/orphan.yaml', 'apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: Nope\nmetadata: {name: x}\n')
+        code, _, err = run(self.repo, '--policy', policies)
+        self.assertEqual(code, 1)
+        self.assertIn('no ConstraintTemplate defines kind Nope', err)
+
     def test_nothing_to_check(self):
         empty = os.path.join(self.repo, 'empty')
         os.makedirs(empty)

@@ -61,15 +61,24 @@ try:
     rendered = 0
     for d in kdirs:
         mine = run([CAPSTAN, "build", os.path.join(out, d)])
-        ref = run(["kubectl", "kustomize", os.path.join(out, d)])
         check(mine.returncode == 0, f"capstan build {d}: {mine.stderr.strip()}")
-        check(ref.returncode == 0, f"kubectl kustomize {d}: {ref.stderr.strip()}")
-        check(mine.stdout == ref.stdout, f"{d}: capstan build differs from kubectl kustomize")
-        ex = run([CAPSTAN, "build", os.path.join(EXAMPLE, d)])
-        if ex.returncode == 0:
+        if not d.endswith("/base"):  # every base is rendered again by its overlays
+            ref = run(["kubectl", "kustomize", os.path.join(out, d)])
+            check(ref.returncode == 0, f"kubectl kustomize {d}: {ref.stderr.strip()}")
+            check(mine.stdout == ref.stdout, f"{d}: capstan build differs from kubectl kustomize")
+        same = all(open(os.path.join(out, f)).read() == open(os.path.join(EXAMPLE, f)).read()
+                   for f in got & want if f.startswith(d + "/") or os.path.dirname(f) == d)
+        ex = run([CAPSTAN, "build", os.path.join(EXAMPLE, d)]) if not same else None
+        if ex is not None and ex.returncode == 0:
             check(identities(mine.stdout) == identities(ex.stdout), f"{d}: objects differ from the example")
         rendered += mine.returncode == 0
     print(f"rendered {rendered} of {len(kdirs)} kustomizations")
+    # The pre-deployment checks pass on what init writes (when the binary has them).
+    if run([CAPSTAN, "check", "--help"]).returncode == 0:
+        # apps/ only: infrastructure/ (PostgreSQL, Redis as the plan writes them) is not lint-clean,
+        # in the example either.
+        r = run([CAPSTAN, "check", os.path.join(out, "apps")])
+        check(r.returncode == 0, f"capstan check apps/ of the scaffold: {r.stdout[-2000:]} {r.stderr[-500:]}")
 
     # capstan app create accepts the AppProjects and Applications.
     env = dict(os.environ, CAPSTAN_HOME=os.path.join(tmp, "home"))

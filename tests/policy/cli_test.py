@@ -127,5 +127,36 @@ check('policy test reports a failing assertion', p.returncode == 1 and 'wrong-ex
       and 'expected at least one violation' in p.stdout and p.stdout.strip().endswith('1 passed, 1 failed'),
       p.stdout + p.stderr)
 
+# ---- capstan check --policy --------------------------------------------------
+with tempfile.TemporaryDirectory() as repo:
+    os.makedirs(os.path.join(repo, 'app'))
+    pod = open(os.path.join(DATA, 'pod_prod.yaml')).read()
+    with open(os.path.join(repo, 'app', 'pod.yaml'), 'w') as f:
+        f.write(pod)
+    with open(os.path.join(repo, 'app', 'kustomization.yaml'), 'w') as f:
+        f.write('resources:\n- pod.yaml\n')
+    policy_args = ['--policy', os.path.join(DATA, 'template.yaml'), '--policy', os.path.join(DATA, 'constraint.yaml')]
+    p = subprocess.run([CAPSTAN, 'check', '--no-lint', '--no-validate', '-o', 'json'] + policy_args + [repo],
+                       capture_output=True, text=True, timeout=60)
+    try:
+        findings = json.loads(p.stdout)['targets'][0]['findings']
+    except (ValueError, KeyError, IndexError):
+        findings = None
+    check('check --policy fails the target on a deny violation',
+          p.returncode == 1 and findings == [{'tool': 'policy', 'rule': 'CapstanTestLabels/need-owner',
+                                              'severity': 'error', 'object': 'v1 Pod prod/web', 'path': '',
+                                              'message': 'Pod/web must have labels {"owner"}'}],
+          p.stdout + p.stderr)
+    with open(os.path.join(repo, 'app', 'pod.yaml'), 'w') as f:
+        f.write(pod.replace('namespace: prod', 'namespace: prod\n  labels: {owner: a}'))
+    p = subprocess.run([CAPSTAN, 'check', '--no-lint', '--no-validate'] + policy_args + [repo],
+                       capture_output=True, text=True, timeout=60)
+    check('check --policy passes a compliant object', p.returncode == 0, p.stdout + p.stderr)
+    p = subprocess.run([CAPSTAN, 'check', '--no-lint', '--no-validate', '--policy',
+                        os.path.join(DATA, 'bad_builtin_template.yaml'), repo],
+                       capture_output=True, text=True, timeout=60)
+    check('check --policy: a template that does not load is named',
+          p.returncode == 1 and 'bad_builtin_template.yaml' in p.stderr and 'http.send' in p.stderr, p.stderr)
+
 print('%d failed' % len(failures))
 sys.exit(1 if failures else 0)

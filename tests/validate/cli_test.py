@@ -188,6 +188,16 @@ spec: {size: 9, port: http, name: Bad1}
         self.assertEqual(docs[0]['name'], 'p-web')
         self.assertEqual(docs[0]['errors'][0]['type'], 'FieldUnknown')
 
+    def test_secret_values_never_shown(self):
+        text = ('apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: hunter2!\n'
+                '  token: 12345\n')
+        for fmt in ('text', 'json', 'junit', 'sarif'):
+            code, out, err = run(['--output', fmt, self.write('s.yaml', text)])
+            self.assertEqual(code, 1)
+            self.assertIn('data.password', out)
+            self.assertNotIn('hunter2', out + err)
+            self.assertNotIn('12345', out + err)
+
     def test_usage_errors(self):
         code, _, err = run([])
         self.assertEqual(code, 2)

@@ -1,0 +1,24 @@
+# Helm conformance corpus against `capstan helm template`. Fails when fewer
+# cases pass (or come out byte-identical) than the recorded numbers; raise
+# the numbers when cases are fixed. (322 cases, 268 with output.)
+set(HELM_CONFORMANCE_MIN_PASSED 321)
+set(HELM_CONFORMANCE_MIN_IDENTICAL 267)
+add_test(NAME helm_conformance
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/kustomize/conformance_threshold.py
+                 ${CAPSTAN_SHARED_DIR}/conformance/helm/run.py
+                 "$<TARGET_FILE:capstan> helm template"
+                 ${HELM_CONFORMANCE_MIN_PASSED} ${HELM_CONFORMANCE_MIN_IDENTICAL})
+set_tests_properties(helm_conformance PROPERTIES TIMEOUT 900)
+# CLI behaviour: lint passes a good chart and fails a broken one; usage errors exit 2.
+add_test(NAME helm_cli
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/helm/cli_test.sh $<TARGET_FILE:capstan>
+                 ${CAPSTAN_SHARED_DIR}/conformance/helm)
+add_test(NAME helm_template_usage_error COMMAND capstan helm template)
+set_tests_properties(helm_template_usage_error PROPERTIES WILL_FAIL TRUE)
+# An Application with a Helm source synced to the local cluster (src/app + src/helm).
+if(TARGET capstan_app AND TARGET capstan_cluster)
+  add_executable(helm_app_e2e_test ${CMAKE_CURRENT_LIST_DIR}/helm_app_e2e_test.cc)
+  target_link_libraries(helm_app_e2e_test PRIVATE capstan_app capstan_cluster GTest::gtest GTest::gtest_main)
+  add_test(NAME helm_app_e2e COMMAND helm_app_e2e_test WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(helm_app_e2e PROPERTIES TIMEOUT 300)
+endif()
