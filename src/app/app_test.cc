@@ -470,5 +470,93 @@ TEST_F(ManagerTest, DirectoryIncludeExcludeRecurse) {
   EXPECT_THROW(RenderSource(root, src), AppError);
 }
 
+// --- confinement: a render reads nothing outside the source's checkout ---------
+
+class ConfinementTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/capstan-confine-test-XXXXXX";
+    root = mkdtemp(tmpl);
+    checkout = root / "checkout";
+    Write(root / "outside/cm.yaml", ConfigMap("stolen"));
+    Write(root / "outside/kustomization.yaml", "resources: [cm.yaml]\n");
+    Write(checkout / "own/cm.yaml", ConfigMap("own"));
+  }
+  void TearDown() override { fs::remove_all(root); }
+  std::string ErrorOf(const Source& src) {
+    try {
+      RenderSource(checkout.string(), src);
+    } catch (const AppError& e) {
+      return e.what();
+    }
+    return "<no error>";
+  }
+  fs::path root, checkout;
+};
+
+TEST_F(ConfinementTest, SourcePathThatIsASymlinkOutIsRefused) {
+  fs::create_directory_symlink("../outside", checkout / "link");
+  Source src;
+  src.path = "link";
+  std::string err = ErrorOf(src);
+  EXPECT_NE(err.find("spec.source.path: \"link\""), std::string::npos) << err;
+  EXPECT_NE(err.find("outside the repository checkout"), std::string::npos) << err;
+}
+
+TEST_F(ConfinementTest, DirectoryFileSymlinkOutIsRefused) {
+  fs::create_symlink("../../outside/cm.yaml", checkout / "own/secret.yaml");
+  Source src;
+  src.path = "own";
+  std::string err = ErrorOf(src);
+  EXPECT_NE(err.find("own/secret.yaml: resolves outside"), std::string::npos) << err;
+}
+
+TEST_F(ConfinementTest, KustomizeBaseLeavingTheCheckoutIsRefused) {
+  Write(checkout / "app/kustomization.yaml", "resources: [../../outside]\n");
+  Source src;
+  src.path = "app";
+  std::string err = ErrorOf(src);
+  EXPECT_NE(err.find("outside the repository checkout"), std::string::npos) << err;
+  EXPECT_NE(err.find("../../outside"), std::string::npos) << err;  // names what was written
+
+  // The same through a symlinked base, and with overrides (the staged copy
+  // must keep the symlink a symlink rather than copy what it points at).
+  Write(checkout / "app/kustomization.yaml", "resources: [base]\n");
+  fs::create_directory_symlink("../../outside", checkout / "app/base");
+  EXPECT_NE(ErrorOf(src).find("outside the repository checkout"), std::string::npos) << ErrorOf(src);
+  src.kustomize = KustomizeSource{};
+  src.kustomize->name_prefix = "p-";
+  EXPECT_NE(ErrorOf(src).find("outside the repository checkout"), std::string::npos) << ErrorOf(src);
+}
+
+TEST_F(ConfinementTest, SymlinksInsideTheCheckoutStillRender) {
+  Write(checkout / "own/kustomization.yaml", "resources: [cm.yaml]\n");
+  Write(checkout / "app/kustomization.yaml", "resources: [base]\n");
+  fs::create_directory_symlink("../own", checkout / "app/base");
+  Source src;
+  src.path = "app";
+  auto objs = RenderSource(checkout.string(), src);
+  ASSERT_EQ(objs.size(), 1u);
+  EXPECT_EQ(objs[0].StrAt({"metadata", "name"}), "own");
+}
+
+// A chain of symlinks that each look inside the repository (d/q -> ..,
+// d/p -> q/..) leads to the directory holding every repository's snapshot.
+TEST_F(ManagerTest, SymlinkChainOutOfTheSnapshotIsRefusedNamingTheApp) {
+  repo.Put("d/keep.txt", "");
+  fs::create_directory_symlink("..", repo.root / "work/d/q");
+  fs::create_directory_symlink("q/..", repo.root / "work/d/p");
+  repo.Commit("chain");
+  Application app = Store("d/p");
+  try {
+    manager->Refresh(app, RefreshMode::kNormal);
+    FAIL() << "rendered a path outside the checkout";
+  } catch (const AppError& e) {
+    std::string err = e.what();
+    EXPECT_NE(err.find("application demo"), std::string::npos) << err;
+    EXPECT_NE(err.find("spec.source.path: \"d/p\""), std::string::npos) << err;
+  }
+}
+
 }  // namespace
 }  // namespace capstan::app

@@ -205,7 +205,11 @@ std::vector<Node> Manager::Render(const Application& app, const Source& source, 
   } catch (const git::GitError& e) {
     throw AppError(e.what());
   }
-  objects = RenderSource(root, source, env, app.destination.namespace_);
+  try {
+    objects = RenderSource(root, source, env, app.destination.namespace_);
+  } catch (const AppError& e) {
+    throw AppError("application " + app.name + ": " + e.what());
+  }
   render_cache_.Put(key, objects);
   return objects;
 }

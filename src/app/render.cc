@@ -26,12 +26,37 @@ std::string ReadText(const fs::path& p) {
   return s.str();
 }
 
+bool Inside(const fs::path& canonical, const fs::path& root) {
+  auto r = root.begin(), c = canonical.begin();
+  for (; r != root.end(); ++r, ++c)
+    if (c == canonical.end() || *c != *r) return false;
+  return true;
+}
+
+fs::path CanonicalRoot(const std::string& root) {
+  std::error_code ec;
+  fs::path c = fs::canonical(root, ec);
+  if (ec) throw AppError(root + ": repository checkout not readable: " + ec.message());
+  return c;
+}
+
+// Everything a render reads must resolve, after symlinks, inside the
+// source's checkout (Argo CD's rule): a symlink or `..` to elsewhere on the
+// machine (another repository's snapshot included) is an error.
+void CheckInside(const fs::path& p, const fs::path& canonical_root, const std::string& shown) {
+  std::error_code ec;
+  fs::path c = fs::weakly_canonical(p, ec);
+  if (ec || !Inside(c, canonical_root))
+    throw AppError(shown + ": resolves outside the repository checkout (symlink or '..')");
+}
+
 // The directory `path` inside `root`, refusing anything that escapes it.
 fs::path Resolve(const std::string& root, const std::string& path) {
   fs::path rel = fs::path(path).lexically_normal();
   if (rel.is_absolute() || (!rel.empty() && *rel.begin() == ".."))
     throw AppError("spec.source.path: \"" + path + "\" is outside the repository");
   fs::path dir = fs::path(root) / rel;
+  CheckInside(dir, CanonicalRoot(root), "spec.source.path: \"" + path + "\"");
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
     throw AppError("spec.source.path: \"" + path + "\": app path does not exist");
@@ -106,6 +131,7 @@ void Edit(yaml::Node& k, const KustomizeSource& ks) {
 std::vector<yaml::Node> RenderKustomization(const std::string& root, const fs::path& dir,
                                             const fs::path& kfile, const Source& src) {
   kustomize::Options opts;
+  opts.confine_to = CanonicalRoot(root).string();
   if (!src.kustomize || src.kustomize->empty()) {
     try {
       return kustomize::Render(dir.string(), opts);
@@ -126,10 +152,15 @@ std::vector<yaml::Node> RenderKustomization(const std::string& root, const fs::p
     }
   } cleanup{tmp};
   std::error_code ec;
-  fs::copy(root, tmp / "repo", fs::copy_options::recursive | fs::copy_options::create_hard_links, ec);
+  // Symlinks are copied as symlinks (never followed), so the confinement
+  // check below sees them as they are in the checkout.
+  fs::copy(root, tmp / "repo",
+           fs::copy_options::recursive | fs::copy_options::create_hard_links | fs::copy_options::copy_symlinks,
+           ec);
   if (ec) throw AppError("cannot stage the repository for kustomize overrides: " + ec.message());
   fs::path rel = fs::relative(kfile, root);
   fs::path staged = tmp / "repo" / rel;
+  CheckInside(kfile, CanonicalRoot(root), (fs::path(src.path) / kfile.filename()).string());
   yaml::Node k;
   try {
     k = yaml::ParseOne(ReadText(kfile), rel.string());
@@ -139,6 +170,7 @@ std::vector<yaml::Node> RenderKustomization(const std::string& root, const fs::p
   Edit(k, *src.kustomize);
   fs::remove(staged, ec);
   std::ofstream(staged) << yaml::EmitYaml(k);
+  opts.confine_to = CanonicalRoot((tmp / "repo").string()).string();
   try {
     return kustomize::Render(staged.parent_path().string(), opts);
   } catch (const kustomize::Error& e) {
@@ -165,13 +197,14 @@ void AddObjects(const yaml::Node& doc, const std::string& file, size_t index,
   out->push_back(doc);
 }
 
-std::vector<yaml::Node> RenderDirectory(const fs::path& dir, const Source& src) {
+std::vector<yaml::Node> RenderDirectory(const std::string& root, const fs::path& dir, const Source& src) {
+  const fs::path canonical_root = CanonicalRoot(root);
   DirectorySource d = src.directory.value_or(DirectorySource{});
   std::vector<fs::path> files;
   auto consider = [&](const fs::path& p) {
     std::string ext = p.extension().string();
     if (ext != ".yaml" && ext != ".yml" && ext != ".json") return;
-    std::string rel = fs::relative(p, dir).string();
+    std::string rel = p.lexically_relative(dir).string();
     if (!d.include.empty() && !GlobMatch(d.include, rel) && !GlobMatch(d.include, p.filename().string()))
       return;
     if (!d.exclude.empty() && (GlobMatch(d.exclude, rel) || GlobMatch(d.exclude, p.filename().string())))
@@ -195,7 +228,8 @@ std::vector<yaml::Node> RenderDirectory(const fs::path& dir, const Source& src) 
   std::sort(files.begin(), files.end());
   std::vector<yaml::Node> out;
   for (const auto& f : files) {
-    std::string rel = (fs::path(src.path) / fs::relative(f, dir)).lexically_normal().string();
+    std::string rel = (fs::path(src.path) / f.lexically_relative(dir)).lexically_normal().string();
+    CheckInside(f, canonical_root, rel);
     std::vector<yaml::Node> docs;
     try {
       docs = yaml::ParseAll(ReadText(f), rel);
@@ -222,7 +256,7 @@ std::vector<yaml::Node> RenderSource(const std::string& repo_root, const Source&
     return RenderHelmChart(repo_root, dir.string(), src, dest_namespace, env);
   }
   if (!kfile.empty() && !src.directory) return RenderKustomization(repo_root, dir, kfile, src);
-  return RenderDirectory(dir, src);
+  return RenderDirectory(repo_root, dir, src);
 }
 
 std::string RenderCache::Key(const Source& s, const std::string& commit, const std::string& extra) {

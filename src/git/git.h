@@ -73,6 +73,8 @@ class RepoCache {
   // Directory holding the full tree of `commit` (already fetched). Builds it
   // on first use.
   std::string Snapshot(const std::string& url, const std::string& commit);
+  // Whether a mirror of `url` is in the cache already (no network).
+  bool Has(const std::string& url) const;
   // Contents of one file at a commit, without materialising the tree.
   std::string ReadFile(const std::string& url, const std::string& commit, const std::string& path);
   // Commit message summary and author time (seconds since epoch).

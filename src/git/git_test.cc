@@ -114,6 +114,50 @@ TEST_F(GitRepoTest, LocalPathWorksLikeFileUrl) {
   EXPECT_EQ(cache.Resolve(bare_.string(), "main"), second_);
 }
 
+// Defect: the check normalised "/"+path, so a leading ".." was dropped and
+// apps/a/l -> ../../../x passed as "/x".
+TEST_F(GitRepoTest, SnapshotRefusesSymlinksLeavingTheRepository) {
+  fs::create_directory_symlink("../../../outside", work_ / "apps/a/l");
+  Git("add -A");
+  Git("commit -q -m escape");
+  std::string escape = Git("rev-parse HEAD");
+  Sh("git -C " + bare_.string() + " fetch -q " + work_.string() + " main:main");
+  RepoCache cache((root_ / "cache").string());
+  EXPECT_EQ(cache.Resolve(Url(), "main"), escape);
+  try {
+    cache.Snapshot(Url(), escape);
+    FAIL() << "snapshot with an escaping symlink";
+  } catch (const GitError& e) {
+    EXPECT_NE(std::string(e.what()).find("apps/a/l: symlink points outside the repository"), std::string::npos)
+        << e.what();
+  }
+  // Inside the repository is fine.
+  Git("rm -q apps/a/l");
+  fs::create_directory_symlink("../a", work_ / "apps/a/self");
+  Git("add -A");
+  Git("commit -q -m inside");
+  Sh("git -C " + bare_.string() + " fetch -q " + work_.string() + " main:main");
+  std::string inside = cache.Resolve(Url(), "main");
+  EXPECT_TRUE(fs::is_symlink(fs::path(cache.Snapshot(Url(), inside)) / "apps/a/self"));
+}
+
+// Defect: an empty or relative repoURL gave a filesystem exception's text.
+TEST(GitUrls, EmptyOrRelativeRepoUrlIsAClearError) {
+  char tmpl[] = "/tmp/capstan-git-url-XXXXXX";
+  fs::path dir = mkdtemp(tmpl);
+  RepoCache cache((dir / "cache").string());
+  for (std::string url : {"", "relative/repo", "./repo.git"}) {
+    try {
+      cache.Resolve(url, "main");
+      ADD_FAILURE() << "accepted repoURL \"" << url << "\"";
+    } catch (const GitError& e) {
+      std::string m = e.what();
+      EXPECT_TRUE(m.find(url.empty() ? "repository URL is empty" : "is neither a URL") != std::string::npos) << m;
+    }
+  }
+  fs::remove_all(dir);
+}
+
 TEST(GitCredentials, RedactsUserinfo) {
   EXPECT_EQ(RedactUrl("https://bob:s3cret@gitlab.com/x/y.git"), "https://gitlab.com/x/y.git");
   EXPECT_EQ(RedactUrl("https://gitlab.com/x/y.git"), "https://gitlab.com/x/y.git");

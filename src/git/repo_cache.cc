@@ -133,9 +133,14 @@ std::string OidHex(const git_oid* oid) {
 
 // Local paths become file:// URLs so the local transport handles them.
 std::string NormaliseUrl(const std::string& url) {
+  if (url.empty()) throw GitError("repository URL is empty");
   if (url.find("://") != std::string::npos) return url;
   if (url.find('@') != std::string::npos && url.find(':') != std::string::npos) return url;  // scp-like ssh
-  return "file://" + fs::absolute(url).lexically_normal().string();
+  // A relative path would depend on the process's working directory.
+  if (url[0] != '/')
+    throw GitError("repository URL \"" + RedactUrl(url) +
+                   "\" is neither a URL (https://, ssh://, file://), user@host:path, nor an absolute path");
+  return "file://" + fs::path(url).lexically_normal().string();
 }
 
 void OpenRepo(git_repository** out, const std::string& dir, const std::string& url) {
@@ -167,6 +172,11 @@ RepoCache::~RepoCache() = default;
 
 std::string RepoCache::RepoDir(const std::string& url) const {
   return (fs::path(dir_) / "repos" / Sha256Hex(RedactUrl(NormaliseUrl(url)))).string();
+}
+
+bool RepoCache::Has(const std::string& url) const {
+  std::error_code ec;
+  return fs::exists(RepoDir(url), ec);
 }
 
 void RepoCache::Fetch(const std::string& raw_url) {
@@ -280,10 +290,13 @@ std::string RepoCache::Snapshot(const std::string& raw_url, const std::string& s
     size_t size = static_cast<size_t>(git_blob_rawsize(blob));
     if (mode == GIT_FILEMODE_LINK) {
       // Symlinks may only point inside the repository (as Argo CD requires).
+      // Normalised relative to the repository root, a leading ".." is
+      // kept (prefixing "/" would let lexically_normal drop it). Renders
+      // check again after resolving symlinks on disk (kustomize::Options).
       std::string target(data, size);
-      fs::path resolved = (fs::path("/") / rel.parent_path() / target).lexically_normal();
-      if (fs::path(target).is_absolute() || resolved.string().rfind("/..", 0) == 0 ||
-          resolved == "/..") {
+      fs::path resolved = (rel.parent_path() / target).lexically_normal();
+      if (target.empty() || fs::path(target).is_absolute() ||
+          (!resolved.empty() && *resolved.begin() == "..")) {
         st->error = rel.string() + ": symlink points outside the repository";
         return -1;
       }

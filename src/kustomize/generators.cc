@@ -141,8 +141,9 @@ Resource MakeObject(const GeneratorContext& ctx, const Node& args, const std::st
   std::string where = ctx.file + ": " + kind + " generator '" + name + "'";
   std::string behavior = args.StrAt({"behavior"}, "create");
   if (behavior.empty()) behavior = "create";
-  if (behavior != "create" && behavior != "merge" && behavior != "replace")
-    Fail(where + ": behavior: unknown generator behavior '" + behavior + "'");
+  // kustomize's NewGenerationBehavior maps any other value to
+  // "unspecified", which appends like create.
+  if (behavior != "create" && behavior != "merge" && behavior != "replace") behavior = "create";
   GenOptions opts = MergeOptions(args.Get("options"), ctx.global_options);
   Pairs pairs = LoadPairs(ctx, args, where);
 
@@ -230,6 +231,10 @@ void AbsorbGenerated(ResList& res, Resource r, const std::string& where) {
   r.SetName(old.Name());
   r.SetNamespace(old.Namespace());
   r.prev_ids = old.prev_ids;
+  // The merged object gets a hash suffix only when both the base object and
+  // the overlay's generator ask for one (kubectl kustomize v5.5, merge and
+  // replace alike): either side's disableNameSuffixHash wins.
+  r.needs_hash = r.needs_hash && old.needs_hash;
   if (r.behavior == "merge") r.origin = old.origin;
   r.transformations = old.transformations;
   if (r.behavior == "merge") {

@@ -11,6 +11,7 @@
 #define CAPSTAN_KUSTOMIZE_KUSTOMIZE_H_
 
 #include <stdexcept>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,14 @@ struct Options {
   size_t max_depth = 64;                      // nesting of bases/components
   size_t max_file_bytes = size_t{64} << 20;   // one input file
   size_t max_resources = 200000;              // total objects
+  // When set (a repository checkout), everything the build reads must
+  // resolve, after symlinks, inside this directory, whatever the load
+  // restrictor: Argo CD's rule for a source's files.
+  std::string confine_to;
+  // Fetches a remote base (kustomize/remote.h): returns the directory of a
+  // snapshot of the whole repository `repo_url` at `ref`. Unset: remote
+  // bases are an error.
+  std::function<std::string(const std::string& repo_url, const std::string& ref)> fetch_remote;
 };
 
 // A build failure. what() is one line naming the file and, when known, the

@@ -1,10 +1,12 @@
 #include "kustomize/loader.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
 #include "base/file_system.h"
 #include "kustomize/internal.h"
+#include "kustomize/remote.h"
 
 namespace capstan::kustomize {
 
@@ -31,6 +33,50 @@ Loader::Loader(std::string root, const Options& options) : options_(&options) {
   fs::path p = fs::absolute(root, ec);
   root_ = Canonical(p);
   stack_.push_back(root_);
+  if (!options.confine_to.empty()) jail_ = Canonical(fs::absolute(options.confine_to));
+  CheckConfined(root, root_);
+}
+
+// `p` (absolute) with every symlink resolved, component by component,
+// dangling ones included (weakly_canonical stops at a dangling link and
+// keeps it as written, which would hide where it points).
+static std::string ResolveLinks(const fs::path& p) {
+  std::vector<fs::path> todo(p.begin(), p.end());
+  std::reverse(todo.begin(), todo.end());
+  fs::path out = "/";
+  int hops = 0;
+  while (!todo.empty()) {
+    fs::path c = std::move(todo.back());
+    todo.pop_back();
+    if (c.empty() || c == "/" || c == ".") continue;
+    if (c == "..") {
+      out = out.parent_path();
+      continue;
+    }
+    fs::path next = out / c;
+    std::error_code ec;
+    if (fs::is_symlink(fs::symlink_status(next, ec))) {
+      if (++hops > 40) return next.string();  // a loop: reading it fails later
+      fs::path target = fs::read_symlink(next, ec);
+      if (ec) return next.string();
+      if (target.is_absolute()) out = "/";
+      std::vector<fs::path> parts(target.begin(), target.end());
+      for (auto it = parts.rbegin(); it != parts.rend(); ++it) todo.push_back(*it);
+      continue;
+    }
+    out = std::move(next);
+  }
+  return out.string();
+}
+
+void Loader::CheckConfined(const std::string& written, const std::string& canonical) const {
+  if (jail_.empty()) return;
+  const std::string& jail = jail_;
+  std::string abs = ResolveLinks(canonical);
+  if (Under(abs, jail)) return;
+  std::string from = stack_.empty() ? std::string() : stack_.back();
+  Fail((from.empty() || fs::path(written).is_absolute() ? written : from + "/" + written) + ": resolves to '" +
+       abs + "', outside the repository checkout '" + jail + "'");
 }
 
 bool Loader::IsRemote(const std::string& path) {
@@ -44,6 +90,7 @@ std::string Loader::Resolve(const std::string& rel) const {
   fs::path p = rel;
   if (p.is_relative()) p = fs::path(root_) / p;
   std::string abs = Canonical(p);
+  CheckConfined(rel, abs);
   if (options_->load_restrictor == LoadRestrictor::kRootOnly && !Under(abs, root_)) {
     Fail("security; file '" + abs + "' is not in or below '" + root_ + "'");
   }
@@ -71,10 +118,42 @@ bool Loader::IsDir(const std::string& rel) const {
 }
 
 Loader Loader::Sub(const std::string& rel) const {
-  if (IsRemote(rel)) Fail(root_ + ": remote resource '" + rel + "' not supported");
+  if (IsRemote(rel)) return SubRemote(rel);
   fs::path p = rel;
   if (p.is_relative()) p = fs::path(root_) / p;
   std::string abs = Canonical(p);
+  CheckConfined(rel, abs);
+  return Descend(abs);
+}
+
+Loader Loader::SubRemote(const std::string& spec) const {
+  RemoteRef ref;
+  try {
+    ref = ParseRemoteRef(spec);
+  } catch (const Error& e) {
+    Fail(root_ + ": " + e.what());
+  }
+  if (!options_->fetch_remote)
+    Fail(root_ + ": remote resource '" + spec + "': remote bases are not available here");
+  std::string snapshot;
+  try {
+    snapshot = options_->fetch_remote(ref.repo_url, ref.ref);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    Fail(root_ + ": remote resource '" + spec + "': " + e.what());
+  }
+  Loader confined = *this;
+  confined.jail_ = Canonical(fs::absolute(snapshot));
+  std::string abs = Canonical(fs::path(confined.jail_) / ref.subdir);
+  confined.CheckConfined(spec, abs);
+  std::error_code ec;
+  if (!fs::is_directory(abs, ec))
+    Fail(root_ + ": remote resource '" + spec + "': '" + ref.subdir + "' is not a directory in " + ref.repo_url);
+  return confined.Descend(abs);
+}
+
+Loader Loader::Descend(const std::string& abs) const {
   for (const auto& visited : stack_) {
     if (Under(visited, abs)) {
       Fail("cycle detected: candidate root '" + abs + "' contains visited root '" + visited + "'");

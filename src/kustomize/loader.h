@@ -28,6 +28,10 @@ class Loader {
   // A loader rooted at directory `rel`; rejects cycles (a root that
   // contains one already being built).
   Loader Sub(const std::string& rel) const;
+  // A loader rooted at the directory a remote base (a Git URL) names, in a
+  // snapshot fetched through Options::fetch_remote; reads stay inside that
+  // snapshot. Throws Error.
+  Loader SubRemote(const std::string& spec) const;
 
   // Names a kustomization file may have, in kustomize's lookup order.
   static const std::vector<std::string>& KustomizationFileNames();
@@ -37,6 +41,12 @@ class Loader {
   static bool IsRemote(const std::string& path);
 
  private:
+  // Fails unless `abs` (canonical) lies inside options_->confine_to.
+  void CheckConfined(const std::string& written, const std::string& abs) const;
+
+  Loader Descend(const std::string& abs) const;
+
+  std::string jail_;                 // canonical; "" = no confinement
   std::string root_;                 // canonical
   std::vector<std::string> stack_;   // roots from the top build down to this one
   const Options* options_;

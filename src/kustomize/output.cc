@@ -32,9 +32,9 @@ void Normalize(yaml::Node& n, int depth) {
   if (depth > 10000) return;
   if (n.IsMap()) {
     for (auto& f : n.fields) Normalize(f.value, depth + 1);
-    std::stable_sort(n.fields.begin(), n.fields.end(), [](const yaml::Field& a, const yaml::Field& b) {
-      return GoYamlKeyLess(a.key.value, b.key.value);
-    });
+    auto less = [](const yaml::Field& a, const yaml::Field& b) { return GoYamlKeyLess(a.key.value, b.key.value); };
+    if (!std::is_sorted(n.fields.begin(), n.fields.end(), less))
+      std::stable_sort(n.fields.begin(), n.fields.end(), less);
     n.flow = false;
   } else if (n.IsSeq()) {
     for (auto& i : n.items) Normalize(i, depth + 1);
@@ -42,10 +42,16 @@ void Normalize(yaml::Node& n, int depth) {
   }
 }
 
-}  // namespace
+bool IsAscii(std::string_view s) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  return true;
+}
 
-bool GoYamlKeyLess(std::string_view as, std::string_view bs) {
-  std::vector<char32_t> a = Runes(as), b = Runes(bs);
+// go-yaml's keyList.Less over runes; ASCII keys (nearly all) are compared
+// as bytes with no rune vectors to allocate.
+template <typename Seq>
+bool KeyLess(const Seq& a, const Seq& b) {
   for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
     if (a[i] == b[i]) continue;
     bool al = IsLetter(a[i]), bl = IsLetter(b[i]);
@@ -73,6 +79,13 @@ bool GoYamlKeyLess(std::string_view as, std::string_view bs) {
     return a[i] < b[i];
   }
   return a.size() < b.size();
+}
+
+}  // namespace
+
+bool GoYamlKeyLess(std::string_view a, std::string_view b) {
+  if (IsAscii(a) && IsAscii(b)) return KeyLess(a, b);
+  return KeyLess(Runes(a), Runes(b));
 }
 
 yaml::Node KustomizeOutputForm(yaml::Node obj) {

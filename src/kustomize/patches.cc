@@ -65,7 +65,7 @@ bool ApplySmp(Resource& r, const Node& patch, const PatchOptions& opt, const res
 
 void ApplyJson(Resource& r, const Node& ops, const std::string& source) {
   try {
-    r.obj = resource::ApplyJsonPatch(r.obj, ops);
+    r.obj = resource::ApplyJsonPatchKustomize(r.obj, ops);
   } catch (const std::exception& e) {
     Fail(source + ": JSON patch of " + IdString(r.CurId()) + ": " + e.what());
   }

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "kustomize/output.h"
+#include "kustomize/remote.h"
 #include "kustomize/target.h"
 
 namespace capstan::kustomize {
@@ -26,11 +27,27 @@ std::vector<yaml::Node> Render(const std::string& dir, const Options& options) {
   }
 }
 
-static std::vector<yaml::Node> RenderImpl(const std::string& dir, const Options& options) {
+static std::vector<yaml::Node> RenderImpl(const std::string& arg, const Options& given) {
   std::error_code ec;
+  std::string dir = arg;
+  Options options = given;
+  if (!std::filesystem::is_directory(dir, ec) && Loader::IsRemote(dir)) {
+    // `kustomize build <git URL>`: build inside a fetched snapshot.
+    if (!options.fetch_remote) Fail(dir + ": remote kustomizations are not available here");
+    RemoteRef ref = ParseRemoteRef(arg);
+    std::string snapshot;
+    try {
+      snapshot = options.fetch_remote(ref.repo_url, ref.ref);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      Fail(arg + ": " + e.what());
+    }
+    dir = (std::filesystem::path(snapshot) / ref.subdir).string();
+    options.confine_to = snapshot;
+  }
   if (!std::filesystem::is_directory(dir, ec)) {
-    if (Loader::IsRemote(dir)) Fail(dir + ": remote kustomizations not supported");
-    Fail("'" + dir + "' must be a directory containing a kustomization file");
+    Fail("'" + arg + "' must be a directory containing a kustomization file");
   }
   Target top(Loader(dir, options), options, false);
   top.Load();
@@ -74,6 +91,14 @@ static std::vector<yaml::Node> RenderImpl(const std::string& dir, const Options&
       r.obj.GetOrCreateMap("metadata")
           .GetOrCreateMap("annotations")
           .Set("alpha.config.kubernetes.io/transformations", Str(r.transformations));
+  }
+  // kustomize writes every object through kyaml, which clears an empty or
+  // null metadata.annotations (ClearEmptyAnnotations); labels stay as written.
+  for (auto& r : ra.res) {
+    if (Node* md = r.obj.Get("metadata"); md && md->IsMap()) {
+      const Node* a = md->Get("annotations");
+      if (a && (a->IsNull() || (a->IsMap() && a->fields.empty()))) md->Remove("annotations");
+    }
   }
   std::vector<yaml::Node> out;
   out.reserve(ra.res.size());

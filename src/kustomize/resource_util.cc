@@ -41,19 +41,46 @@ bool NsEquals(const std::string& a, const std::string& b) {
   return eff(a) == eff(b);
 }
 
-// Kinds kustomize treats as cluster-scoped (its built-in OpenAPI data);
-// every other kind, custom ones included, is namespaced.
+// kustomize decides scope by apiVersion+kind in the OpenAPI data it embeds
+// (Kubernetes 1.21.2): an apiVersion/kind pair not in that data is
+// namespaced, so FlowSchema in flowcontrol.apiserver.k8s.io/v1 (newer than
+// 1.21) gets a namespace and so does a custom kind named Namespace. The
+// table is what `kubectl kustomize` (v5.5) leaves without a namespace.
+// An id with no version (a partial reference) falls back to the kind.
 bool IsClusterScoped(const ResId& id) {
-  // Kubernetes 1.21 (the OpenAPI data kustomize v5.5 embeds): newer
-  // cluster-scoped kinds such as ValidatingAdmissionPolicy count as namespaced.
-  static const std::set<std::string, std::less<>> kinds = {
-      "APIService", "CSIDriver", "CSINode", "CertificateSigningRequest", "ClusterRole",
-      "ClusterRoleBinding", "ComponentStatus", "CustomResourceDefinition", "FlowSchema",
-      "IngressClass", "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume",
-      "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration", "RuntimeClass",
-      "SelfSubjectAccessReview", "SelfSubjectRulesReview", "StorageClass", "SubjectAccessReview",
-      "TokenReview", "ValidatingWebhookConfiguration", "VolumeAttachment"};
-  return kinds.count(id.gvk.kind) > 0;
+  struct Entry {
+    std::string_view group, versions, kinds;
+  };
+  static const Entry kTable[] = {
+      {"", "v1", "ComponentStatus Namespace Node PersistentVolume"},
+      {"admissionregistration.k8s.io", "v1 v1beta1", "MutatingWebhookConfiguration ValidatingWebhookConfiguration"},
+      {"apiextensions.k8s.io", "v1 v1beta1", "CustomResourceDefinition"},
+      {"apiregistration.k8s.io", "v1 v1beta1", "APIService"},
+      {"certificates.k8s.io", "v1 v1beta1", "CertificateSigningRequest"},
+      {"flowcontrol.apiserver.k8s.io", "v1beta1", "FlowSchema PriorityLevelConfiguration"},
+      {"networking.k8s.io", "v1 v1beta1", "IngressClass"},
+      {"node.k8s.io", "v1 v1beta1", "RuntimeClass"},
+      {"policy", "v1beta1", "PodSecurityPolicy"},
+      {"rbac.authorization.k8s.io", "v1 v1beta1", "ClusterRole ClusterRoleBinding"},
+      {"scheduling.k8s.io", "v1 v1beta1", "PriorityClass"},
+      {"storage.k8s.io", "v1 v1beta1", "CSIDriver CSINode StorageClass VolumeAttachment"},
+  };
+  auto has_word = [](std::string_view list, std::string_view w) {
+    while (!list.empty()) {
+      size_t sp = list.find(' ');
+      if (list.substr(0, sp) == w) return true;
+      if (sp == std::string_view::npos) break;
+      list.remove_prefix(sp + 1);
+    }
+    return false;
+  };
+  const auto& g = id.gvk;
+  for (const Entry& e : kTable) {
+    if (!has_word(e.kinds, g.kind)) continue;
+    if (g.version.empty()) return true;
+    if (e.group == g.group && has_word(e.versions, g.version)) return true;
+  }
+  return false;
 }
 
 bool IdEquals(const ResId& a, const ResId& b) {

@@ -1,5 +1,8 @@
 // Reading resource files: YAML streams, with `kind: *List` objects expanded
 // into their items as kustomize does.
+#include <string_view>
+#include <unordered_set>
+
 #include "kustomize/resources.h"
 
 #include "yaml/yaml.h"
@@ -10,12 +13,20 @@ namespace capstan::kustomize {
 static void CheckDuplicateKeys(const Node& n, const std::string& source, size_t depth) {
   if (depth > 256) return;
   if (n.IsMap()) {
+    // In document order, as go-yaml reports the first one; large mappings
+    // (CRD schemas) use a hash set instead of comparing all pairs.
+    const bool large = n.fields.size() > 16;
+    std::unordered_set<std::string_view> seen;
+    if (large) seen.reserve(n.fields.size());
     for (size_t i = 0; i < n.fields.size(); ++i) {
-      for (size_t j = 0; j < i; ++j) {
-        if (n.fields[j].key.value == n.fields[i].key.value) {
-          Fail(source + ": mapping key \"" + n.fields[i].key.value + "\" already defined");
-        }
+      const std::string& key = n.fields[i].key.value;
+      bool dup = false;
+      if (large) {
+        dup = !seen.insert(key).second;
+      } else {
+        for (size_t j = 0; j < i && !dup; ++j) dup = n.fields[j].key.value == key;
       }
+      if (dup) Fail(source + ": mapping key \"" + key + "\" already defined");
       CheckDuplicateKeys(n.fields[i].value, source, depth + 1);
     }
   } else if (n.IsSeq()) {

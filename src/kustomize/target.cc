@@ -87,7 +87,9 @@ void AppendResource(ResList& list, Resource r, const std::string& where) {
 }
 
 void AppendAll(ResList& list, ResList src, const std::string& where) {
+  if (src.empty()) return;
   std::unordered_set<std::string> seen;
+  seen.reserve(list.size() + src.size());
   for (const auto& e : list) seen.insert(IdKey(e.CurId()));
   for (auto& r : src) {
     ResId id = r.CurId();
@@ -157,6 +159,18 @@ void Target::Load() {
   if (kind == "Kustomization" && k_.Has("apiVersion") &&
       k_.StrAt({"apiVersion"}) != "kustomize.config.k8s.io/v1beta1") {
     Fail(file_ + ": apiVersion for Kustomization should be kustomize.config.k8s.io/v1beta1");
+  }
+  // kustomize's CheckEmpty: a Kustomization with no field set beyond
+  // apiVersion/kind (comments only, `{}`, `resources:` with no value) is
+  // an error, not an empty build.
+  if (kind == "Kustomization") {
+    bool empty = true;
+    for (const auto& f : k_.fields) {
+      if (f.key.value == "apiVersion" || f.key.value == "kind") continue;
+      if (f.value.IsNull() || (f.value.IsScalar() && f.value.value.empty() && f.value.IsString())) continue;
+      empty = false;
+    }
+    if (empty) Fail(file_ + ": kustomization.yaml is empty");
   }
   if (const Node* oa = k_.Get("openapi"); oa && oa->IsMap()) {
     bool has_path = !oa->StrAt({"path"}).empty();
@@ -264,8 +278,7 @@ void Target::AccumulateInto(Accumulator& ra) {
 
 void Target::AccumulateResources(Accumulator& ra) {
   for (const auto& path : StringList(k_.Get("resources"), Where("resources"))) {
-    if (Loader::IsRemote(path)) Fail(Where("resources") + ": remote resource '" + path + "' not supported");
-    if (loader_.IsDir(path)) {
+    if (Loader::IsRemote(path) || loader_.IsDir(path)) {
       Target sub(loader_.Sub(path), options_, false);
       sub.Load();
       Accumulator sub_ra;
@@ -294,8 +307,7 @@ void Target::AccumulateResources(Accumulator& ra) {
 
 void Target::AccumulateComponents(Accumulator& ra) {
   for (const auto& path : StringList(k_.Get("components"), Where("components"))) {
-    if (Loader::IsRemote(path)) Fail(Where("components") + ": remote component '" + path + "' not supported");
-    if (!loader_.IsDir(path)) {
+    if (!Loader::IsRemote(path) && !loader_.IsDir(path)) {
       Fail(Where("components") + ": '" + path + "' must be a directory holding a Component");
     }
     Target sub(loader_.Sub(path), options_, true);

@@ -1,5 +1,7 @@
 // Legacy vars: `$(NAME)` in var-reference fields becomes the value of a
 // field of the object the var's objref names.
+#include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "kustomize/fieldpath.h"
@@ -9,21 +11,43 @@ namespace capstan::kustomize {
 
 namespace {
 
+// kustomize reads a Var through encoding/json, whose field names match
+// case-insensitively (an exact match first): `fieldPath` and `fieldpath`
+// are the same field.
+const Node* GetFold(const Node* m, std::string_view key) {
+  if (!m || !m->IsMap()) return nullptr;
+  if (const Node* exact = m->Get(key)) return exact;
+  for (const auto& f : m->fields) {
+    const std::string& k = f.key.value;
+    if (k.size() == key.size() &&
+        std::equal(k.begin(), k.end(), key.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        }))
+      return &f.value;
+  }
+  return nullptr;
+}
+
+std::string StrFold(const Node* m, std::string_view key) {
+  const Node* n = GetFold(m, key);
+  return n && n->IsScalar() ? n->value : std::string();
+}
+
 ResId ObjRefId(const Node& v) {
   Resource tmp;
   tmp.obj = Node::Map();
-  const Node* ref = v.Get("objref");
+  const Node* ref = GetFold(&v, "objref");
   if (ref && ref->IsMap()) {
-    if (const Node* a = ref->Get("apiVersion")) {
+    if (const Node* a = GetFold(ref, "apiVersion")) {
       tmp.obj.Set("apiVersion", *a);
     } else {
-      std::string g = ref->StrAt({"group"}), v = ref->StrAt({"version"});
+      std::string g = StrFold(ref, "group"), v = StrFold(ref, "version");
       tmp.obj.Set("apiVersion", Str(g.empty() ? v : g + "/" + v));
     }
-    if (const Node* k = ref->Get("kind")) tmp.obj.Set("kind", *k);
+    if (const Node* k = GetFold(ref, "kind")) tmp.obj.Set("kind", *k);
     Node& md = tmp.obj.GetOrCreateMap("metadata");
-    if (const Node* n = ref->Get("name")) md.Set("name", *n);
-    if (const Node* ns = ref->Get("namespace")) md.Set("namespace", *ns);
+    if (const Node* n = GetFold(ref, "name")) md.Set("name", *n);
+    if (const Node* ns = GetFold(ref, "namespace")) md.Set("namespace", *ns);
   }
   return tmp.CurId();
 }
@@ -119,7 +143,7 @@ void ResolveVars(ResList& res, const Node& vars, const FsSlice& fss) {
   std::map<std::string, Node> values;
   for (const auto& v : vars.items) {
     std::string name = v.StrAt({"name"});
-    std::string path = v.StrAt({"fieldref", "fieldpath"}, "metadata.name");
+    std::string path = StrFold(GetFold(&v, "fieldref"), "fieldPath");
     if (path.empty()) path = "metadata.name";
     bool found = false;
     for (auto& r : res) {

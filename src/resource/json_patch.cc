@@ -19,6 +19,7 @@ struct Op {
   size_t index;      // position in the patch, for messages
   std::string name;  // "add", ...
   std::string path;  // as written, for messages
+  bool kustomize;    // ApplyJsonPatchKustomize's lenient paths
 };
 
 [[noreturn]] void Fail(const Op& op, const std::string& what) {
@@ -112,6 +113,7 @@ yaml::Node* Parent(yaml::Node& doc, const std::vector<std::string>& tokens, cons
   yaml::Node* parent = Resolve(doc, tokens, tokens.size() - 1, op);
   if (parent == nullptr)
     Fail(op, "parent " + PointerPrefix(tokens, tokens.size() - 1) + " does not exist");
+  if (op.kustomize && parent->IsNull()) *parent = yaml::Node::Map();
   if (!parent->IsMap() && !parent->IsSeq())
     Fail(op, "parent " + PointerPrefix(tokens, tokens.size() - 1) + " is not an object or array");
   return parent;
@@ -196,12 +198,14 @@ const yaml::Node& RequireValue(const yaml::Node& opnode, const Op& op) {
 
 }  // namespace
 
-yaml::Node ApplyJsonPatch(const yaml::Node& target, const yaml::Node& patch) {
+namespace {
+
+yaml::Node Apply(const yaml::Node& target, const yaml::Node& patch, bool kustomize) {
   if (!patch.IsSeq()) throw PatchError("json patch: patch is not a list of operations");
   yaml::Node doc = target;
   for (size_t i = 0; i < patch.items.size(); ++i) {
     const yaml::Node& opnode = patch.items[i];
-    Op op{i, "?", ""};
+    Op op{i, "?", "", kustomize};
     if (!opnode.IsMap()) Fail(op, "operation is not a mapping");
     op.name = RequireString(opnode, "op", op);
     op.path = RequireString(opnode, "path", op);
@@ -212,6 +216,11 @@ yaml::Node ApplyJsonPatch(const yaml::Node& target, const yaml::Node& patch) {
       Remove(doc, path, op);
     } else if (op.name == "replace") {
       yaml::Node* cur = Resolve(doc, path, path.size(), op);
+      if (cur == nullptr && op.kustomize && !path.empty()) {
+        yaml::Node* parent = Resolve(doc, path, path.size() - 1, op);
+        if (parent && parent->IsNull()) *parent = yaml::Node::Map();
+        if (parent && parent->IsMap()) cur = &parent->Set(path.back(), yaml::Node::Null());
+      }
       if (cur == nullptr) Fail(op, "no such path");
       *cur = RequireValue(opnode, op);
     } else if (op.name == "move" || op.name == "copy") {
@@ -239,6 +248,16 @@ yaml::Node ApplyJsonPatch(const yaml::Node& target, const yaml::Node& patch) {
     }
   }
   return doc;
+}
+
+}  // namespace
+
+yaml::Node ApplyJsonPatch(const yaml::Node& target, const yaml::Node& patch) {
+  return Apply(target, patch, false);
+}
+
+yaml::Node ApplyJsonPatchKustomize(const yaml::Node& target, const yaml::Node& patch) {
+  return Apply(target, patch, true);
 }
 
 }  // namespace capstan::resource

@@ -26,6 +26,11 @@ yaml::Node ApplyMergePatch(const yaml::Node& target, const yaml::Node& patch);
 // RFC 6902 JSON patch (add, remove, replace, move, copy, test). `patch` is a
 // sequence of operation mappings.
 yaml::Node ApplyJsonPatch(const yaml::Node& target, const yaml::Node& patch);
+// The flavour `kustomize build` applies (evanphx/json-patch v5): a null
+// parent counts as an empty object, and `replace` of a key missing from an
+// existing object sets it. Other paths that do not exist are errors as in
+// the strict form.
+yaml::Node ApplyJsonPatchKustomize(const yaml::Node& target, const yaml::Node& patch);
 
 // Strategic merge patch comes in two flavours that really differ:
 //

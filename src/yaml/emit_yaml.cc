@@ -526,7 +526,34 @@ class Emitter {
 
   // Writes a scalar: " " separator (unless at line start/after a flow
   // opener), tag, then the value in the style go-yaml would choose.
+  // A string that every style rule would print plain, as is: it starts with
+  // a letter that begins no YAML 1.1 boolean or null (y, n, t, f, o) and
+  // holds only letters, digits and `_./-` (no indicator, space or break,
+  // nothing that resolves to a number). The common case, decided in one pass.
+  static bool IsCommonPlainString(const Node& n) {
+    const std::string& v = n.value;
+    if (v.empty() || n.tag != kStrTag) return false;
+    unsigned char c0 = static_cast<unsigned char>(v[0]);
+    if (!((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z'))) return false;
+    switch (c0) {
+      case 'y': case 'Y': case 'n': case 'N': case 't': case 'T': case 'f': case 'F': case 'o': case 'O':
+        return false;
+    }
+    for (unsigned char c : v) {
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+            c == '.' || c == '/' || c == '-'))
+        return false;
+    }
+    return true;
+  }
+
   void Scalar(const Node& n, int indent, Context ctx, bool no_space) {
+    if (canonical_ && n.IsScalar() && IsCommonPlainString(n)) {
+      bool at_line_start = out_.empty() || out_.back() == '\n' || out_.back() == ' ';
+      if (!no_space && !at_line_start) out_ += ' ';
+      out_.append(n.value);
+      return;
+    }
     bool force_quote = false, binary = false;
     std::string tag = ScalarTag(n, &force_quote, &binary);
     std::string b64;

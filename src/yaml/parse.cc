@@ -6,6 +6,7 @@
 // does before kustomize sees a resource.
 #include <yaml.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -113,6 +114,15 @@ class Builder {
 
   [[noreturn]] void FailParser() {
     std::string problem = parser_.problem ? parser_.problem : "unknown problem parsing YAML content";
+    if (parser_.error == YAML_READER_ERROR) {
+      // Reader errors (invalid UTF-8, control characters) carry a byte
+      // offset, not a mark: count lines up to it.
+      size_t off = std::min(parser_.problem_offset, text_.size());
+      size_t line = 0, line_start = 0;
+      for (size_t i = 0; i < off; ++i)
+        if (text_[i] == '\n') ++line, line_start = i + 1;
+      Fail(line, off - line_start, problem, "yaml: " + problem);  // go-yaml gives no line here
+    }
     std::string why = problem;
     if (parser_.context) why = std::string(parser_.context) + ": " + why;
     // go-yaml's parser.fail(): the context line if any, else the problem

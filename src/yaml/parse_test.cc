@@ -189,5 +189,18 @@ TEST(ParseTest, Unicode) {
   EXPECT_THROW(ParseOne("a: \xFF\xFE\n"), ParseError);  // not UTF-8
 }
 
+// Defect: invalid UTF-8 was reported at line 1 whatever its place.
+TEST(ParseTest, InvalidUtf8IsReportedAtItsLine) {
+  try {
+    ParseAll("a: 1\nb: 2\n---\nc: \"x\xFF\"\n", "f.yaml");
+    FAIL() << "accepted invalid UTF-8";
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.line(), 4);
+    EXPECT_EQ(e.column(), 6);
+    EXPECT_NE(std::string(e.what()).find("f.yaml: line 4 column 6: invalid leading UTF-8 octet"), std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace capstan::yaml
