@@ -256,7 +256,7 @@ class ManagerTest : public ::testing::Test {
 
   Repo repo;
   sync::FakeTarget target;
-  sync::FakeClock clock;
+  base::FakeClock clock;
   std::unique_ptr<Manager> manager;
 };
 

@@ -79,7 +79,7 @@ std::string SourceType(const std::string& root, const Source& s) {
 
 Manager::Manager(sync::Target& target, ManagerOptions options)
     : target_(target), options_(std::move(options)) {
-  clock_ = options_.clock ? options_.clock : &sync::RealClock();
+  clock_ = options_.clock ? options_.clock : &base::RealClock();
   if (options_.cache_dir.empty()) {
     const char* home = getenv("CAPSTAN_HOME");
     const char* h = getenv("HOME");
@@ -234,7 +234,7 @@ void Manager::SetCondition(Application& app, const std::string& type, const std:
     Node c = Node::Map();
     c.Set("type", Node::String(type));
     c.Set("message", Node::String(message));
-    c.Set("lastTransitionTime", Node::String(sync::FormatTime(clock_->NowMs())));
+    c.Set("lastTransitionTime", Node::String(base::FormatTime(clock_->NowMs())));
     conds.items.push_back(std::move(c));
     status.Set("conditions", conds);
   } else {

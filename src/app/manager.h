@@ -22,9 +22,9 @@
 #include "app/application.h"
 #include "app/compare.h"
 #include "app/render.h"
+#include "base/clock.h"
 #include "git/git.h"
 #include "health/health.h"
-#include "sync/clock.h"
 #include "sync/engine.h"
 #include "sync/target.h"
 
@@ -33,7 +33,7 @@ namespace capstan::app {
 struct ManagerOptions {
   std::string cache_dir;                 // Git mirrors and tree snapshots
   git::Credentials credentials;
-  sync::Clock* clock = nullptr;          // nullptr: the wall clock
+  base::Clock* clock = nullptr;          // nullptr: the wall clock
   sync::EngineOptions engine;
   Tracking tracking = Tracking::kLabel;
   health::Options health;
@@ -128,7 +128,7 @@ class Manager {
 
   sync::Target& target_;
   ManagerOptions options_;
-  sync::Clock* clock_;
+  base::Clock* clock_;
   std::unique_ptr<git::RepoCache> repos_;
   RenderCache render_cache_;
   std::vector<AppProject> file_projects_;

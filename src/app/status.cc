@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "sync/clock.h"
+#include "base/clock.h"
 
 namespace capstan::app {
 namespace {
@@ -86,7 +86,7 @@ void SetComparisonStatus(Node& status, const Application& app, const Source& sou
   }
   status.Set("summary", summary);
   status.Set("sourceType", S(source_type));
-  status.Set("reconciledAt", S(sync::FormatTime(now_ms)));
+  status.Set("reconciledAt", S(base::FormatTime(now_ms)));
 }
 
 Node OperationState(const OperationInfo& op, const sync::SyncResult& r) {
@@ -129,8 +129,8 @@ Node OperationState(const OperationInfo& op, const sync::SyncResult& r) {
   result.Set("revision", S(op.revision));
   if (op.source) result.Set("source", op.source->raw);
   state.Set("syncResult", result);
-  state.Set("startedAt", S(sync::FormatTime(r.started_ms)));
-  state.Set("finishedAt", S(sync::FormatTime(r.finished_ms)));
+  state.Set("startedAt", S(base::FormatTime(r.started_ms)));
+  state.Set("finishedAt", S(base::FormatTime(r.finished_ms)));
   if (r.retry_count > 0) state.Set("retryCount", Node::Int(r.retry_count));
   return state;
 }
@@ -146,10 +146,10 @@ void AppendHistory(Node& status, const Application& app, const OperationInfo& op
   }
   Node e = Node::Map();
   e.Set("revision", S(op.revision));
-  e.Set("deployedAt", S(sync::FormatTime(r.finished_ms)));
+  e.Set("deployedAt", S(base::FormatTime(r.finished_ms)));
   e.Set("id", Node::Int(next_id));
   if (op.source) e.Set("source", op.source->raw);
-  e.Set("deployStartedAt", S(sync::FormatTime(r.started_ms)));
+  e.Set("deployStartedAt", S(base::FormatTime(r.started_ms)));
   Node by = Node::Map();
   if (op.automated) by.Set("automated", Node::Bool(true));
   else by.Set("username", S(op.initiated_by));

@@ -89,6 +89,22 @@ class FileLock {
   int fd_ = -1;
 };
 
+// A fetch killed mid-update (kill -9) leaves libgit2's `<file>.lock` files
+// in the mirror, and libgit2 then refuses every later update of those refs.
+// Called under the FileLock of the mirror, so no live writer owns them.
+void RemoveStaleLibgit2Locks(const std::string& dir) {
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename() == "objects") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    std::error_code ignored;
+    if (it->path().extension() == ".lock" && it->is_regular_file(ignored))
+      fs::remove(it->path(), ignored);
+  }
+}
+
 struct CredPayload {
   const Credential* cred = nullptr;
   int attempts = 0;
@@ -183,6 +199,7 @@ void RepoCache::Fetch(const std::string& raw_url) {
   const std::string url = NormaliseUrl(raw_url);
   const std::string dir = RepoDir(url);
   FileLock lock(dir + ".lock");
+  RemoveStaleLibgit2Locks(dir);
   Repo repo;
   if (git_repository_open_bare(&repo, dir.c_str()) < 0) {
     Check(git_repository_init(&repo, dir.c_str(), /*is_bare=*/1), RedactUrl(url) + ": init cache");
@@ -223,6 +240,9 @@ std::string RepoCache::Resolve(const std::string& raw_url, const std::string& re
   const std::string url = NormaliseUrl(raw_url);
   const std::string dir = RepoDir(url);
   if (fetch || !fs::exists(dir)) Fetch(url);
+  // Another process may be cloning or updating this mirror: read it under
+  // the fetch lock, never half-made.
+  FileLock lock(dir + ".lock");
   Repo repo;
   OpenRepo(&repo, dir, url);
   const std::string rev = revision.empty() ? "HEAD" : revision;

@@ -32,10 +32,21 @@ ClientOptions ClientOptionsFromEnv() {
 Client::Impl::Impl(Config c, ClientOptions o)
     : config(std::move(c)),
       options(std::move(o)),
-      clock(options.clock ? options.clock : Clock::Real()),
+      clock(options.clock ? options.clock : &base::RealClock()),
       transport(config, options),
       limiter(options.qps, options.burst, clock),
       rng(std::random_device{}()) {}
+
+HttpRequest Client::Impl::WriteRequest(const char* method, std::string path, const yaml::Node& body,
+                                       const char* content_type) const {
+  HttpRequest req;
+  req.method = method;
+  req.path = std::move(path);
+  req.body = yaml::EmitJson(body);
+  req.content_type = content_type;
+  req.timeout = options.request_timeout;
+  return req;
+}
 
 std::string Describe(const HttpRequest& request) {
   return request.method + " " + request.path.substr(0, request.path.find('?'));
@@ -67,7 +78,7 @@ HttpResponse Client::Impl::Send(const HttpRequest& request, bool idempotent, con
       // Connection refused, reset or dropped: safe to resend only when the
       // call is idempotent and nothing was handed to the caller yet.
       if (failure.retryable && idempotent && !streamed && attempt < max_attempts && !(stop && stop->load())) {
-        clock->Sleep(Backoff(attempt));
+        clock->SleepMs(Backoff(attempt).count());
         continue;
       }
       std::string msg = failure.message;
@@ -89,7 +100,7 @@ HttpResponse Client::Impl::Send(const HttpRequest& request, bool idempotent, con
       } else {
         delay = Backoff(attempt);
       }
-      clock->Sleep(delay);
+      clock->SleepMs(std::chrono::duration_cast<std::chrono::milliseconds>(delay).count());
       continue;
     }
     return response;
@@ -156,9 +167,8 @@ const char* PatchContentType(PatchType t) {
 
 }  // namespace
 
-// Path of a collection (name empty) or an object of resource `r`.
-static std::string ResourcePath(const ApiResource& r, const std::string& ns, const std::string& name,
-                                const std::string& subresource = "") {
+std::string ResourcePath(const ApiResource& r, const std::string& ns, const std::string& name,
+                         const std::string& subresource) {
   std::string p = r.group.empty() ? "/api/" + r.version : "/apis/" + r.group + "/" + r.version;
   if (r.namespaced && !ns.empty()) p += "/namespaces/" + UrlEncode(ns);
   p += "/" + r.name;
@@ -308,13 +318,7 @@ yaml::Node Client::Create(const yaml::Node& obj, const WriteOptions& options) {
   Query q;
   if (options.dry_run) q.Add("dryRun", "All");
   q.Add("fieldManager", options.field_manager);
-  HttpRequest req;
-  req.method = "POST";
-  req.path = ResourcePath(r, ns, "") + q.str();
-  req.body = yaml::EmitJson(obj);
-  req.content_type = "application/json";
-  req.timeout = impl_->options.request_timeout;
-  return impl_->Call(req, false);
+  return impl_->Call(impl_->WriteRequest("POST", ResourcePath(r, ns, "") + q.str(), obj), false);
 }
 
 yaml::Node Client::Update(const yaml::Node& obj, const WriteOptions& options) {
@@ -325,15 +329,9 @@ yaml::Node Client::Update(const yaml::Node& obj, const WriteOptions& options) {
   Query q;
   if (options.dry_run) q.Add("dryRun", "All");
   q.Add("fieldManager", options.field_manager);
-  HttpRequest req;
-  req.method = "PUT";
-  req.path = ResourcePath(r, ns, id.name) + q.str();
-  req.body = yaml::EmitJson(obj);
-  req.content_type = "application/json";
-  req.timeout = impl_->options.request_timeout;
   // A PUT carries the resourceVersion it read, so a resend cannot clobber a
   // newer write: it fails with a Conflict instead. Safe to retry.
-  return impl_->Call(req, true);
+  return impl_->Call(impl_->WriteRequest("PUT", ResourcePath(r, ns, id.name) + q.str(), obj), true);
 }
 
 yaml::Node Client::Patch(const ResId& id, const yaml::Node& patch, const PatchOptions& options) {
@@ -343,12 +341,9 @@ yaml::Node Client::Patch(const ResId& id, const yaml::Node& patch, const PatchOp
   if (options.dry_run) q.Add("dryRun", "All");
   q.Add("fieldManager", options.field_manager);
   if (options.type == PatchType::kApply && options.force) q.Add("force", "true");
-  HttpRequest req;
-  req.method = "PATCH";
-  req.path = ResourcePath(r, ns, id.name, options.subresource) + q.str();
-  req.body = yaml::EmitJson(patch);  // JSON is YAML too, for apply-patch+yaml
-  req.content_type = PatchContentType(options.type);
-  req.timeout = impl_->options.request_timeout;
+  // JSON is YAML too, for apply-patch+yaml.
+  HttpRequest req = impl_->WriteRequest("PATCH", ResourcePath(r, ns, id.name, options.subresource) + q.str(),
+                                        patch, PatchContentType(options.type));
   // Apply and merge patches state the end result, so resending is harmless;
   // JSON and strategic patches may carry list operations that are not.
   bool idempotent = options.type == PatchType::kApply || options.type == PatchType::kMerge;
@@ -388,13 +383,7 @@ yaml::Node Client::Delete(const ResId& id, const DeleteOptions& options) {
     body.Set("dryRun", std::move(dry));
     q.Add("dryRun", "All");
   }
-  HttpRequest req;
-  req.method = "DELETE";
-  req.path = ResourcePath(r, ns, id.name) + q.str();
-  req.body = yaml::EmitJson(body);
-  req.content_type = "application/json";
-  req.timeout = impl_->options.request_timeout;
-  return impl_->Call(req, true);
+  return impl_->Call(impl_->WriteRequest("DELETE", ResourcePath(r, ns, id.name) + q.str(), body), true);
 }
 
 }  // namespace capstan::kube

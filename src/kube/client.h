@@ -39,6 +39,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/clock.h"
 #include "resource/resource.h"
 #include "yaml/node.h"
 
@@ -117,16 +118,6 @@ Config InClusterConfig();
 // ---------------------------------------------------------------------------
 // Client behaviour
 
-// Time source of throttling and backoff; tests fake it to count waits
-// instead of measuring them.
-class Clock {
- public:
-  virtual ~Clock() = default;
-  virtual std::chrono::steady_clock::time_point Now() = 0;
-  virtual void Sleep(std::chrono::steady_clock::duration d) = 0;
-  static Clock* Real();
-};
-
 struct ClientOptions {
   // Client-side throttle (token bucket). client-go defaults to 5 QPS / 10
   // burst, which is sized for kubectl; a GitOps controller syncing
@@ -152,7 +143,9 @@ struct ClientOptions {
   std::chrono::seconds discovery_ttl{600};
   // Idle curl handles kept for reuse (each keeps its connection warm).
   int max_idle_handles = 8;
-  Clock* clock = nullptr;  // nullptr: Clock::Real()
+  // Time of throttling and backoff (base::Clock's monotonic clock and
+  // sleeps); tests fake it to count waits instead of measuring them.
+  base::Clock* clock = nullptr;  // nullptr: base::RealClock()
 };
 
 // Defaults, with the throttle from ARGOCD_K8S_CLIENT_QPS and

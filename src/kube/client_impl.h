@@ -18,7 +18,7 @@ struct Client::Impl {
 
   Config config;
   ClientOptions options;
-  Clock* clock;
+  base::Clock* clock;
   Transport transport;
   RateLimiter limiter;
   std::mutex rng_mu;
@@ -34,10 +34,18 @@ struct Client::Impl {
   yaml::Node Call(const HttpRequest& request, bool idempotent);
 
   std::chrono::milliseconds Backoff(int retry);
+  // A create/update/patch/delete request: `body` as JSON, the per-request
+  // timeout.
+  HttpRequest WriteRequest(const char* method, std::string path, const yaml::Node& body,
+                           const char* content_type = "application/json") const;
 };
 
 // "GET /api/v1/namespaces/x/pods" (query dropped): names a request in errors.
 std::string Describe(const HttpRequest& request);
+
+// REST path of a collection (name empty) or an object of resource `r`.
+std::string ResourcePath(const ApiResource& r, const std::string& ns, const std::string& name,
+                         const std::string& subresource = "");
 
 }  // namespace capstan::kube
 

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/clock.h"
 #include "yaml/yaml.h"
 
 namespace capstan::kube::testing {
@@ -634,16 +635,22 @@ class FakeApiServer {
 };
 
 // A clock that only moves when slept on: waits are counted, not measured.
-class FakeClock : public Clock {
+// Unlike base::FakeClock it is thread-safe (watches sleep on their threads).
+class FakeClock : public base::Clock {
  public:
-  std::chrono::steady_clock::time_point Now() override {
+  int64_t NowMs() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(start_.time_since_epoch() + elapsed_)
+        .count();
+  }
+  std::chrono::steady_clock::time_point Monotonic() override {
     std::lock_guard<std::mutex> lock(mu_);
     return start_ + elapsed_;
   }
-  void Sleep(std::chrono::steady_clock::duration d) override {
+  void SleepMs(int64_t ms) override {
     std::lock_guard<std::mutex> lock(mu_);
-    elapsed_ += d;
-    sleeps_.push_back(d);
+    elapsed_ += std::chrono::milliseconds(ms);
+    sleeps_.push_back(std::chrono::milliseconds(ms));
   }
   void Advance(std::chrono::steady_clock::duration d) {
     std::lock_guard<std::mutex> lock(mu_);

@@ -2,33 +2,19 @@
 
 #include <algorithm>
 #include <cctype>
-#include <thread>
+#include <cmath>
 
 namespace capstan::kube {
-namespace {
 
-class RealClock : public Clock {
- public:
-  std::chrono::steady_clock::time_point Now() override { return std::chrono::steady_clock::now(); }
-  void Sleep(std::chrono::steady_clock::duration d) override { std::this_thread::sleep_for(d); }
-};
-
-}  // namespace
-
-Clock* Clock::Real() {
-  static RealClock clock;
-  return &clock;
-}
-
-RateLimiter::RateLimiter(double qps, int burst, Clock* clock)
-    : qps_(qps), burst_(std::max(1, burst)), clock_(clock), tokens_(std::max(1, burst)), last_(clock->Now()) {}
+RateLimiter::RateLimiter(double qps, int burst, base::Clock* clock)
+    : qps_(qps), burst_(std::max(1, burst)), clock_(clock), tokens_(std::max(1, burst)), last_(clock->Monotonic()) {}
 
 bool RateLimiter::Take() {
   if (qps_ <= 0) return false;
-  std::chrono::steady_clock::duration wait{0};
+  int64_t wait_ms = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto now = clock_->Now();
+    auto now = clock_->Monotonic();
     if (now > last_) {
       double elapsed = std::chrono::duration<double>(now - last_).count();
       tokens_ = std::min(burst_, tokens_ + elapsed * qps_);
@@ -37,13 +23,12 @@ bool RateLimiter::Take() {
     // Reserve the token even when it is not there yet: the debt makes later
     // callers wait behind this one.
     tokens_ -= 1;
-    if (tokens_ < 0) {
-      wait = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          std::chrono::duration<double>(-tokens_ / qps_));
-    }
+    // Whole milliseconds (the Clock's unit), at least one: the refill is
+    // computed from the time that really passed, so rounding never drifts.
+    if (tokens_ < 0) wait_ms = std::max<int64_t>(1, std::llround(-tokens_ / qps_ * 1000));
   }
-  if (wait.count() <= 0) return false;
-  clock_->Sleep(wait);
+  if (wait_ms <= 0) return false;
+  clock_->SleepMs(wait_ms);
   return true;
 }
 

@@ -8,7 +8,7 @@
 #include <random>
 #include <string>
 
-#include "kube/client.h"
+#include "base/clock.h"
 
 namespace capstan::kube {
 
@@ -17,14 +17,14 @@ namespace capstan::kube {
 // order because each one reserves its token before sleeping.
 class RateLimiter {
  public:
-  RateLimiter(double qps, int burst, Clock* clock);
+  RateLimiter(double qps, int burst, base::Clock* clock);
   // Returns true when the caller had to wait.
   bool Take();
 
  private:
   double qps_;
   double burst_;
-  Clock* clock_;
+  base::Clock* clock_;
   std::mutex mu_;
   double tokens_;
   std::chrono::steady_clock::time_point last_;

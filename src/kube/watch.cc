@@ -10,12 +10,6 @@
 namespace capstan::kube {
 namespace {
 
-std::string Path(const ApiResource& r, const std::string& ns) {
-  std::string p = r.group.empty() ? "/api/" + r.version : "/apis/" + r.group + "/" + r.version;
-  if (r.namespaced && !ns.empty()) p += "/namespaces/" + UrlEncode(ns);
-  return p + "/" + r.name;
-}
-
 // Splits a byte stream into lines and decodes each as a watch event.
 class EventStream {
  public:
@@ -125,7 +119,7 @@ void Client::Watch(const Gvk& gvk, const std::string& ns, const WatchOptions& op
     if (!options.label_selector.empty()) q += "&labelSelector=" + UrlEncode(options.label_selector);
     if (!options.field_selector.empty()) q += "&fieldSelector=" + UrlEncode(options.field_selector);
     HttpRequest req;
-    req.path = Path(r, watch_ns) + q;
+    req.path = ResourcePath(r, watch_ns, "") + q;
     // The server ends the request after timeoutSeconds; the client-side
     // limit only catches a silently dead connection.
     req.timeout = options.timeout_seconds > 0 ? std::chrono::seconds(options.timeout_seconds + 30)
@@ -139,7 +133,7 @@ void Client::Watch(const Gvk& gvk, const std::string& ns, const WatchOptions& op
       // The connection dropped (maybe mid-stream): resume from the last
       // resourceVersion after a backoff, a bounded number of times in a row.
       if (e.code != 0 || ++failures >= std::max(1, impl_->options.max_attempts)) throw;
-      impl_->clock->Sleep(impl_->Backoff(failures));
+      impl_->clock->SleepMs(impl_->Backoff(failures).count());
       continue;
     }
     if (stream.error) std::rethrow_exception(stream.error);
@@ -155,7 +149,7 @@ void Client::Watch(const Gvk& gvk, const std::string& ns, const WatchOptions& op
     } else {
       // An empty stream: a quiet resource, or a server ending watches at
       // once. Pause briefly so the latter cannot spin.
-      impl_->clock->Sleep(impl_->Backoff(1));
+      impl_->clock->SleepMs(impl_->Backoff(1).count());
     }
   }
 }

@@ -11,9 +11,9 @@
 #include "app/kube_target.h"
 #include "app/manager.h"
 #include "app/sync_many.h"
+#include "base/clock.h"
 #include "cluster/cluster.h"
 #include "kube/client.h"
-#include "sync/clock.h"
 #include "yaml/yaml.h"
 
 namespace fs = std::filesystem;
@@ -78,7 +78,7 @@ class E2E : public ::testing::Test {
     fs::remove_all(root_);
   }
 
-  app::Manager& M(sync::Clock* clock = nullptr) {
+  app::Manager& M(base::Clock* clock = nullptr) {
     app::ManagerOptions o;
     o.cache_dir = (root_ / "cache").string();
     o.clock = clock;
@@ -288,7 +288,7 @@ TEST_F(E2E, RetryStopsAtLimitOnFakeClock) {
   Put("app/widget.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n");
   Put("app/cfg.yaml", ConfigMap("cfg"));
   Commit("widget");
-  sync::FakeClock clock;
+  base::FakeClock clock;
   app::Manager& m = M(&clock);
   app::Application app = StoreApp(m, "app", "default",
                                   "    retry:\n      limit: 4\n      backoff:\n        duration: 5s\n"
