@@ -80,7 +80,14 @@ def main():
         assert r.status == 200, r.body
         p = subprocess.run(["node", os.path.join(HERE, "browser", "dashboard_test.js"), env.url, env.password,
                             "viewer-password-1", SHOTS], timeout=600)
+        if p.returncode != 0:
+            print("server log (tail):\n" + open(os.path.join(env.root, "server.log")).read()[-3000:])
         return p.returncode
+    except Exception:
+        import traceback
+        traceback.print_exc()
+        print("0 passed, 1 failed")
+        return 1
     finally:
         env.stop()
 
