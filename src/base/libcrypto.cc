@@ -22,6 +22,7 @@
   X(EVP_DecryptFinal_ex) \
   X(EVP_DecryptInit_ex) \
   X(EVP_DecryptUpdate) \
+  X(EVP_Digest) \
   X(EVP_EncryptFinal_ex) \
   X(EVP_EncryptInit_ex) \
   X(EVP_EncryptUpdate) \
@@ -39,7 +40,9 @@
   X(EVP_PKEY_free) \
   X(EVP_PKEY_get_base_id) \
   X(EVP_aes_256_gcm) \
+  X(EVP_sha1) \
   X(EVP_sha256) \
+  X(HMAC) \
   X(OPENSSL_cleanse) \
   X(PEM_read_bio_PUBKEY) \
   X(PEM_read_bio_PrivateKey) \

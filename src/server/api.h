@@ -1,0 +1,153 @@
+// Argo CD's REST API (server/*/*.proto paths and JSON shapes) over the
+// Applications and AppProjects stored in a cluster, independent of the HTTP
+// library: Handle() takes a parsed request and returns a response (or a
+// stream). Every endpoint authenticates (bearer token or the argocd.token
+// cookie; cookie-authenticated writes need the X-CSRF-Token header equal to
+// the argocd.csrf cookie) and checks RBAC; list endpoints filter what the
+// caller may not see, and a denied request learns nothing about the object.
+// Secret data is masked in every response.
+//
+// Operations (sync, rollback) run in-process through app::Manager, as
+// `capstan app sync` does, unless a controller holds the Lease
+// argocd-application-controller in the apps namespace: then the server
+// only writes the Application's `operation` field for it.
+#ifndef CAPSTAN_SERVER_API_H_
+#define CAPSTAN_SERVER_API_H_
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/kube_target.h"
+#include "app/manager.h"
+#include "kube/client.h"
+#include "server/app_cache.h"
+#include "server/notifications.h"
+#include "server/session.h"
+
+namespace capstan::server {
+
+struct Request {
+  std::string method, path;
+  std::multimap<std::string, std::string> query;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::string remote_addr;
+  std::string Header(const std::string& name) const;
+  std::string Query(const std::string& name) const;
+  std::vector<std::string> QueryAll(const std::string& name) const;
+  std::string Cookie(const std::string& name) const;
+};
+
+// A streaming body: called once; `write` returns false when the client is
+// gone; the stream ends when the function returns.
+using StreamFn = std::function<void(const std::function<bool(const std::string&)>& write)>;
+
+struct Response {
+  int status = 200;
+  // With a charset parameter: cpp-httplib then does not compress (Debian's
+  // build compresses exact "application/json" with Brotli at quality 11,
+  // ~300 KB/s: 10 s for the list of 1,500 apps in a browser).
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  StreamFn stream;
+};
+
+struct ApiOptions {
+  std::string ns = "argocd";
+  bool secure_cookies = true;   // Secure attribute (HTTPS)
+  std::string version = "v0.1.0";
+  std::string cache_dir;        // Git cache for in-process operations
+  std::vector<std::string> servers;  // destination server URLs the target serves
+  SessionOptions session;
+  size_t max_webhook_bytes = 50u << 20;
+};
+
+class Api {
+ public:
+  Api(kube::Client& client, ApiOptions options);
+  ~Api();
+  // Creates argocd-secret/admin password when missing (returns the new
+  // admin password, "" when it existed) and starts the Application cache.
+  std::string Start();
+  void Stop();  // ends streams and waits for in-process operations
+
+  Response Handle(const Request& req);
+
+  Sessions& sessions() { return sessions_; }
+  AppCache& apps() { return cache_; }
+  app::Manager& manager() { return *manager_; }
+
+ private:
+  struct Call;
+  Response Route(Call& c);
+  // endpoints
+  Response Version(Call& c);
+  Response Settings(Call& c);
+  Response Login(Call& c);
+  Response Logout(Call& c);
+  Response UserInfo(Call& c);
+  Response CanI(Call& c, const std::vector<std::string>& seg);
+  Response AccountToken(Call& c, const std::string& account);
+  Response UpdatePassword(Call& c);
+  Response ListApps(Call& c);
+  Response CreateApp(Call& c);
+  Response GetApp(Call& c, const std::string& name);
+  Response UpdateApp(Call& c, const std::string& name, bool spec_only);
+  Response PatchApp(Call& c, const std::string& name);
+  Response DeleteApp(Call& c, const std::string& name);
+  Response SyncApp(Call& c, const std::string& name);
+  Response RollbackApp(Call& c, const std::string& name);
+  Response TerminateOperation(Call& c, const std::string& name);
+  Response ResourceTree(Call& c, const std::string& name);
+  Response ManagedResources(Call& c, const std::string& name);
+  Response Manifests(Call& c, const std::string& name);
+  Response Events(Call& c, const std::string& name);
+  Response RevisionMetadata(Call& c, const std::string& name, const std::string& revision);
+  Response StreamApps(Call& c);
+  Response StreamTree(Call& c, const std::string& name);
+  Response ListProjects(Call& c);
+  Response GetProject(Call& c, const std::string& name);
+  Response WriteProject(Call& c, const std::string& name, bool create);
+  Response DeleteProject(Call& c, const std::string& name);
+  Response ProjectToken(Call& c, const std::string& project, const std::string& role, const std::string& iat);
+  Response Webhook(Call& c);
+
+  bool Can(const Call& c, const std::string& res, const std::string& act, const std::string& obj);
+  // The cached app when the caller may `act` on it; else fills `denied`
+  // with 403 (or 404 when the caller could see it) and returns nullptr.
+  std::shared_ptr<const CachedApp> AppFor(Call& c, const std::string& name, const std::string& act,
+                                          Response* denied);
+  yaml::Node ResourceTreeOf(const yaml::Node& app);
+  bool ControllerActive();
+  // Runs `op` for app `name` on a background thread; false when one runs.
+  bool StartOperation(const std::string& name, std::function<void()> op);
+  void WriteOperationState(const std::string& name, const yaml::Node& operation, const std::string& phase,
+                           const std::string& message);
+
+  kube::Client& client_;
+  ApiOptions options_;
+  Sessions sessions_;
+  AppCache cache_;
+  std::unique_ptr<Notifier> notifier_;
+  std::unique_ptr<app::KubeTarget> target_;
+  std::unique_ptr<app::Manager> manager_;
+  std::atomic<bool> stopping_{false};
+  std::mutex ops_mu_;
+  std::set<std::string> running_ops_;
+  std::vector<std::thread> op_threads_;
+};
+
+// JSON error body in grpc-gateway's shape {"error","code","message"}.
+Response ErrorResponse(int http_status, const std::string& message);
+
+}  // namespace capstan::server
+
+#endif  // CAPSTAN_SERVER_API_H_

@@ -1,0 +1,208 @@
+// Sync, rollback and terminate: in-process through app::Manager unless a
+// controller holds the lease.
+#include <ctime>
+
+#include "app/application.h"
+#include "server/api_internal.h"
+
+namespace capstan::server {
+
+using yaml::Node;
+
+namespace {
+
+int64_t ParseTime(const std::string& s) {
+  struct tm tm = {};
+  if (!strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
+  return timegm(&tm);
+}
+
+Node MergePatchOf(const std::string& key, Node value) {
+  Node p = Node::Map();
+  p.Set(key, std::move(value));
+  return p;
+}
+
+}  // namespace
+
+bool Api::ControllerActive() {
+  try {
+    Node lease = client_.Get({{"coordination.k8s.io", "v1", "Lease"}, options_.ns, "argocd-application-controller"});
+    int64_t renew = ParseTime(lease.StrAt({"spec", "renewTime"}));
+    const Node* dur = lease.At({"spec", "leaseDurationSeconds"});
+    int64_t d = dur ? dur->AsInt(15) : 15;
+    return !lease.StrAt({"spec", "holderIdentity"}).empty() && renew + d >= NowSeconds();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+bool Api::StartOperation(const std::string& name, std::function<void()> op) {
+  std::lock_guard<std::mutex> l(ops_mu_);
+  if (stopping_ || running_ops_.count(name)) return false;
+  running_ops_.insert(name);
+  op_threads_.emplace_back([this, name, op = std::move(op)] {
+    op();
+    std::lock_guard<std::mutex> g(ops_mu_);
+    running_ops_.erase(name);
+  });
+  return true;
+}
+
+void Api::WriteOperationState(const std::string& name, const Node& operation, const std::string& phase,
+                              const std::string& message) {
+  Node state = Node::Map();
+  state.Set("operation", operation);
+  state.Set("phase", Node::String(phase));
+  state.Set("message", Node::String(message));
+  state.Set("startedAt", Node::String(Rfc3339(NowSeconds())));
+  if (phase != "Running") state.Set("finishedAt", Node::String(Rfc3339(NowSeconds())));
+  Node status = Node::Map();
+  status.Set("operationState", state);
+  Node patch = MergePatchOf("status", status);
+  patch.Set("operation", phase == "Running" ? operation : Node::Null());
+  Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, patch, {});
+  cache_.Put(updated);
+}
+
+Response Api::SyncApp(Call& c, const std::string& name) {
+  Response denied;
+  auto a = AppFor(c, name, "sync", &denied);
+  if (!a) return denied;
+  Response err;
+  auto body = Body(c.req, &err);
+  if (!body) return err;
+  app::SyncRequest req;
+  req.revision = body->StrAt({"revision"});
+  req.prune = body->Get("prune") && body->Get("prune")->AsBool();
+  req.dry_run = body->Get("dryRun") && body->Get("dryRun")->AsBool();
+  req.initiated_by = c.who->user;
+  Node sync = Node::Map();
+  if (!req.revision.empty()) sync.Set("revision", Node::String(req.revision));
+  sync.Set("prune", Node::Bool(req.prune));
+  sync.Set("dryRun", Node::Bool(req.dry_run));
+  if (const Node* rs = body->Get("resources"); rs && rs->IsSeq() && !rs->items.empty()) {
+    sync.Set("resources", *rs);
+    for (const auto& r : rs->items) {
+      if (r.StrAt({"kind"}).empty() || r.StrAt({"name"}).empty())
+        return ErrorResponse(400, "request body: resources[] need kind and name");
+      req.resources.push_back(r.StrAt({"group"}) + "/" + r.StrAt({"kind"}) + "/" + r.StrAt({"namespace"}) + "/" +
+                              r.StrAt({"name"}));
+    }
+  }
+  if (const Node* so = body->At({"syncOptions", "items"}); so && so->IsSeq()) sync.Set("syncOptions", *so);
+  Node operation = Node::Map();
+  Node by = Node::Map();
+  by.Set("username", Node::String(c.who->user));
+  operation.Set("initiatedBy", by);
+  operation.Set("sync", sync);
+  if (a->object.Get("operation") && !a->object.Get("operation")->IsNull())
+    return ErrorResponse(409, "another operation is already in progress");
+  if (ControllerActive()) {
+    Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, MergePatchOf("operation", operation), {});
+    cache_.Put(updated);
+    return Json(PublicApp(updated));
+  }
+  {
+    std::lock_guard<std::mutex> l(ops_mu_);
+    if (running_ops_.count(name)) return ErrorResponse(409, "another operation is already in progress");
+  }
+  WriteOperationState(name, operation, "Running", "sync started by " + c.who->user);
+  bool started = StartOperation(name, [this, name, req, operation] {
+    try {
+      app::Application application = manager_->Get(name);
+      manager_->Sync(application, req);
+      Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, MergePatchOf("operation", Node::Null()), {});
+      cache_.Put(updated);
+    } catch (const std::exception& e) {
+      try {
+        WriteOperationState(name, operation, "Failed", e.what());
+      } catch (const std::exception&) {
+      }
+    }
+  });
+  if (!started) return ErrorResponse(409, "another operation is already in progress");
+  auto now = cache_.Get(name);
+  return JsonText(now ? now->json : a->json);
+}
+
+Response Api::RollbackApp(Call& c, const std::string& name) {
+  Response denied;
+  auto a = AppFor(c, name, "sync", &denied);
+  if (!a) return denied;
+  Response err;
+  auto body = Body(c.req, &err);
+  if (!body) return err;
+  const Node* idn = body->Get("id");
+  if (!idn) return ErrorResponse(400, "request body: id (history entry) is required");
+  int64_t id = idn->IsNumber() ? idn->AsInt() : std::atoll(idn->Str().c_str());
+  bool prune = body->Get("prune") && body->Get("prune")->AsBool();
+  if (a->object.At({"spec", "syncPolicy", "automated"}))
+    return ErrorResponse(400, "rollback cannot be initiated when auto-sync is enabled");
+  bool found = false;
+  if (const Node* h = a->object.At({"status", "history"}); h && h->IsSeq())
+    for (const auto& e : h->items)
+      if (e.Get("id") && e.Get("id")->AsInt() == id) found = true;
+  if (!found) return ErrorResponse(400, "application " + name + " has no history entry with id " + std::to_string(id));
+  Node operation = Node::Map();
+  Node by = Node::Map();
+  by.Set("username", Node::String(c.who->user));
+  operation.Set("initiatedBy", by);
+  Node rb = Node::Map();
+  rb.Set("id", Node::Int(id));
+  rb.Set("prune", Node::Bool(prune));
+  operation.Set("rollback", rb);
+  {
+    std::lock_guard<std::mutex> l(ops_mu_);
+    if (running_ops_.count(name)) return ErrorResponse(409, "another operation is already in progress");
+  }
+  WriteOperationState(name, operation, "Running", "rollback to " + std::to_string(id) + " started by " + c.who->user);
+  bool started = StartOperation(name, [this, name, id, prune, operation] {
+    try {
+      app::Application application = manager_->Get(name);
+      manager_->Rollback(application, id, prune);
+      // Then compare with targetRevision again, as Argo CD's controller does
+      // after an operation: a rolled-back app is OutOfSync with Git.
+      app::Application after = manager_->Get(name);
+      try {
+        manager_->Refresh(after);
+      } catch (const app::AppError&) {
+      }
+      Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, MergePatchOf("operation", Node::Null()), {});
+      cache_.Put(updated);
+    } catch (const std::exception& e) {
+      try {
+        WriteOperationState(name, operation, "Failed", e.what());
+      } catch (const std::exception&) {
+      }
+    }
+  });
+  if (!started) return ErrorResponse(409, "another operation is already in progress");
+  auto now = cache_.Get(name);
+  return JsonText(now ? now->json : a->json);
+}
+
+Response Api::TerminateOperation(Call& c, const std::string& name) {
+  Response denied;
+  auto a = AppFor(c, name, "sync", &denied);
+  if (!a) return denied;
+  {
+    std::lock_guard<std::mutex> l(ops_mu_);
+    if (running_ops_.count(name))
+      return ErrorResponse(409, "the operation runs in this server and cannot be interrupted; it ends on its own");
+  }
+  if (a->object.StrAt({"status", "operationState", "phase"}) != "Running")
+    return ErrorResponse(400, "Unable to terminate operation. No operation is in progress");
+  // The controller sees phase Terminating and stops the operation.
+  Node state = Node::Map();
+  state.Set("phase", Node::String("Terminating"));
+  Node status = Node::Map();
+  status.Set("operationState", state);
+  Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, MergePatchOf("status", status), {});
+  cache_.Put(updated);
+  Node b = Node::Map();
+  b.Set("message", Node::String("operation terminating"));
+  return Json(b);
+}
+
+}  // namespace capstan::server

@@ -1,0 +1,137 @@
+// The dashboard in the system's headless Chromium, as a person uses it:
+// log in, see the 25 demo apps with their health, open fulfillment-dev and
+// find the crash-looping Pod, refresh payment-dev and see its diff with the
+// Secret masked, sync it and watch the status change without reloading,
+// roll back, and be refused a sync as a read-only user.
+// Usage: node dashboard_test.js URL ADMIN_PASSWORD VIEWER_PASSWORD SCREENSHOT_DIR
+'use strict';
+const puppeteer = require('puppeteer-core');
+const path = require('path');
+
+const [url, adminPassword, viewerPassword, shots] = process.argv.slice(2);
+const SECRETS = ['demo-card-key-v1', 'demo-card-key-v2', 'ZGVtby1jYXJkLWtleS12MQ==', 'ZGVtby1jYXJkLWtleS12Mg=='];
+let passes = 0;
+const failures = [];
+function check(name, cond, detail) {
+  if (cond) { passes++; console.log('ok   ' + name); } else { failures.push(name); console.log('FAIL ' + name + (detail ? '\n     ' + String(detail).slice(0, 600) : '')); }
+}
+
+async function waitText(page, selector, want, timeout = 60000) {
+  try {
+    await page.waitForFunction((s, w) => { const e = document.querySelector(s); return e && e.textContent.includes(w); }, { timeout, polling: 200 }, selector, want);
+    return true;
+  } catch (e) { return false; }
+}
+async function text(page, selector) { return page.$eval(selector, (e) => e.textContent).catch(() => ''); }
+
+async function login(page, user, password) {
+  await page.goto(url + '/login', { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('#login-form');
+  await page.$eval('#username', (e) => { e.value = ''; });
+  await page.type('#username', user);
+  await page.type('#password', password);
+  await Promise.all([page.click('#login-button')]);
+}
+
+async function main() {
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, ignoreHTTPSErrors: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--window-size=1400,900'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1400, height: 900 });
+    const consoleErrors = [];
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+
+    // --- login ------------------------------------------------------------
+    await page.goto(url + '/', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#login-form', { timeout: 15000 }).catch(() => {});
+    check('unauthenticated visit lands on the login page', page.url().endsWith('/login'), page.url());
+    await login(page, 'admin', 'wrong-password');
+    check('a wrong password shows an error', await waitText(page, '#banner', 'Invalid username or password', 10000), await text(page, '#banner'));
+    await login(page, 'admin', adminPassword);
+    await page.waitForSelector('tr.app-row', { timeout: 30000 }).catch(() => {});
+    await page.screenshot({ path: path.join(shots, 'login-done.png') });
+
+    // --- applications table ------------------------------------------------------
+    const rows = await page.$$eval('tr.app-row', (trs) => trs.map((t) => [t.dataset.app, t.querySelector('[data-health]').textContent.trim()]));
+    check('the table shows the 25 demo apps', rows.length === 25, rows.length);
+    const health = Object.fromEntries(rows);
+    check('fulfillment-dev is Degraded', health['fulfillment-dev'] === 'Degraded', health['fulfillment-dev']);
+    const others = rows.filter(([n]) => n !== 'fulfillment-dev');
+    check('the other 24 apps are Healthy', others.every(([, h]) => h === 'Healthy'), JSON.stringify(others.filter(([, h]) => h !== 'Healthy')));
+    check('counts per status', (await text(page, '[data-count="Degraded"] b')) === '1' && (await text(page, '[data-count="total"] b')) === '25');
+    await page.screenshot({ path: path.join(shots, 'dashboard-apps.png') });
+    await page.type('#search', 'fulfill');
+    await page.waitForFunction(() => document.querySelectorAll('tr.app-row').length === 1, { timeout: 5000 }).catch(() => {});
+    check('search filters the table', (await page.$$('tr.app-row')).length === 1);
+    await page.$eval('#search', (e) => { e.value = ''; e.dispatchEvent(new Event('input')); });
+    await page.select('#f-health', 'Degraded');
+    await page.waitForFunction(() => document.querySelectorAll('tr.app-row').length === 1, { timeout: 5000 }).catch(() => {});
+    check('health filter', (await page.$$eval('tr.app-row', (t) => t.map((r) => r.dataset.app))).join() === 'fulfillment-dev');
+
+    // --- fulfillment-dev: the crash-looping Pod -----------------------------------------
+    await page.click('tr.app-row[data-app="fulfillment-dev"] a');
+    await page.waitForSelector('#tree', { timeout: 30000 }).catch(() => {});
+    const ok = await page.waitForSelector('.node[data-kind="Pod"] [data-reason]', { timeout: 30000 }).then(() => true).catch(() => false);
+    const reasons = await page.$$eval('.node[data-kind="Pod"] [data-reason]', (e) => e.map((x) => x.dataset.reason)).catch(() => []);
+    check('fulfillment-dev tree shows its Pod with reason CrashLoopBackOff', ok && reasons.includes('CrashLoopBackOff'), reasons);
+    const chain = await page.$$eval('.tree .node', (ns) => ns.map((n) => n.dataset.kind));
+    check('tree goes Application → Deployment → ReplicaSet → Pod', chain.indexOf('Deployment') < chain.indexOf('ReplicaSet') && chain.indexOf('ReplicaSet') < chain.indexOf('Pod') && chain[0] === 'Application', chain);
+    await page.screenshot({ path: path.join(shots, 'dashboard-app.png') });
+
+    // --- payment-dev: diff with the Secret masked, sync live, rollback ---------------------------
+    await page.goto(url + '/applications/payment-dev', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#btn-refresh');
+    await page.click('#btn-refresh');
+    check('refresh shows payment-dev OutOfSync', await waitText(page, '#app-sync', 'OutOfSync', 30000), await text(page, '#app-sync'));
+    await page.click('[data-tab="diff"]');
+    await page.waitForSelector('pre.diff', { timeout: 30000 }).catch(() => {});
+    const diff = await text(page, '#panel');
+    check('diff shows the Secret change masked', diff.includes('Secret') && diff.includes('++++++++'), diff.slice(0, 400));
+    check('diff never shows the secret value', !SECRETS.some((s) => diff.includes(s)), diff.slice(0, 400));
+    const html = await page.content();
+    check('page never contains the secret value', !SECRETS.some((s) => html.includes(s)));
+    await page.screenshot({ path: path.join(shots, 'dashboard-diff.png') });
+    await page.evaluate(() => { window.__noReload = 'marker'; });
+    await page.click('#btn-sync');
+    await page.click('#opt-prune');
+    await page.click('#do-sync');
+    const running = await waitText(page, '#op-phase', 'Running', 10000);
+    const synced = await waitText(page, '#op-phase', 'Succeeded', 90000) && await waitText(page, '#app-sync', 'Synced', 30000);
+    check('sync status changes live (Running → Succeeded, Synced)', (running || synced) && synced, await text(page, '#apphead'));
+    check('…without reloading the page', (await page.evaluate(() => window.__noReload)) === 'marker');
+    await page.screenshot({ path: path.join(shots, 'dashboard-synced.png') });
+    await page.click('[data-tab="history"]');
+    await page.waitForSelector('button.rollback[data-id="0"]', { timeout: 10000 }).catch(() => {});
+    const entries = await page.$$eval('#history tbody tr[data-id]', (t) => t.length);
+    check('history lists both syncs', entries === 2, entries);
+    await page.click('button.rollback[data-id="0"]');
+    const rolled = await page.waitForFunction(() => document.querySelectorAll('#history tbody tr[data-id]').length === 3, { timeout: 90000 }).then(() => true).catch(() => false);
+    check('rollback adds a history entry, live', rolled);
+    check('after rolling back, payment-dev is OutOfSync with Git again', await waitText(page, '#app-sync', 'OutOfSync', 60000), await text(page, '#app-sync'));
+    check('…still without a reload', (await page.evaluate(() => window.__noReload)) === 'marker');
+
+    // --- RBAC: a read-only user is refused ---------------------------------------------
+    await page.click('#logout');
+    await page.waitForSelector('#login-form');
+    await login(page, 'viewer', viewerPassword);
+    await page.waitForSelector('tr.app-row', { timeout: 30000 }).catch(() => {});
+    check('the read-only user sees the apps', (await page.$$('tr.app-row')).length === 25);
+    await page.goto(url + '/applications/payment-dev', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#btn-sync');
+    await page.click('#btn-sync');
+    await page.click('#do-sync');
+    check('sync refused for the read-only user', await waitText(page, '#banner', 'permission denied', 10000), await text(page, '#banner'));
+    await page.screenshot({ path: path.join(shots, 'dashboard-denied.png') });
+    check('no JavaScript errors', consoleErrors.length === 0, consoleErrors.join('; '));
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => { failures.push('exception'); console.log(e.stack); }).finally(() => {
+  console.log(`${passes} passed, ${failures.length} failed`);
+  process.exit(failures.length ? 1 : 0);
+});
