@@ -14,6 +14,7 @@
 #include "cluster/openapi_schemas.h"
 #include "cluster/protobuf.h"
 #include "cluster/status.h"
+#include "resource/resource.h"
 #include "yaml/yaml.h"
 
 namespace capstan::cluster {
@@ -239,7 +240,7 @@ static yaml::Node MinimalOpenApi(const Registry& reg, const std::string& group,
   Node paths = Node::Map();
   for (const auto& r : reg.All()) {
     if (r.group != group || r.version != version) continue;
-    std::string base = group.empty() ? "/api/v1" : "/apis/" + group + "/" + version;
+    std::string base = resource::ApiPath(group, version);
     std::string item = base + (r.namespaced ? "/namespaces/{namespace}/" : "/") + r.plural + "/{name}";
     Node gvk = Node::Map();
     gvk.Set("group", Node::String(group));
