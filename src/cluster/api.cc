@@ -317,9 +317,9 @@ Response Api::OpenApi(const Request& req, const std::string& path) {
       e.Set("serverRelativeURL", yaml::Node::String("/openapi/v3/" + rel));
       paths.Set(rel, e);
     };
-    add("api/v1");
+    add(resource::ApiPath("", "v1").substr(1));
     for (const auto& [g, versions] : registry_->Groups())
-      for (const auto& v : versions) add("apis/" + g + "/" + v);
+      for (const auto& v : versions) add(resource::ApiPath(g, v).substr(1));
     yaml::Node root = yaml::Node::Map();
     root.Set("paths", paths);
     return JsonOut(200, root);
