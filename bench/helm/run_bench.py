@@ -10,7 +10,7 @@ getrusage(RUSAGE_CHILDREN) covers that tool only. Prints total wall time, CPU
 time (user+sys of the children; the fairer figure on a shared, loaded
 machine) and the peak RSS of the largest single process per tool, and the
 ratios.
-Get the reference with tests/helm/fetch_reference_helm.sh.
+Get the reference with tests/clients/fetch_helm.sh.
 """
 import argparse
 import json

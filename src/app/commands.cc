@@ -1,6 +1,8 @@
 #include "app/commands.h"
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -8,6 +10,8 @@
 #include <sstream>
 #include <thread>
 
+#include "app/operation_lock.h"
+#include "base/clock.h"
 #include "resource/resource.h"
 
 namespace fs = std::filesystem;
@@ -52,6 +56,7 @@ Session::Session(const SessionOptions& o) {
   ko.context = o.context;
   kube::Config cfg = kube::LoadKubeconfig(ko);
   std::string server = cfg.server;
+  apps_namespace_ = o.apps_namespace;
   kube::ClientOptions co = kube::ClientOptionsFromEnv();
   co.max_idle_handles = o.connections;
   client_ = std::make_unique<kube::Client>(cfg, co);
@@ -197,9 +202,99 @@ std::vector<SyncOutcome> SyncApps(Session& session, std::vector<Application>& ap
     for (const auto& r : flags.resource_flags) req.resources.push_back(ParseResourceFlag(r, a.destination.namespace_));
     requests.push_back(std::move(req));
   }
+  return SyncThroughLock(session, apps, requests, flags.workers, done);
+}
+
+std::vector<SyncOutcome> SyncThroughLock(Session& session, std::vector<Application>& apps,
+                                         const std::vector<SyncRequest>& requests, int workers,
+                                         const std::function<void(const Application&, const SyncOutcome&)>& done) {
+  if (session.from_file()) return SyncMany(session.manager(), apps, requests, workers, done);
+  kube::Client& client = session.client();
+  std::vector<SyncOutcome> out(apps.size());
+  std::mutex done_mu;
+  auto report = [&](size_t i) {
+    if (!done) return;
+    std::lock_guard<std::mutex> l(done_mu);
+    done(apps[i], out[i]);
+  };
+  if (ControllerActive(client, session.apps_namespace(), base::RealClock().NowMs())) {
+    // A controller runs operations: hand them over and wait.
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i; (i = next++) < apps.size();) {
+        try {
+          out[i] = RequestOperation(client, apps[i], requests[i], 900);
+        } catch (const std::exception& e) {
+          out[i].result.phase = "Error";
+          out[i].result.message = e.what();
+        }
+        report(i);
+      }
+    };
+    std::vector<std::thread> threads;
+    for (int t = 1; t < std::min<int>(std::max(workers, 1), static_cast<int>(apps.size())); ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+    return out;
+  }
+  // In-process: claim every app first; only claimed apps are synced.
+  std::vector<Application> claimed;
+  std::vector<SyncRequest> claimed_requests;
+  std::vector<size_t> index;
+  for (size_t i = 0; i < apps.size(); ++i) {
+    try {
+      ClaimOperation(client, apps[i], requests[i], base::RealClock().NowMs());
+      claimed.push_back(apps[i]);
+      claimed_requests.push_back(requests[i]);
+      index.push_back(i);
+    } catch (const AppError& e) {
+      out[i].result.phase = "Error";
+      out[i].result.message = e.what();
+      report(i);
+    }
+  }
+  if (claimed.empty()) return out;
   // One list per kind for all of them, kept current by the sync itself.
-  if (!session.from_file()) session.target().Prefetch(kInstanceLabel, apps.size() == 1 ? apps[0].name : "");
-  return SyncMany(session.manager(), apps, requests, flags.workers, done);
+  session.target().Prefetch(kInstanceLabel, claimed.size() == 1 ? claimed[0].name : "");
+  std::vector<SyncOutcome> synced = SyncMany(session.manager(), claimed, claimed_requests, workers,
+                                             [&](const Application& a, const SyncOutcome& o) {
+                                               if (!done) return;
+                                               std::lock_guard<std::mutex> l(done_mu);
+                                               done(a, o);
+                                             });
+  for (size_t k = 0; k < claimed.size(); ++k) {
+    size_t i = index[k];
+    out[i] = std::move(synced[k]);
+    apps[i] = std::move(claimed[k]);
+    if (out[i].result.phase != "Succeeded")
+      AbortOperation(client, apps[i], out[i].result.message, base::RealClock().NowMs());  // if the sync threw
+  }
+  return out;
+}
+
+SyncOutcome RollbackApp(Session& session, Application& app, int64_t id, bool prune) {
+  if (session.from_file()) return session.manager().Rollback(app, id, prune);
+  if (app.sync_policy.automated) throw AppError("rollback cannot be initiated when auto-sync is enabled");
+  const yaml::Node* history = app.object.At({"status", "history"});
+  if (history && history->IsSeq()) {
+    for (const auto& h : history->items) {
+      const yaml::Node* hid = h.Get("id");
+      if (!hid || hid->AsInt(-1) != id) continue;
+      SyncRequest req;
+      req.revision = h.StrAt({"revision"});
+      req.prune = prune;
+      if (const yaml::Node* src = h.Get("source")) {
+        yaml::Node fake = app.object;
+        fake.GetOrCreateMap("spec").Set("source", *src);
+        req.source = ParseApplication(fake, "history").source;
+      }
+      std::vector<Application> apps{app};
+      std::vector<SyncOutcome> out = SyncThroughLock(session, apps, {req}, 1, {});
+      app = apps[0];
+      return out[0];
+    }
+  }
+  throw AppError("application " + app.name + " does not have deployment id '" + std::to_string(id) + "' in history");
 }
 
 WaitResult WaitForApp(Session& session, Application& app, WaitOptions o) {

@@ -43,6 +43,8 @@ class Session {
   explicit Session(const SessionOptions& options);
   Manager& manager() { return *manager_; }
   KubeTarget& target() { return *target_; }
+  kube::Client& client() { return *client_; }
+  const std::string& apps_namespace() const { return apps_namespace_; }
   bool from_file() const { return from_file_; }
   std::vector<Application> Apps();                 // stored, or from the file
   Application App(const std::string& name);        // AppError when absent
@@ -53,6 +55,7 @@ class Session {
   std::unique_ptr<Manager> manager_;
   std::vector<Application> file_apps_;
   bool from_file_ = false;
+  std::string apps_namespace_;
 };
 
 // Every mapping document of a file, or of the .yaml/.yml/.json files under a
@@ -95,6 +98,20 @@ struct SyncFlags {
 };
 std::vector<SyncOutcome> SyncApps(Session& session, std::vector<Application>& apps, const SyncFlags& flags,
                                   const std::function<void(const Application&, const SyncOutcome&)>& done = {});
+
+// SyncApps without the flags: requests already built.
+std::vector<SyncOutcome> SyncThroughLock(Session& session, std::vector<Application>& apps,
+                                         const std::vector<SyncRequest>& requests, int workers,
+                                         const std::function<void(const Application&, const SyncOutcome&)>& done);
+
+// app rollback: syncs history entry `id` (refused while automated sync is on).
+SyncOutcome RollbackApp(Session& session, Application& app, int64_t id, bool prune);
+
+// Both go through the cluster-visible operation lock (app/operation_lock.h):
+// with a capstan controller holding its Lease, the operation is written to
+// `.operation` and the controller runs it; otherwise it runs here after
+// claiming status.operationState. A second concurrent sync of one app fails
+// with "another operation is already in progress".
 
 // "apps:Deployment:web" or "apps:Deployment:ns/web" -> the key selective
 // sync matches (sync::GroupKindKey form).

@@ -26,6 +26,22 @@ std::vector<yaml::Node> RenderHelmChart(const std::string& repo_root, const std:
                                         const Source& src, const std::string& dest_namespace,
                                         const RenderEnv& env);
 
+// A chart from a Helm repository (spec.source.chart + repoURL), resolved and
+// unpacked in the cache.
+struct RepoChart {
+  std::string version;  // the resolved version: the Application's revision
+  std::string dir;      // the unpacked chart
+};
+
+// Resolves `revision` (an exact version or a semver constraint such as
+// `1.2.*`, `>=1.0 <2.0`, `*`; empty is `*`) against the repository's
+// index.yaml and unpacks that version under `cache_dir`/helm/<repo>/
+// <chart>-<version>, downloading only what is not cached yet. The index is
+// fetched when `refresh` is set or not cached (and once more when the cached
+// one lacks a match). Throws AppError for an unreachable repository, a
+// missing chart or version.
+RepoChart FetchRepoChart(const std::string& cache_dir, const Source& src, const std::string& revision, bool refresh);
+
 // Argo CD's build environment variables expanded in `s` ($VAR, ${VAR});
 // unknown names stay as written.
 std::string ExpandBuildEnv(const std::string& s, const Source& src, const std::string& dest_namespace,

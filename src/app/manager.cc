@@ -190,18 +190,23 @@ std::string Manager::ResolveServer(const Application& app) {
                  "} is invalid: there are no clusters with this URL: " + d.server);
 }
 
+std::string Manager::RenderKey(const Application& app, const Source& source, const std::string& commit) {
+  return RenderCache::Key(source, commit, app.name + "\n" + app.destination.namespace_);
+}
+
 std::vector<Node> Manager::Render(const Application& app, const Source& source, const std::string& commit,
                                   RefreshMode mode) {
   RenderEnv env;
   env.app_name = app.name;
   env.project = app.project;
   env.revision = commit;
-  std::string key = RenderCache::Key(source, commit, app.name + "\n" + app.destination.namespace_);
+  std::string key = RenderKey(app, source, commit);
   std::vector<Node> objects;
   if (mode == RefreshMode::kNormal && render_cache_.Get(key, &objects)) return objects;
   std::string root;
   try {
-    root = repos_->Snapshot(source.repo_url, commit);
+    root = source.chart.empty() ? repos_->Snapshot(source.repo_url, commit)
+                                : FetchRepoChart(options_.cache_dir, source, commit, false).dir;
   } catch (const git::GitError& e) {
     throw AppError(e.what());
   }
@@ -275,7 +280,9 @@ Comparison Manager::Refresh(Application& app, RefreshMode mode, const std::strin
       auto last = fetched_at_.find(source.repo_url);
       bool fresh = last != fetched_at_.end() && now - last->second < options_.fetch_interval_ms;
       bool fetch = mode == RefreshMode::kHard || (options_.fetch && !fresh);
-      commit = repos_->Resolve(source.repo_url, rev, fetch);
+      // A chart from a Helm repository: the revision is the resolved chart version.
+      commit = source.chart.empty() ? repos_->Resolve(source.repo_url, rev, fetch)
+                                    : FetchRepoChart(options_.cache_dir, source, rev, fetch).version;
       if (fetch) fetched_at_[source.repo_url] = now;
     } catch (const git::GitError& e) {
       throw AppError(e.what());
@@ -290,7 +297,7 @@ Comparison Manager::Refresh(Application& app, RefreshMode mode, const std::strin
     // (app get/list) and is refused by Sync.
     std::string refusal = PreSyncRefusal(project, app, desired);
     SetCondition(app, refusal.empty() ? "" : "PreSyncChecksFailed", refusal);
-    std::string root = repos_->Snapshot(source.repo_url, commit);
+    std::string root = source.chart.empty() ? repos_->Snapshot(source.repo_url, commit) : "";
     SetComparisonStatus(StatusOf(app), app, source, c, SourceType(root, source), clock_->NowMs());
     if (write_status) WriteStatus(app);
     return c;
@@ -405,7 +412,7 @@ SyncOutcome Manager::Sync(Application& app, const SyncRequest& req) {
   try {
     out.after = Compare(target_app, desired, Live(target_app), options_.health);
     out.after.revision = c.revision;
-    std::string root = repos_->Snapshot(source.repo_url, c.revision);
+    std::string root = source.chart.empty() ? repos_->Snapshot(source.repo_url, c.revision) : "";
     SetComparisonStatus(StatusOf(app), target_app, source, out.after, SourceType(root, source), clock_->NowMs());
   } catch (const AppError&) {
   }

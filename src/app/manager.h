@@ -114,6 +114,8 @@ class Manager {
   std::string Notes(const Application& app);
 
   RenderCache& render_cache() { return render_cache_; }
+  // The render cache key of `app` rendering `source` at `commit`.
+  static std::string RenderKey(const Application& app, const Source& source, const std::string& commit);
   git::RepoCache& repos() { return *repos_; }
 
  private:

@@ -245,9 +245,13 @@ std::vector<yaml::Node> RenderDirectory(const std::string& root, const fs::path&
 
 std::vector<yaml::Node> RenderSource(const std::string& repo_root, const Source& src, const RenderEnv& env,
                                      const std::string& dest_namespace) {
-  if (!src.chart.empty())
-    throw AppError("spec.source.chart: charts from a Helm repository are not supported yet; vendor the chart "
-                   "into the Git repository and set spec.source.path");
+  // A chart from a Helm repository: `repo_root` is the unpacked chart (FetchRepoChart).
+  if (!src.chart.empty()) {
+    if (!fs::exists(fs::path(repo_root) / "Chart.yaml"))
+      throw AppError("spec.source.chart: \"" + src.chart + "\" comes from the Helm repository " + src.repo_url +
+                     ", not from this tree (capstan app fetches it)");
+    return RenderHelmChart(repo_root, repo_root, src, dest_namespace, env);
+  }
   fs::path dir = Resolve(repo_root, src.path.empty() ? "." : src.path);
   fs::path kfile = KustomizationIn(dir);
   if (src.helm || (kfile.empty() && !src.directory && fs::exists(dir / "Chart.yaml"))) {
@@ -261,6 +265,7 @@ std::vector<yaml::Node> RenderSource(const std::string& repo_root, const Source&
 
 std::string RenderCache::Key(const Source& s, const std::string& commit, const std::string& extra) {
   std::string key = NormalizeRepoUrl(s.repo_url) + "\n" + commit + "\n" + s.path + "\n" + extra + "\n";
+  if (!s.chart.empty()) key += "chart:" + s.chart + "\n";
   if (const yaml::Node* h = s.raw.Get("helm")) key += "h:" + yaml::EmitJson(*h) + "\n";
   if (s.kustomize) {
     const auto& k = *s.kustomize;

@@ -47,6 +47,7 @@
   X(PEM_write_bio_PrivateKey) \
   X(PEM_write_bio_PrivateKey_traditional) \
   X(PEM_write_bio_X509) \
+  X(PKCS5_PBKDF2_HMAC) \
   X(RAND_bytes) \
   X(X509V3_EXT_conf_nid) \
   X(X509V3_set_ctx) \

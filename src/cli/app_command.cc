@@ -235,7 +235,7 @@ int Run(int argc, char** argv) {
                      name.c_str());
         return 2;
       }
-      app::SyncOutcome out = m.Rollback(a, id, prune);
+      app::SyncOutcome out = app::RollbackApp(env, a, id, prune);
       PrintSyncResult(std::cout, a, out);
       return out.result.phase == "Succeeded" ? 0 : 1;
     }

@@ -2,7 +2,8 @@
 //
 // Deterministic functions behave as Sprig does. now, date functions, rand*,
 // uuidv4 and the crypto generators give non-reproducible results (as in
-// Helm); genCA/genSignedCert/genPrivateKey/bcrypt/htpasswd/derivePassword/
+// Helm); derivePassword is deterministic and implemented (scrypt from
+// libcrypto); genCA/genSignedCert/genPrivateKey/bcrypt/htpasswd/
 // encryptAES are not implemented and fail with a clear error.
 #ifndef CAPSTAN_GOTEMPLATE_SPRIG_H_
 #define CAPSTAN_GOTEMPLATE_SPRIG_H_

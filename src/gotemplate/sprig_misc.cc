@@ -14,6 +14,7 @@
 #include "base/base64.h"
 #include "gotemplate/args.h"
 #include "gotemplate/convert.h"
+#include "gotemplate/derive_password.h"
 #include "gotemplate/regex.h"
 #include "gotemplate/semver.h"
 #include "gotemplate/sprig.h"
@@ -377,7 +378,18 @@ void AddSprigMisc(FuncMap* m) {
     for (unsigned char c : s) { x = (x + c) % 65521; y = (y + x) % 65521; }
     return Value::String(std::to_string((y << 16) | x));
   };
-  for (const char* n : {"bcrypt", "htpasswd", "genPrivateKey", "derivePassword", "buildCustomCert", "genCA",
+  f["derivePassword"] = [](Executor&, Args& a) {
+    WantArgs("derivePassword", a, 5);
+    int64_t counter = IntArg(a, 0);
+    if (counter < 0 || counter > 0xffffffffLL) throw FuncError("counter out of range for uint32");
+    try {
+      return Value::String(DerivePassword(static_cast<uint32_t>(counter), StrArg(a, 1), StrArg(a, 2), StrArg(a, 3),
+                                          StrArg(a, 4)));
+    } catch (const std::runtime_error& e) {
+      throw FuncError(e.what());
+    }
+  };
+  for (const char* n : {"bcrypt", "htpasswd", "genPrivateKey", "buildCustomCert", "genCA",
                         "genCAWithKey", "genSelfSignedCert", "genSelfSignedCertWithKey", "genSignedCert",
                         "genSignedCertWithKey", "encryptAES", "decryptAES", "randBytes"}) {
     std::string name = n;

@@ -1,6 +1,8 @@
 // Go text/template semantics that charts rely on.
 #include <gtest/gtest.h>
 
+#include "gotemplate/derive_password.h"
+
 #include "gotemplate/convert.h"
 #include "gotemplate/semver.h"
 #include "gotemplate/sprig.h"
@@ -29,6 +31,33 @@ std::string Render(const std::string& text, const Value& dot = Value::NewMap()) 
 }
 
 Value Values(const std::string& yaml) { return ParseYamlValue(yaml, "values.yaml"); }
+
+// RFC 7914's test vectors (section 12).
+TEST(GoTemplate, ScryptMatchesRfc7914) {
+  auto hex = [](const std::string& s) {
+    static const char* h = "0123456789abcdef";
+    std::string r;
+    for (unsigned char c : s) { r += h[c >> 4]; r += h[c & 15]; }
+    return r;
+  };
+  EXPECT_EQ(hex(Scrypt("", "", 16, 1, 1, 64)),
+            "77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442"
+            "fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906");
+  EXPECT_EQ(hex(Scrypt("password", "NaCl", 1024, 8, 16, 64)),
+            "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162"
+            "2eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640");
+  EXPECT_THROW(Scrypt("p", "s", 1000, 8, 1, 64), std::runtime_error);  // N not a power of two
+}
+
+// Master Password as Sprig computes it (the values Helm 3.17 prints).
+TEST(GoTemplate, DerivePasswordIsSprigs) {
+  EXPECT_EQ(Render("{{ derivePassword 1 \"long\" \"password\" \"user\" \"example.com\" }}"), "ZedaFaxcZaso9*");
+  std::string pin = Render("{{ derivePassword 2 \"pin\" \"password\" \"user\" \"example.com\" }}");
+  EXPECT_EQ(pin.size(), 4u);
+  EXPECT_EQ(pin.find_first_not_of("0123456789"), std::string::npos);
+  EXPECT_EQ(Render("{{ derivePassword 1 \"nope\" \"p\" \"u\" \"s\" }}"), "cannot find password template nope");
+  EXPECT_THROW(Render("{{ derivePassword -1 \"long\" \"p\" \"u\" \"s\" }}"), ExecError);
+}
 
 TEST(GoTemplate, WhitespaceTrimAndComments) {
   EXPECT_EQ(Render("a  {{- 1 -}}  b"), "a1b");

@@ -10,3 +10,12 @@ if(TARGET capstan_app AND TARGET capstan_cluster)
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(app_cli_e2e PROPERTIES TIMEOUT 300)
 endif()
+# Issue 9 defect 2: concurrent syncs of one Application are serialised
+# through the cluster-visible operation lock (app/operation_lock.h).
+find_program(KUBECTL_BIN kubectl)
+find_package(Python3 COMPONENTS Interpreter)
+if(TARGET capstan AND KUBECTL_BIN AND Python3_Interpreter_FOUND)
+  add_test(NAME app_concurrency
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/concurrency_test.py $<TARGET_FILE:capstan>)
+  set_tests_properties(app_concurrency PROPERTIES TIMEOUT 300)
+endif()

@@ -1,0 +1,112 @@
+// The cluster cache (gitops-engine's pkg/cache role): one list + watch per
+// resource kind the managed Applications use, against one destination
+// cluster through src/kube, holding only objects that carry the tracking
+// label. A watch resumes from its last resourceVersion and re-lists on 410
+// Gone (kube::Client::Watch); a broken watch is restarted with a backoff.
+//
+// Entries are compacted: metadata.managedFields (often half an object) is
+// dropped; everything compare, health and the resource list need stays.
+//
+// Every change (ADDED/MODIFIED/DELETED, and objects appearing or vanishing
+// in a re-list) is reported to the change callback with the tracking-label
+// value before and after, so the controller can refresh the owning
+// Application within a second. Thread-safe.
+#ifndef CAPSTAN_CACHE_CLUSTER_CACHE_H_
+#define CAPSTAN_CACHE_CLUSTER_CACHE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kube/client.h"
+#include "resource/resource.h"
+#include "yaml/node.h"
+
+namespace capstan::cache {
+
+struct Options {
+  std::string label_key = "app.kubernetes.io/instance";
+  // Keep every object of the watched kinds, not only labelled ones (the
+  // controller's AppProject informer).
+  bool all_objects = false;
+  std::string ns;  // watch one namespace ("" = all)
+  int watch_timeout_seconds = 300;
+  int64_t restart_backoff_ms = 1000;  // before restarting a failed watch
+};
+
+// label value (the Application's name) of the changed object; `id` what changed.
+using ChangeFn = std::function<void(const std::string& label_value, const resource::ResId& id)>;
+
+struct KindStats {
+  resource::Gvk gvk;
+  size_t objects = 0;
+  uint64_t events = 0;
+  int64_t synced_at_ms = 0;  // last full list (0 = never)
+};
+
+class ClusterCache {
+ public:
+  ClusterCache(kube::ResourceClient& client, Options options = {});
+  ~ClusterCache();
+  ClusterCache(const ClusterCache&) = delete;
+  ClusterCache& operator=(const ClusterCache&) = delete;
+
+  void SetOnChange(ChangeFn fn);
+  // Starts list + watch of the kind (one per group/kind, whatever the
+  // version asked first) and returns once its first list is in the cache.
+  // Throws kube::KubeError when the kind cannot be listed.
+  void EnsureWatched(const resource::Gvk& gvk);
+  bool Watched(const resource::Gvk& gvk);
+  // group/kind of every kind whose first list is in.
+  std::set<std::string> WatchedKinds();
+  // Cached objects whose tracking label equals `value` ("" = every object).
+  std::vector<yaml::Node> ByLabel(const std::string& value);
+  // The cached object, when the kind is watched and the object tracked.
+  std::optional<yaml::Node> Get(const resource::ResId& id);
+  // Replaces/removes an entry after our own write, so a read right after a
+  // sync sees it even before the watch event arrives.
+  void Remember(const resource::ResId& id, const yaml::Node* obj);
+  std::vector<KindStats> Stats();
+  size_t ObjectCount();
+  // Ends every watch (also done by the destructor).
+  void Stop();
+
+ private:
+  struct Watcher;
+  void Run(Watcher* w);
+  void ReplaceKind(Watcher* w, const yaml::Node& list);
+  void Upsert(const std::string& kind_key, yaml::Node obj, std::vector<std::pair<std::string, resource::ResId>>* changed);
+  void Erase(const std::string& key, std::vector<std::pair<std::string, resource::ResId>>* changed);
+  void Notify(const std::vector<std::pair<std::string, resource::ResId>>& changed);
+
+  kube::ResourceClient& client_;
+  Options options_;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  ChangeFn on_change_;
+  std::map<std::string, std::unique_ptr<Watcher>> watchers_;  // by group/kind
+  struct Entry {
+    std::string value;  // tracking label value
+    std::string kind_key;
+    yaml::Node obj;
+  };
+  std::map<std::string, Entry> entries_;                       // by object key
+  std::map<std::string, std::set<std::string>> by_value_;      // label value -> object keys
+};
+
+// group/kind/namespace/name: one entry per object whatever its version.
+std::string ObjectKey(const resource::ResId& id);
+// Drops what the cache does not keep (metadata.managedFields).
+void Compact(yaml::Node* obj);
+
+}  // namespace capstan::cache
+
+#endif  // CAPSTAN_CACHE_CLUSTER_CACHE_H_
