@@ -14,6 +14,7 @@
 #include "cluster/openapi_schemas.h"
 #include "cluster/protobuf.h"
 #include "cluster/status.h"
+#include "resource/resource.h"
 #include "yaml/yaml.h"
 
 namespace capstan::cluster {
@@ -239,7 +240,7 @@ static yaml::Node MinimalOpenApi(const Registry& reg, const std::string& group,
   Node paths = Node::Map();
   for (const auto& r : reg.All()) {
     if (r.group != group || r.version != version) continue;
-    std::string base = group.empty() ? "/api/v1" : "/apis/" + group + "/" + version;
+    std::string base = resource::ApiPath(group, version);
     std::string item = base + (r.namespaced ? "/namespaces/{namespace}/" : "/") + r.plural + "/{name}";
     Node gvk = Node::Map();
     gvk.Set("group", Node::String(group));
@@ -316,9 +317,9 @@ Response Api::OpenApi(const Request& req, const std::string& path) {
       e.Set("serverRelativeURL", yaml::Node::String("/openapi/v3/" + rel));
       paths.Set(rel, e);
     };
-    add("api/v1");
+    add(resource::ApiPath("", "v1").substr(1));
     for (const auto& [g, versions] : registry_->Groups())
-      for (const auto& v : versions) add("apis/" + g + "/" + v);
+      for (const auto& v : versions) add(resource::ApiPath(g, v).substr(1));
     yaml::Node root = yaml::Node::Map();
     root.Set("paths", paths);
     return JsonOut(200, root);

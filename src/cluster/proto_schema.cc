@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cluster/proto_wire.h"
+#include "resource/resource.h"
 
 // The descriptor set, embedded at build time (CAPSTAN_K8S_DESCRIPTORS is its
 // absolute path, set by src/cluster/CMakeLists.txt).
@@ -185,11 +186,9 @@ const ProtoMessage* ProtoSchema::Find(const std::string& full_name) const {
 
 const ProtoMessage* ProtoSchema::ForKind(const std::string& api_version,
                                          const std::string& kind) const {
-  std::string group, version = api_version;
-  if (size_t slash = api_version.find('/'); slash != std::string::npos) {
-    group = api_version.substr(0, slash);
-    version = api_version.substr(slash + 1);
-  }
+  resource::Gvk gvk = resource::Gvk::FromApiVersion(api_version, kind);
+  const std::string& group = gvk.group;
+  const std::string& version = gvk.version;
   std::string segment = group.empty() ? "core" : group.substr(0, group.find('.'));
   if (segment != "meta" && !kind.empty())
     if (const ProtoMessage* m = Find("k8s.io.api." + segment + "." + version + "." + kind)) return m;

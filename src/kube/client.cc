@@ -169,12 +169,8 @@ const char* PatchContentType(PatchType t) {
 
 std::string ResourcePath(const ApiResource& r, const std::string& ns, const std::string& name,
                          const std::string& subresource) {
-  std::string p = r.group.empty() ? "/api/" + r.version : "/apis/" + r.group + "/" + r.version;
-  if (r.namespaced && !ns.empty()) p += "/namespaces/" + UrlEncode(ns);
-  p += "/" + r.name;
-  if (!name.empty()) p += "/" + UrlEncode(name);
-  if (!subresource.empty()) p += "/" + subresource;
-  return p;
+  return resource::ResourcePath(r.group, r.version, r.name, r.namespaced ? UrlEncode(ns) : "",
+                               name.empty() ? "" : UrlEncode(name), subresource);
 }
 
 // --- Client --------------------------------------------------------------------

@@ -14,6 +14,7 @@
 #include "base/file_system.h"
 #include "kube/client_impl.h"
 #include "kube/util.h"
+#include "resource/resource.h"
 #include "yaml/yaml.h"
 
 namespace capstan::kube {
@@ -159,7 +160,7 @@ struct Discovery::Impl {
       std::string group, version, path;
     };
     std::vector<Gv> gvs;
-    for (const auto& v : Strings(api.Get("versions"))) gvs.push_back({"", v, "/api/" + v});
+    for (const auto& v : Strings(api.Get("versions"))) gvs.push_back({"", v, resource::ApiPath("", v)});
     if (!preferred.count("")) preferred[""] = "v1";
     if (const yaml::Node* groups = apis.Get("groups"); groups && groups->IsSeq()) {
       for (const auto& g : groups->items) {
@@ -168,7 +169,7 @@ struct Discovery::Impl {
         if (const yaml::Node* vs = g.Get("versions"); vs && vs->IsSeq())
           for (const auto& v : vs->items) {
             std::string ver = v.StrAt({"version"});
-            gvs.push_back({name, ver, "/apis/" + name + "/" + ver});
+            gvs.push_back({name, ver, resource::ApiPath(name, ver)});
             if (preferred[name].empty()) preferred[name] = ver;
           }
       }

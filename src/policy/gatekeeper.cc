@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "policy/builtins.h"
+#include "resource/resource.h"
 
 namespace capstan::policy {
 
@@ -179,14 +180,10 @@ Value BuildReview(const yaml::Node& object) {
     }
     return r;
   }
-  std::string group, version = api;
-  if (size_t slash = api.find('/'); slash != std::string::npos) {
-    group = api.substr(0, slash);
-    version = api.substr(slash + 1);
-  }
-  Object kind = {{Value::String("group"), Value::String(group)},
-                 {Value::String("version"), Value::String(version)},
-                 {Value::String("kind"), Value::String(object.StrAt({"kind"}))}};
+  resource::Gvk gvk = resource::Gvk::FromApiVersion(api, object.StrAt({"kind"}));
+  Object kind = {{Value::String("group"), Value::String(gvk.group)},
+                 {Value::String("version"), Value::String(gvk.version)},
+                 {Value::String("kind"), Value::String(gvk.kind)}};
   Object review = {{Value::String("kind"), Value::MakeObject(std::move(kind))},
                    {Value::String("name"), Value::String(object.StrAt({"metadata", "name"}))},
                    {Value::String("object"), FromNode(object)}};
@@ -202,9 +199,9 @@ bool Matches(const Constraint& c, const Value& review, const Value& inventory) {
   Value object = obj ? *obj : Value::MakeObject({});
   std::string group = GetStr(review, {"kind", "group"}), kind = GetStr(review, {"kind", "kind"});
   if (kind.empty()) {
-    std::string api = GetStr(object, {"apiVersion"});
-    group = api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
-    kind = GetStr(object, {"kind"});
+    resource::Gvk gvk = resource::Gvk::FromApiVersion(GetStr(object, {"apiVersion"}), GetStr(object, {"kind"}));
+    group = gvk.group;
+    kind = gvk.kind;
   }
   if (const Value* kinds = match.Find("kinds"); kinds && kinds->Size() > 0) {
     bool any = false;

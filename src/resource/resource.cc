@@ -20,6 +20,21 @@ Gvk Gvk::Of(const yaml::Node& obj) {
   return FromApiVersion(obj.StrAt({"apiVersion"}), obj.StrAt({"kind"}));
 }
 
+std::string ApiPath(std::string_view group, std::string_view version) {
+  if (group.empty()) return "/api/" + std::string(version);
+  return "/apis/" + std::string(group) + "/" + std::string(version);
+}
+
+std::string ResourcePath(std::string_view group, std::string_view version, std::string_view plural,
+                         std::string_view ns, std::string_view name, std::string_view subresource) {
+  std::string p = ApiPath(group, version);
+  if (!ns.empty()) p.append("/namespaces/").append(ns);
+  p.append("/").append(plural);
+  if (!name.empty()) p.append("/").append(name);
+  if (!subresource.empty()) p.append("/").append(subresource);
+  return p;
+}
+
 std::string Gvk::ApiVersion() const {
   if (group.empty()) return version;
   if (version.empty()) return group;

@@ -36,6 +36,15 @@ struct ResId {
 // PersistentVolume, ...) among the built-in kinds.
 bool IsClusterScoped(const Gvk& gvk);
 
+// REST path of a group version: "/api/v1" (core group) or "/apis/apps/v1".
+std::string ApiPath(std::string_view group, std::string_view version);
+// REST path of a resource collection, or of one object when `name` is set:
+// ApiPath + "/namespaces/<ns>" (when `ns` is set) + "/<plural>" + "/<name>"
+// + "/<subresource>". `ns` and `name` are used as given (callers escape).
+std::string ResourcePath(std::string_view group, std::string_view version, std::string_view plural,
+                         std::string_view ns = "", std::string_view name = "",
+                         std::string_view subresource = "");
+
 }  // namespace capstan::resource
 
 #endif  // CAPSTAN_RESOURCE_RESOURCE_H_

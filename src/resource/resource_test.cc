@@ -19,6 +19,22 @@ TEST(Gvk, FromApiVersion) {
   EXPECT_EQ(apps.ApiVersion(), "apps/v1");
 }
 
+TEST(ApiPath, CoreGroupUnderApiOthersUnderApis) {
+  EXPECT_EQ(ApiPath("", "v1"), "/api/v1");
+  EXPECT_EQ(ApiPath("apps", "v1"), "/apis/apps/v1");
+  EXPECT_EQ(ApiPath("rbac.authorization.k8s.io", "v1"), "/apis/rbac.authorization.k8s.io/v1");
+}
+
+TEST(ResourcePath, CollectionObjectNamespaceAndSubresource) {
+  EXPECT_EQ(ResourcePath("", "v1", "namespaces"), "/api/v1/namespaces");
+  EXPECT_EQ(ResourcePath("", "v1", "pods", "ns1"), "/api/v1/namespaces/ns1/pods");
+  EXPECT_EQ(ResourcePath("apps", "v1", "deployments", "ns1", "web"), "/apis/apps/v1/namespaces/ns1/deployments/web");
+  EXPECT_EQ(ResourcePath("apps", "v1", "deployments", "ns1", "web", "status"),
+            "/apis/apps/v1/namespaces/ns1/deployments/web/status");
+  EXPECT_EQ(ResourcePath("rbac.authorization.k8s.io", "v1", "clusterroles", "", "view"),
+            "/apis/rbac.authorization.k8s.io/v1/clusterroles/view");
+}
+
 TEST(Gvk, OfObjectIgnoresMissingAndNonScalarFields) {
   Gvk g = Gvk::Of(yaml::ParseOne("apiVersion: networking.k8s.io/v1\nkind: Ingress\n"));
   EXPECT_EQ(g, (Gvk{"networking.k8s.io", "v1", "Ingress"}));

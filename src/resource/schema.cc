@@ -175,6 +175,27 @@ const ListMeta* Schema::ListMetaAt(const Gvk& gvk, const std::vector<std::string
 // ---------------------------------------------------------------------------
 // OpenAPI documents
 
+ListExtensions ReadListExtensions(const yaml::Node& schema) {
+  ListExtensions ext;
+  if (const yaml::Node* v = schema.Get("x-kubernetes-list-type")) {
+    if (v->IsScalar()) {
+      ext.has_list_type = true;
+      ext.list_type = v->Str();
+    } else {
+      ext.error = "x-kubernetes-list-type is not a string";
+    }
+  }
+  if (const yaml::Node* v = schema.Get("x-kubernetes-list-map-keys")) {
+    if (v->IsSeq()) {
+      ext.has_map_keys = true;
+      for (const yaml::Node& k : v->items) ext.map_keys.push_back(k.Str());
+    } else if (ext.error.empty()) {
+      ext.error = "x-kubernetes-list-map-keys is not a list";
+    }
+  }
+  return ext;
+}
+
 namespace {
 
 std::string RefName(std::string_view ref) {
@@ -231,14 +252,14 @@ struct Loader {
         m.merge_key = v->Str();
         any = true;
       }
-      if (const yaml::Node* v = prop.Get("x-kubernetes-list-type")) {
-        if (!v->IsScalar()) Fail("x-kubernetes-list-type is not a string");
-        m.list_type = v->Str();
+      ListExtensions ext = ReadListExtensions(prop);
+      if (!ext.error.empty()) Fail(ext.error);
+      if (ext.has_list_type) {
+        m.list_type = std::move(ext.list_type);
         any = true;
       }
-      if (const yaml::Node* v = prop.Get("x-kubernetes-list-map-keys")) {
-        if (!v->IsSeq()) Fail("x-kubernetes-list-map-keys is not a list");
-        for (const yaml::Node& k : v->items) m.map_keys.push_back(k.Str());
+      if (ext.has_map_keys) {
+        m.map_keys = std::move(ext.map_keys);
         any = true;
       }
       if (!any) return std::nullopt;

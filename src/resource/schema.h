@@ -26,6 +26,18 @@ struct ListMeta {
   std::string list_type;                // atomic | set | map | ""
 };
 
+// The list extensions of one OpenAPI schema (a field's schema):
+// x-kubernetes-list-type and x-kubernetes-list-map-keys. The one parser of
+// them, shared by the patch metadata here and validate's schemas.
+struct ListExtensions {
+  bool has_list_type = false;         // x-kubernetes-list-type present and a string
+  std::string list_type;              // atomic | set | map | (anything else as written)
+  bool has_map_keys = false;          // x-kubernetes-list-map-keys present and a list
+  std::vector<std::string> map_keys;
+  std::string error;                  // the first malformed one, e.g. "x-kubernetes-list-type is not a string"
+};
+ListExtensions ReadListExtensions(const yaml::Node& schema);
+
 // A type in the schema: its fields and, for each, the type it holds.
 class Schema {
  public:

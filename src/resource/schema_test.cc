@@ -34,6 +34,31 @@ Schema::TypeRef Walk(const Schema& s, Schema::TypeRef t, std::initializer_list<c
   return t;
 }
 
+TEST(ListExtensions, ReadsListTypeAndMapKeys) {
+  ListExtensions e = ReadListExtensions(yaml::ParseOne(
+      "type: array\nx-kubernetes-list-type: map\nx-kubernetes-list-map-keys: [containerPort, protocol]\n"));
+  EXPECT_TRUE(e.has_list_type);
+  EXPECT_EQ(e.list_type, "map");
+  EXPECT_TRUE(e.has_map_keys);
+  EXPECT_EQ(e.map_keys, (std::vector<std::string>{"containerPort", "protocol"}));
+  EXPECT_EQ(e.error, "");
+
+  ListExtensions none = ReadListExtensions(yaml::ParseOne("type: array\n"));
+  EXPECT_FALSE(none.has_list_type);
+  EXPECT_FALSE(none.has_map_keys);
+  EXPECT_EQ(none.error, "");
+}
+
+TEST(ListExtensions, MalformedOnesAreReportedNotRead) {
+  ListExtensions e = ReadListExtensions(yaml::ParseOne("x-kubernetes-list-type: [map]\nx-kubernetes-list-map-keys: x\n"));
+  EXPECT_FALSE(e.has_list_type);
+  EXPECT_FALSE(e.has_map_keys);
+  EXPECT_EQ(e.error, "x-kubernetes-list-type is not a string");  // the first one
+  ListExtensions k = ReadListExtensions(yaml::ParseOne("x-kubernetes-list-type: set\nx-kubernetes-list-map-keys: x\n"));
+  EXPECT_TRUE(k.has_list_type);
+  EXPECT_EQ(k.error, "x-kubernetes-list-map-keys is not a list");
+}
+
 TEST(Schema, BuiltInKnowsWorkloadMergeKeys) {
   const Schema& s = Schema::BuiltIn();
   Schema::TypeRef dep = s.TypeFor(Gvk::FromApiVersion("apps/v1", "Deployment"));

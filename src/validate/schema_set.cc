@@ -3,11 +3,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
+#include "base/file_system.h"
 #include "resource/patch.h"
+#include "resource/resource.h"
+#include "resource/schema.h"
 #include "validate/cel.h"
 #include "validate/pattern.h"
 #include "yaml/yaml.h"
@@ -79,17 +80,21 @@ std::optional<int64_t> Count(const yaml::Node& s, std::string_view key) {
   return static_cast<int64_t>(n->AsFloat());
 }
 
-std::string ReadFile(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw std::runtime_error(p.string() + ": cannot read file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+ListType ListTypeOf(std::string_view t) {
+  return t == "map" ? ListType::kMap : t == "set" ? ListType::kSet : ListType::kAtomic;
 }
 
+std::string ReadFile(const std::filesystem::path& p) {
+  std::string text, err;
+  if (!base::ReadFile(p.string(), &text, &err)) throw std::runtime_error(err);
+  return text;
+}
+
+// "v1" -> "api/v1", "apps/v1" -> "apis/apps/v1": where a group version's
+// document lies under /openapi/v3 (and in a schema or patch directory).
 std::string GvPath(std::string_view gv) {
-  if (gv.find('/') == std::string_view::npos) return "api/" + std::string(gv);
-  return "apis/" + std::string(gv);
+  resource::Gvk g = resource::Gvk::FromApiVersion(gv, "");
+  return resource::ApiPath(g.group, g.version).substr(1);
 }
 
 }  // namespace
@@ -172,8 +177,9 @@ SchemaSet::GroupVersion& SchemaSet::LoadGroupVersion(const std::string& gv) {
   auto it = gvs_.find(gv);
   if (it != gvs_.end()) return it->second;
   GroupVersion& g = gvs_[gv];
-  std::string group = gv.find('/') == std::string::npos ? "" : gv.substr(0, gv.find('/'));
-  std::string version = gv.substr(gv.find('/') == std::string::npos ? 0 : gv.find('/') + 1);
+  resource::Gvk parsed = resource::Gvk::FromApiVersion(gv, "");
+  const std::string& group = parsed.group;
+  const std::string& version = parsed.version;
   if (union_components_ != nullptr) {
     auto u = union_gvs_->find(gv);
     if (u == union_gvs_->end()) return g;
@@ -238,14 +244,13 @@ const Schema* SchemaSet::Compile(const yaml::Node& s, GroupVersion& gv, bool crd
   if (const yaml::Node* ref = SingleRefAllOf(s)) {
     const Schema* target = CompileComponent(gv, RefName(*ref), builtin_group);
     bool nullable = Flag(s, "nullable");
-    const yaml::Node* lt = s.Get("x-kubernetes-list-type");
-    if (!nullable && lt == nullptr) return target;
+    resource::ListExtensions ext = resource::ReadListExtensions(s);
+    if (!nullable && !ext.has_list_type) return target;
     out->ref = target;
     out->nullable = nullable;
-    if (lt != nullptr) {
-      out->list_type = lt->Str() == "map" ? ListType::kMap : lt->Str() == "set" ? ListType::kSet : ListType::kAtomic;
-      if (const yaml::Node* mk = s.Get("x-kubernetes-list-map-keys"); mk != nullptr && mk->IsSeq())
-        for (const yaml::Node& k : mk->items) out->map_keys.push_back(k.Str());
+    if (ext.has_list_type) {
+      out->list_type = ListTypeOf(ext.list_type);
+      out->map_keys = std::move(ext.map_keys);
     }
     return out;
   }
@@ -295,11 +300,9 @@ const Schema* SchemaSet::Compile(const yaml::Node& s, GroupVersion& gv, bool crd
   if (s.StrAt({"format"}) == "byte" && s.StrAt({"type"}) == "string")
     out->byte_format = (builtin_group && !crd) ? ByteFormat::kLenient : ByteFormat::kStrict;
   if (const yaml::Node* d = s.Get("default"); d != nullptr && d->IsScalar()) out->default_value = *d;
-  if (const yaml::Node* lt = s.Get("x-kubernetes-list-type"); lt != nullptr && lt->IsScalar()) {
-    out->list_type = lt->Str() == "map" ? ListType::kMap : lt->Str() == "set" ? ListType::kSet : ListType::kAtomic;
-  }
-  if (const yaml::Node* mk = s.Get("x-kubernetes-list-map-keys"); mk != nullptr && mk->IsSeq())
-    for (const yaml::Node& k : mk->items) out->map_keys.push_back(k.Str());
+  resource::ListExtensions list_ext = resource::ReadListExtensions(s);
+  if (list_ext.has_list_type) out->list_type = ListTypeOf(list_ext.list_type);
+  out->map_keys = std::move(list_ext.map_keys);
   if (const yaml::Node* v = s.Get("x-kubernetes-validations"); v != nullptr && v->IsSeq()) {
     for (const yaml::Node& r : v->items) {
       CelRule rule{r.StrAt({"rule"}), r.StrAt({"message"}), nullptr};

@@ -1,9 +1,8 @@
 // The Schemas front: built-in (embedded), directory, fetched; CRDs; patches.
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
+#include "base/file_system.h"
 #include "validate/schema_set.h"
 #include "validate/validate.h"
 #include "yaml/yaml.h"
@@ -16,11 +15,9 @@ namespace capstan::validate {
 namespace {
 
 std::string ReadFile(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw std::runtime_error(p.string() + ": cannot read file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text, err;
+  if (!base::ReadFile(p.string(), &text, &err)) throw std::runtime_error(err);
+  return text;
 }
 
 }  // namespace

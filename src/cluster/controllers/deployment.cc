@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "cluster/controllers/ctx.h"
+#include "resource/defaults.h"
 
 namespace capstan::cluster {
 
@@ -52,7 +53,12 @@ void RunDeployments(Ctx& c) {
     const Node* tmpl_p = d.At({"spec", "template"});
     if (!tmpl_p) continue;
     Node tmpl = *tmpl_p;
-    int64_t replicas = IntAt(d, {"spec", "replicas"}, 1);
+    // Stored objects were defaulted on write; reading the limits from a
+    // defaulted copy keeps the defaults (replicas 1, revisionHistoryLimit 10,
+    // progressDeadlineSeconds 600) in one place, resource/defaults.cc.
+    Node defaulted = d;
+    resource::ApplyDefaults(defaulted, resource::Gvk{dep_r.group, dep_r.version, dep_r.kind});
+    int64_t replicas = IntAt(defaulted, {"spec", "replicas"});
     bool paused = d.StrAt({"spec", "paused"}) == "true";
     std::string hash = TemplateHash(tmpl, IntAt(d, {"status", "collisionCount"}));
 
@@ -196,7 +202,7 @@ void RunDeployments(Ctx& c) {
         }
       }
       // Old ReplicaSets beyond revisionHistoryLimit with no replicas go away.
-      int64_t limit = IntAt(d, {"spec", "revisionHistoryLimit"}, 10);
+      int64_t limit = IntAt(defaulted, {"spec", "revisionHistoryLimit"});
       std::vector<Node*> idle;
       for (auto* o : old)
         if (spec_of(*o) == 0 && IntAt(*o, {"status", "replicas"}) == 0) idle.push_back(o);
@@ -247,7 +253,7 @@ void RunDeployments(Ctx& c) {
                       available > old_int("availableReplicas") ||
                       (actual - updated) < (old_int("replicas") - old_int("updatedReplicas"));
     const Node* prog = FindCondition(ns_st, "Progressing");
-    int64_t deadline = IntAt(d, {"spec", "progressDeadlineSeconds"}, 600);
+    int64_t deadline = IntAt(defaulted, {"spec", "progressDeadlineSeconds"});
     if (!c.progress_at.count(uid)) c.progress_at[uid] = c.Now();
     if (paused) {
       SetCondition(ns_st, Condition("Progressing", "Unknown", "DeploymentPaused",
