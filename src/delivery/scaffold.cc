@@ -499,7 +499,8 @@ spec:
     matchLabels:
       app: postgresql
 ---
-# The application namespaces reach port 5432 and nothing else; postgres itself
+# Port 5432 only, from the application namespaces (each environment overlay
+# narrows the namespaces to its own); postgres itself
 # opens no connections.
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -624,7 +625,8 @@ spec:
     matchLabels:
       app: redis
 ---
-# The application namespaces reach port 6379 and nothing else; redis itself
+# Port 6379 only, from the application namespaces (each environment overlay
+# narrows the namespaces to its own); redis itself
 # opens no connections.
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -646,6 +648,22 @@ spec:
     - port: 6379
   egress: []
 )";
+
+// Narrows the redis and postgresql NetworkPolicies to one environment's application namespaces.
+const char kInfrastructureNetworkPolicyPatch[] = R"(# Only this environment's application namespaces reach the databases.
+patches:
+- target:
+    kind: NetworkPolicy
+  patch: |-
+    - op: replace
+      path: /spec/ingress/0/from
+      value:
+      - namespaceSelector:
+          matchExpressions:
+          - key: kubernetes.io/metadata.name
+            operator: In
+            values:
+@NAMESPACES@)";
 
 const char kIngressPath[] = R"(      - path: /@S@
         pathType: Prefix
@@ -791,8 +809,14 @@ std::map<std::string, std::string> ScaffoldFiles(const ScaffoldOptions& o) {
     files["projects/" + env.project + ".yaml"] =
         Fill(kProject, {{"PROJECT", env.project}, {"DESC", Describe(e)}, {"REPO", o.repo_url}, {"DESTS", dests},
                         {"ROLE", env.suffix + "-admin"}, {"ENV", e}});
+    // The databases' NetworkPolicies admit this environment's application namespaces only.
+    std::string app_namespaces;
+    for (const std::string& g : groups) {
+      if (g != "infrastructure") app_namespaces += "            - " + g + "-" + env.suffix + "\n";
+    }
     files["infrastructure/overlays/" + e + "/kustomization.yaml"] =
-        Kustomization({"../../databases", "../../cache"}, "infrastructure-" + env.suffix);
+        Kustomization({"../../databases", "../../cache"}, "infrastructure-" + env.suffix) +
+        Fill(kInfrastructureNetworkPolicyPatch, {{"NAMESPACES", app_namespaces}});
     files["infrastructure/overlays/" + e + "/ingress/kustomization.yaml"] =
         Kustomization({"../../../ingress"}, group(o.services[0]) + "-" + env.suffix);
   }
