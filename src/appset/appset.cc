@@ -55,7 +55,12 @@ std::vector<Node> GenerateApplications(const Node& appset, const GeneratorContex
   std::set<std::string> names;
   for (const auto& g : gens->items) {
     for (const auto& params : Generate(g, c)) {
-      Node app = RenderNode(*tmpl, params, opt);
+      Node app;
+      try {
+        app = RenderNode(*tmpl, params, opt);
+      } catch (const TemplateError& e) {
+        throw TemplateError(c.where + ": spec.template: " + e.what());
+      }
       Node obj = Node::Map();
       obj.Set("apiVersion", Node::String("argoproj.io/v1alpha1"));
       obj.Set("kind", Node::String("Application"));

@@ -8,25 +8,98 @@
 namespace capstan::appset {
 namespace {
 
+using yaml::Node;
+
 TEST(Template, FastTemplate) {
   Params p{{"path.basename", "auth"}, {"path[1]", "auth"}, {"name", "x"}};
   EXPECT_EQ(RenderString("{{path.basename}}-{{ name }}", p, {}), "auth-x");
   EXPECT_EQ(RenderString("{{unknown}}/{{path[1]}}", p, {}), "{{unknown}}/auth");  // unknown keys stay
 }
 
-TEST(Template, GoTemplateSubset) {
+TEST(Template, GoTemplate) {
   TemplateOptions go{true, false};
-  Params p{{"path.basename", "Auth_Svc"}, {"path[1]", "auth"}, {"env", "dev"}};
+  Params p{{"path", "apps/Auth_Svc"},          {"path.basename", "Auth_Svc"},
+           {"path.segments[0]", "apps"},       {"path.segments[1]", "Auth_Svc"},
+           {"path[0]", "apps"},                {"path[1]", "Auth_Svc"},
+           {"env", "dev"},                     {"metadata.labels.tier", "web"}};
+  EXPECT_EQ(RenderString("{{ .path.basename | upper }}", p, go), "AUTH_SVC");
   EXPECT_EQ(RenderString("{{ .path.basename | lower }}", p, go), "auth_svc");
+  EXPECT_EQ(RenderString("{{ .path.path }}", p, go), "apps/Auth_Svc");  // "path" beside "path.*"
   EXPECT_EQ(RenderString("{{ .path.basename | normalize }}", p, go), "auth-svc");
-  EXPECT_EQ(RenderString("{{ index .path 1 }}-{{ .env }}", p, go), "auth-dev");
-  EXPECT_EQ(RenderString("{{ printf \"%s-%s\" .env .path.basename }}", p, go), "dev-Auth_Svc");
+  EXPECT_EQ(RenderString("{{ index .path.segments 1 }}-{{ .env }}", p, go), "Auth_Svc-dev");
+  EXPECT_EQ(RenderString("{{ len .path.segments }}", p, go), "2");
+  EXPECT_EQ(RenderString("{{ if eq .env \"dev\" }}small{{ else }}big{{ end }}", p, go), "small");
+  EXPECT_EQ(RenderString("{{ range .path.segments }}[{{ . }}]{{ end }}", p, go), "[apps][Auth_Svc]");
+  EXPECT_EQ(RenderString("{{ printf \"%s-%03d\" .env 7 }}", p, go), "dev-007");
+  EXPECT_EQ(RenderString("{{ .metadata.labels.tier | quote }}", p, go), "\"web\"");
   EXPECT_EQ(RenderString("{{ .missing | default \"fallback\" }}", p, go), "fallback");
   EXPECT_EQ(RenderString("{{ .missing }}", p, go), "<no value>");
+  // Sprig and Argo CD's additions.
+  EXPECT_EQ(RenderString("{{ \"a,b\" | splitList \",\" | join \"+\" }}", p, go), "a+b");
+  EXPECT_EQ(RenderString("{{ slugify \"Hello, World & Co\" }}", p, go), "hello-world-co");
+  EXPECT_EQ(RenderString("{{ slugify 11 true \"hello wonderful world\" }}", p, go), "hello");
+  EXPECT_EQ(RenderString("{{ slugify 11 false \"hello wonderful world\" }}", p, go), "hello-wonde");
+  EXPECT_EQ(RenderString("{{ (fromYaml \"a: {b: c}\").a.b }}", p, go), "c");
+  EXPECT_EQ(RenderString("{{ index (fromYamlArray \"[x, z]\") 1 }}", p, go), "z");
+  EXPECT_EQ(RenderString("{{ dict \"k\" .env | toYaml }}", p, go), "k: dev");
+  EXPECT_THROW(RenderString("{{ env \"HOME\" }}", p, go), TemplateError);  // excluded, as Argo CD
+  EXPECT_THROW(RenderString("{{ expandenv \"$HOME\" }}", p, go), TemplateError);
+  EXPECT_THROW(RenderString("{{ getHostByName \"x\" }}", p, go), TemplateError);
+  // missingkey=error.
   TemplateOptions strict{true, true};
-  EXPECT_THROW(RenderString("{{ .missing }}", p, strict), TemplateError);
-  EXPECT_THROW(RenderString("{{ range .x }}", p, go), TemplateError);
+  EXPECT_EQ(RenderString("{{ .path.basename }}", p, strict), "Auth_Svc");
+  try {
+    RenderString("{{ .missing }}", p, strict);
+    ADD_FAILURE() << "no error";
+  } catch (const TemplateError& e) {
+    EXPECT_NE(std::string(e.what()).find("map has no entry for key \"missing\""), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(RenderString("{{ index .path.segments 5 }}", p, strict), TemplateError);
   EXPECT_THROW(RenderString("{{ .env", p, go), TemplateError);
+  EXPECT_THROW(RenderString("{{ nosuchfunc .env }}", p, go), TemplateError);
+}
+
+TEST(Template, GoTemplateKeysAndNesting) {
+  Node tmpl = yaml::ParseOne(R"(metadata:
+  name: '{{ .name }}'
+  labels:
+    '{{ .name }}-label': '{{ .env | upper }}'
+spec:
+  items: ['{{ .env }}', plain]
+)");
+  Node out = RenderNode(tmpl, Params{{"name", "a"}, {"env", "dev"}}, {true, false});
+  EXPECT_EQ(out.StrAt({"metadata", "name"}), "a");
+  EXPECT_EQ(out.StrAt({"metadata", "labels", "a-label"}), "DEV");
+  EXPECT_EQ(out.At({"spec", "items"})->items[0].value, "dev");
+  EXPECT_EQ(out.At({"spec", "items"})->items[1].value, "plain");
+}
+
+TEST(AppSet, GoTemplateMissingKeyNamesTheSet) {
+  auto set = yaml::ParseOne(R"(apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: strict, namespace: argocd}
+spec:
+  goTemplate: true
+  goTemplateOptions: ["missingkey=error"]
+  generators:
+  - list: {elements: [{env: dev}]}
+  template:
+    metadata: {name: '{{ .env }}-{{ .nope }}'}
+    spec: {project: default}
+)");
+  GeneratorContext c;
+  try {
+    GenerateApplications(set, c);
+    ADD_FAILURE() << "no error";
+  } catch (const TemplateError& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("ApplicationSet argocd/strict"), std::string::npos) << m;
+    EXPECT_NE(m.find("nope"), std::string::npos) << m;
+  }
+  set.GetOrCreateMap("spec").GetOrCreateMap("template").GetOrCreateMap("metadata").Set("name", Node::String("{{ .env | upper | lower }}-app"));
+  auto apps = GenerateApplications(set, c);
+  ASSERT_EQ(apps.size(), 1u);
+  EXPECT_EQ(apps[0].StrAt({"metadata", "name"}), "dev-app");
 }
 
 TEST(Generators, Glob) {

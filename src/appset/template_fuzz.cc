@@ -1,4 +1,4 @@
-// libFuzzer: fasttemplate and the goTemplate subset on arbitrary template
+// libFuzzer: fasttemplate and goTemplate (src/gotemplate) on arbitrary template
 // text must return or throw TemplateError, never crash or hang.
 #include <cstddef>
 #include <cstdint>

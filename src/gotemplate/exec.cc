@@ -323,7 +323,10 @@ class State {
       case Type::kMap: {
         if (has_args) Fail(name + " is not a method but has arguments");
         auto it = receiver.map->find(name);
-        if (it == receiver.map->end()) return Value::Nil();  // missingkey=zero
+        if (it == receiver.map->end()) {
+          if (st_.missing_key_error) Fail("map has no entry for key \"" + name + "\"");
+          return Value::Nil();  // missingkey=zero
+        }
         return it->second.type == Type::kInvalid ? Value::Nil() : it->second;
       }
       case Type::kObject: {

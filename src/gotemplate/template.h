@@ -88,6 +88,7 @@ struct ExecState {
   uint64_t steps = 0;
   double started = -1;  // steady-clock seconds at the first step
   void* user = nullptr;  // the embedder's context (Helm's engine)
+  bool missing_key_error = false;  // Option("missingkey=error"): a missing map key fails
 };
 
 // Runs template `name` of `set` with `dot`; appends the output to *out.

@@ -67,7 +67,9 @@ def appset(elements, policy="sync", preserve=False):
                      "syncPolicy": {"applicationsSync": policy, "preserveResourcesOnDeletion": preserve},
                      "template": {"metadata": {"name": "gb-{{ .name }}",
                                                "finalizers": ["resources-finalizer.argocd.argoproj.io"],
-                                               "labels": {"team": "{{ .team | lower }}"}},
+                                               "labels": {"team": "{{ .team | lower }}",
+                                                          "heat": "{{ if eq .team \"Red\" }}hot{{ else }}cold{{ end }}",
+                                                          "first": "{{ index .tags 0 | upper }}"}},
                                   "spec": {"project": "default",
                                            "source": {"repoURL": env.url, "targetRevision": "main", "path": "{{ .dir }}"},
                                            "destination": {"server": "https://kubernetes.default.svc",
@@ -81,26 +83,31 @@ def apply_set(obj):
 
 
 ctl = env.start_controller()
-apply_set(appset([{"name": "one", "dir": "a", "team": "Red"}, {"name": "two", "dir": "b", "team": "Blue"}]))
+apply_set(appset([{"name": "one", "dir": "a", "team": "Red", "tags": ["x", "y"]},
+                  {"name": "two", "dir": "b", "team": "Blue", "tags": ["z"]}]))
 t = env.wait("apps created", lambda: env.app("gb-one") and env.app("gb-two"))
 check("the controller creates the set's Applications", t is not None)
 a = env.app("gb-one") or {}
 check("with an owner reference to the ApplicationSet and the goTemplate-rendered fields",
       a.get("metadata", {}).get("ownerReferences", [{}])[0].get("kind") == "ApplicationSet"
       and a.get("metadata", {}).get("labels", {}).get("team") == "red" and a["spec"]["source"]["path"] == "a", str(a.get("metadata")))
+b = env.app("gb-two") or {}
+check("Go text/template through src/gotemplate: if/else, index into a list parameter, Sprig upper",
+      a.get("metadata", {}).get("labels", {}).get("heat") == "hot" and b.get("metadata", {}).get("labels", {}).get("heat") == "cold"
+      and a["metadata"]["labels"].get("first") == "X" and b["metadata"]["labels"].get("first") == "Z", str(b.get("metadata")))
 check("the generated apps sync like any other", env.wait("synced", lambda: env.synced_healthy("gb-one", c1) and env.synced_healthy("gb-two", c1)) is not None)
 
-apply_set(appset([{"name": "one", "dir": "c", "team": "Red"}, {"name": "three", "dir": "b", "team": "Green"}]))
+apply_set(appset([{"name": "one", "dir": "c", "team": "Red", "tags": ["x"]}, {"name": "three", "dir": "b", "team": "Green", "tags": ["g"]}]))
 t = env.wait("update", lambda: env.app("gb-one")["spec"]["source"]["path"] == "c" and env.app("gb-three") and env.app("gb-two") is None, timeout=40)
 check("a changed element updates its Application, a new one is created, a removed one deleted", t is not None)
 check("the removed Application's resources went with it (resources finalizer)",
       env.wait("b-ns gone", lambda: not env.exists("-n", "gb-two", "configmap/b"), timeout=30) is not None)
 
-apply_set(appset([{"name": "one", "dir": "c", "team": "Red"}], policy="create-only"))
+apply_set(appset([{"name": "one", "dir": "c", "team": "Red", "tags": ["x"]}], policy="create-only"))
 time.sleep(3)  # a few reconcile passes
 check("applicationsSync create-only never deletes", env.app("gb-three") is not None)
 
-apply_set(appset([{"name": "one", "dir": "c", "team": "Red"}, {"name": "three", "dir": "b", "team": "Green"}], preserve=True))
+apply_set(appset([{"name": "one", "dir": "c", "team": "Red", "tags": ["x"]}, {"name": "three", "dir": "b", "team": "Green", "tags": ["g"]}], preserve=True))
 t = env.wait("finalizers dropped", lambda: not env.app("gb-one")["metadata"].get("finalizers"), timeout=30)
 check("preserveResourcesOnDeletion drops the resources finalizer", t is not None)
 env.wait("synced", lambda: env.synced_healthy("gb-three"))
@@ -110,7 +117,7 @@ check("deleting the ApplicationSet deletes its Applications (owner references)",
 check("preserveResourcesOnDeletion: their resources stay",
       env.exists("-n", "gb-one", "configmap/c") and env.exists("-n", "gb-three", "configmap/b"))
 
-bad = appset([{"name": "x", "dir": "a"}])  # no team: missingkey=error
+bad = appset([{"name": "x", "dir": "a", "tags": ["q"]}])  # no team: missingkey=error
 bad["metadata"]["name"] = "bad"
 apply_set(bad)
 t = env.wait("bad condition", lambda: "team" in json.dumps(json.loads(env.kubectl("-n", "argocd", "get", "applicationset", "bad", "-o", "json")).get("status", {})))
