@@ -7,6 +7,7 @@
 
 #include "base/base64.h"
 #include "base/libcrypto.h"
+#include "notify/render.h"
 #include "yaml/yaml.h"
 
 namespace capstan::notify {
@@ -17,8 +18,7 @@ namespace {
 
 const char* kSubscribePrefix = "notifications.argoproj.io/subscribe.";
 
-// Argo CD's notifications_catalog triggers. Templates are shortened to the
-// fields capstan renders ({{.app...}}), with the same names.
+// Argo CD's notifications_catalog triggers.
 const char* kCatalogTriggers[][3] = {
     {"on-created", "true", "app.metadata.name"},
     {"on-deleted", "app.metadata.deletionTimestamp != nil", "app.metadata.name"},
@@ -38,18 +38,37 @@ const char* kCatalogTriggers[][3] = {
      "app.status.operationState?.syncResult?.revision"},
 };
 
+// Argo CD's notifications_catalog/templates/*.yaml `message` texts, exactly
+// (YAML literal blocks, so each ends in a newline).
 const char* kCatalogMessages[][2] = {
     {"app-created", "Application {{.app.metadata.name}} has been created."},
     {"app-deleted", "Application {{.app.metadata.name}} has been deleted."},
-    {"app-deployed", "Application {{.app.metadata.name}} is now running new version of deployments manifests."},
-    {"app-health-degraded", "Application {{.app.metadata.name}} has degraded."},
+    {"app-deployed",
+     "{{if eq .serviceType \"slack\"}}:white_check_mark:{{end}} Application {{.app.metadata.name}} is now running new "
+     "version of deployments manifests.\n"},
+    {"app-health-degraded",
+     "{{if eq .serviceType \"slack\"}}:exclamation:{{end}} Application {{.app.metadata.name}} has degraded.\n"
+     "Application details: {{.context.argocdUrl}}/applications/{{.app.metadata.name}}.\n"},
     {"app-sync-failed",
-     "The sync operation of application {{.app.metadata.name}} has failed at {{.app.status.operationState.finishedAt}} "
-     "with the following error: {{.app.status.operationState.message}}"},
-    {"app-sync-running", "The sync operation of application {{.app.metadata.name}} has started at {{.app.status.operationState.startedAt}}."},
-    {"app-sync-status-unknown", "Application {{.app.metadata.name}} sync is 'Unknown'."},
+     "{{if eq .serviceType \"slack\"}}:exclamation:{{end}}  The sync operation of application {{.app.metadata.name}} has "
+     "failed at {{.app.status.operationState.finishedAt}} with the following error: "
+     "{{.app.status.operationState.message}}\n"
+     "Sync operation details are available at: {{.context.argocdUrl}}/applications/{{.app.metadata.name}}?operation=true .\n"},
+    {"app-sync-running",
+     "The sync operation of application {{.app.metadata.name}} has started at {{.app.status.operationState.startedAt}}.\n"
+     "Sync operation details are available at: {{.context.argocdUrl}}/applications/{{.app.metadata.name}}?operation=true .\n"},
+    {"app-sync-status-unknown",
+     "{{if eq .serviceType \"slack\"}}:exclamation:{{end}} Application {{.app.metadata.name}} sync is 'Unknown'.\n"
+     "Application details: {{.context.argocdUrl}}/applications/{{.app.metadata.name}}.\n"
+     "{{if ne .serviceType \"slack\"}}\n"
+     "{{range $c := .app.status.conditions}}\n"
+     "    * {{$c.message}}\n"
+     "{{end}}\n"
+     "{{end}}\n"},
     {"app-sync-succeeded",
-     "Application {{.app.metadata.name}} has been successfully synced at {{.app.status.operationState.finishedAt}}."},
+     "{{if eq .serviceType \"slack\"}}:white_check_mark:{{end}} Application {{.app.metadata.name}} has been successfully "
+     "synced at {{.app.status.operationState.finishedAt}}.\n"
+     "Sync operation details are available at: {{.context.argocdUrl}}/applications/{{.app.metadata.name}}?operation=true .\n"},
 };
 
 std::string Base64Url(const std::string& raw) {
@@ -151,7 +170,7 @@ Config ParseConfig(const Node& data, const std::map<std::string, std::string>& s
     std::string tmpl = "app-" + name.substr(3);
     c.triggers[name] = {name, {MakeCondition(t[1], {tmpl}, t[2], "catalog " + name)}};
   }
-  for (const auto& m : kCatalogMessages) c.templates[m[0]] = {m[0], m[1], {}};
+  for (const auto& m : kCatalogMessages) c.templates[m[0]] = {m[0], m[1], "", {}};
   if (!data.IsMap()) return c;
   for (const auto& f : data.fields) {
     try {
@@ -191,13 +210,18 @@ void ParseEntry(const yaml::Field& f, const std::map<std::string, std::string>& 
       std::string name = key.substr(9);
       Node t = ParseYaml(value, where);
       if (!t.IsMap()) throw ConfigError(where + ": expected a mapping");
-      Template tmpl{name, t.StrAt({"message"}), {}};
+      Template tmpl{name, t.StrAt({"message"}), t.StrAt({"title"}), {}};
+      CheckTemplate(tmpl.message, where + " message");
+      CheckTemplate(tmpl.title, where + " title");
       if (const Node* wh = t.Get("webhook"); wh && wh->IsMap())
         for (const auto& w : wh->fields) {
           WebhookTemplate wt;
           if (!w.value.StrAt({"method"}).empty()) wt.method = w.value.StrAt({"method"});
           wt.path = w.value.StrAt({"path"});
           wt.body = w.value.StrAt({"body"});
+          std::string ww = where + " webhook." + w.key.Str();
+          CheckTemplate(wt.path, ww + " path");
+          CheckTemplate(wt.body, ww + " body");
           tmpl.webhook[w.key.Str()] = wt;
         }
       c.templates[name] = std::move(tmpl);
@@ -361,29 +385,25 @@ Evaluation Evaluate(const Node& app, const Node* project, const Config& config, 
   return ev;
 }
 
-std::string RenderTemplate(const std::string& text, const Node& env, const std::string& where) {
-  std::string out;
-  size_t pos = 0;
-  while (true) {
-    size_t open = text.find("{{", pos);
-    if (open == std::string::npos) {
-      out += text.substr(pos);
-      return out;
-    }
-    out += text.substr(pos, open - pos);
-    size_t close = text.find("}}", open + 2);
-    if (close == std::string::npos) throw ConfigError(where + ": unclosed {{");
-    std::string action = text.substr(open + 2, close - open - 2);
-    size_t b = action.find_first_not_of(" -"), e = action.find_last_not_of(" -");
-    action = b == std::string::npos ? "" : action.substr(b, e - b + 1);
-    if (action.empty() || action[0] != '.' || action.find_first_of(" |(\"") != std::string::npos)
-      throw ConfigError(where + ": template action {{" + action + "}} is not supported (only {{.app.<field>}} and {{.context.<key>}})");
-    const Node* n = &env;
-    for (const auto& part : SplitList(action.substr(1), '.')) n = n && n->IsMap() ? n->Get(part) : nullptr;
-    if (n && n->IsScalar()) out += n->Str();
-    else if (n && !n->IsNull()) out += yaml::EmitJson(*n);
-    pos = close + 2;
-  }
+Node TemplateEnv(const Delivery& d, const Node& app, const Config& config, const std::string& service_type) {
+  Node env = Node::Map();
+  env.Set("app", app);
+  Node ctx = Node::Map();
+  for (const auto& [k, v] : config.context) ctx.Set(k, Node::String(v));
+  if (!ctx.Get("notificationType")) ctx.Set("notificationType", Node::String(service_type));
+  env.Set("context", ctx);
+  env.Set("serviceType", Node::String(service_type));
+  env.Set("recipient", Node::String(d.subscription.recipient));
+  return env;
+}
+
+Message RenderMessage(const Delivery& d, const Node& app, const Config& config, const std::string& service_type) {
+  auto tmpl = config.templates.find(d.template_name);
+  if (tmpl == config.templates.end()) throw ConfigError("template." + d.template_name + " is not defined");
+  Node env = TemplateEnv(d, app, config, service_type);
+  std::string where = "template." + d.template_name;
+  return {RenderTemplate(tmpl->second.message, env, where + " message"),
+          RenderTemplate(tmpl->second.title, env, where + " title")};
 }
 
 Request RenderWebhook(const Delivery& d, const Node& app, const Config& config) {
@@ -395,12 +415,7 @@ Request RenderWebhook(const Delivery& d, const Node& app, const Config& config) 
   auto wh = tmpl->second.webhook.find(d.subscription.service);
   if (wh == tmpl->second.webhook.end())
     throw ConfigError("template." + d.template_name + " has no webhook." + d.subscription.service + " section");
-  Node env = Node::Map();
-  env.Set("app", app);
-  Node ctx = Node::Map();
-  for (const auto& [k, v] : config.context) ctx.Set(k, Node::String(v));
-  env.Set("context", ctx);
-  env.Set("recipient", Node::String(d.subscription.recipient));
+  Node env = TemplateEnv(d, app, config, "webhook");
   std::string where = "template." + d.template_name;
   Request r;
   r.method = wh->second.method;

@@ -6,8 +6,8 @@
 //   on-sync-status-unknown, on-sync-succeeded) with Argo CD's conditions
 //   unless the ConfigMap redefines them;
 // - template.<name>: {message, webhook: {<service>: {method, path, body}}};
-//   templates substitute {{.app.<path>}} and {{.context.<key>}} fields
-//   (other Go-template actions are refused with an error);
+//   Go text/template with Sprig and Argo CD's variables (see render.h); the
+//   built-in catalog's messages are Argo CD's texts;
 // - service.webhook.<name>: {url, headers, basicAuth, insecureSkipVerify,
 //   retryMax, retryWaitMin, retryWaitMax}; `$key` values come from
 //   argocd-notifications-secret;
@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "notify/expr.h"
+#include "notify/render.h"
 #include "yaml/node.h"
 
 namespace capstan::notify {
@@ -55,7 +56,7 @@ struct WebhookTemplate {
 };
 
 struct Template {
-  std::string name, message;
+  std::string name, message, title;
   std::map<std::string, WebhookTemplate> webhook;  // by service name
 };
 
@@ -124,8 +125,16 @@ struct Request {
 // service/template or an unsupported template action.
 Request RenderWebhook(const Delivery& d, const yaml::Node& app, const Config& config);
 
-// {{.app.x.y}} / {{.context.k}} substitution; throws ConfigError naming `where`.
-std::string RenderTemplate(const std::string& text, const yaml::Node& env, const std::string& where);
+// The variables a template sees: app, context (plus notificationType),
+// serviceType, recipient.
+yaml::Node TemplateEnv(const Delivery& d, const yaml::Node& app, const Config& config, const std::string& service_type);
+
+struct Message {
+  std::string message, title;
+};
+// The template's message and title for one delivery to a service of
+// `service_type` ("webhook", "slack", ...). Throws ConfigError.
+Message RenderMessage(const Delivery& d, const yaml::Node& app, const Config& config, const std::string& service_type);
 
 inline constexpr const char* kNotifiedAnnotation = "notified.notifications.argoproj.io";
 
