@@ -159,7 +159,16 @@ try:
         if at is not None:
             params["time"] = at
         url = f"http://127.0.0.1:{prom_port}/api/v1/query?" + urllib.parse.urlencode(params)
-        return json.loads(http_get(url)[1])
+        # Under a loaded parallel suite Prometheus has refused connections for
+        # moments while alive; retry for a while before calling it gone.
+        deadline = time.time() + 30
+        while True:
+            try:
+                return json.loads(http_get(url)[1])
+            except OSError:
+                if time.time() > deadline or prom.poll() is not None:
+                    raise
+                time.sleep(0.5)
 
     def up():
         r = query(f'up{{job="{JOB}"}}')
