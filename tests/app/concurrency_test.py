@@ -62,6 +62,9 @@ check("one history entry, operationState Succeeded",
 rc = env.run([CAPSTAN, "app", "sync", "web"], check_rc=False).returncode
 check("a later sync runs (the lock was released)", rc == 0 and len(env.app("web")["status"]["history"]) == 2)
 
+if os.environ.get("CAPSTAN_CONCURRENCY_PART") == "cli":
+    finish()
+
 # With a controller: the CLI hands the operation over.
 ctl = env.start_controller("--leader-elect", "--lease-duration-seconds", "5")
 check("the controller holds its Lease", env.wait("lease", lambda: env.kubectl(
