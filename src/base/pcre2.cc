@@ -25,6 +25,16 @@ void LoadPcre2() {
   lib.Load();
 }
 
+pcre2_match_context* Pcre2Limits() {
+  static pcre2_match_context* mc = [] {
+    pcre2_match_context* c = pcre2_match_context_create(nullptr);
+    pcre2_set_match_limit(c, 1000000);
+    pcre2_set_depth_limit(c, 10000);
+    return c;
+  }();
+  return mc;
+}
+
 }  // namespace capstan::base
 
 CAPSTAN_LAZY_RESOLVER(pcre2, capstan::base::LoadPcre2)

@@ -14,28 +14,9 @@
 namespace capstan::gotemplate {
 namespace {
 
-struct Code {
-  pcre2_code* code = nullptr;
-  ~Code() {
-    if (code) pcre2_code_free(code);
-  }
-};
-
-struct MatchData {
-  pcre2_match_data* md;
-  explicit MatchData(const Code& re) : md(pcre2_match_data_create_from_pattern(re.code, nullptr)) {}
-  ~MatchData() { pcre2_match_data_free(md); }
-};
-
-pcre2_match_context* Limits() {
-  static pcre2_match_context* mc = [] {
-    pcre2_match_context* c = pcre2_match_context_create(nullptr);
-    pcre2_set_match_limit(c, 1000000);
-    pcre2_set_depth_limit(c, 10000);
-    return c;
-  }();
-  return mc;
-}
+using Code = base::Pcre2Code;
+using MatchData = base::Pcre2MatchData;
+using base::Pcre2Limits;
 
 std::string Message(int code) {
   PCRE2_UCHAR buf[256];
@@ -110,7 +91,7 @@ std::shared_ptr<Code> Compile(const std::string& pattern_in) {
 }
 
 bool Find(const Code& re, const std::string& s, size_t start, MatchData& m, Groups* g) {
-  int rc = pcre2_match(re.code, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), start, 0, m.md, Limits());
+  int rc = pcre2_match(re.code, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), start, 0, m.md, Pcre2Limits());
   if (rc == PCRE2_ERROR_NOMATCH) return false;
   if (rc < 0) throw FuncError("regexp: " + Message(rc));
   PCRE2_SIZE* ov = pcre2_get_ovector_pointer(m.md);

@@ -17,28 +17,9 @@ namespace {
 
 #define BI(name) bool name(BuiltinContext& ctx, const Value* a, Value* out)
 
-struct Regex {
-  pcre2_code* code = nullptr;
-  ~Regex() {
-    if (code) pcre2_code_free(code);
-  }
-};
-
-struct MatchData {
-  pcre2_match_data* md;
-  explicit MatchData(const Regex& re) : md(pcre2_match_data_create_from_pattern(re.code, nullptr)) {}
-  ~MatchData() { pcre2_match_data_free(md); }
-};
-
-pcre2_match_context* Limits() {
-  static pcre2_match_context* mc = [] {
-    pcre2_match_context* c = pcre2_match_context_create(nullptr);
-    pcre2_set_match_limit(c, 1000000);
-    pcre2_set_depth_limit(c, 10000);
-    return c;
-  }();
-  return mc;
-}
+using Regex = base::Pcre2Code;
+using MatchData = base::Pcre2MatchData;
+using base::Pcre2Limits;
 
 // Compiled patterns, most recent 256 kept.
 std::shared_ptr<Regex> Compile(const char* fn, const std::string& pattern) {
@@ -68,7 +49,7 @@ std::shared_ptr<Regex> Compile(const char* fn, const std::string& pattern) {
 // Next match at or after `start`: ovector pairs, or false.
 bool Find(const char* fn, const Regex& re, const std::string& s, size_t start, MatchData& m,
           std::vector<std::pair<long, long>>* groups) {
-  int rc = pcre2_match(re.code, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), start, 0, m.md, Limits());
+  int rc = pcre2_match(re.code, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), start, 0, m.md, Pcre2Limits());
   if (rc == PCRE2_ERROR_NOMATCH) return false;
   if (rc < 0) {
     PCRE2_UCHAR buf[256];
