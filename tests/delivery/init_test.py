@@ -5,11 +5,13 @@ with the flags the example's README gives, is examples/ta-microservices
 build` exactly as `kubectl kustomize` does; `capstan app create` (against `capstan cluster up`) accepts every
 AppProject and Application; bad input is refused with nothing written.
 usage: init_test.py CAPSTAN   (run from the repository root)"""
-import os, shlex, shutil, subprocess, sys, tempfile, yaml
+import os, shlex, shutil, sys, tempfile, yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+from e2e import check, cluster_down, cluster_up, finish, run  # noqa: E402
 
 CAPSTAN = os.path.abspath(sys.argv[1])
 EXAMPLE = os.path.abspath("examples/ta-microservices")
-failures = []
 
 
 def plan_flags():
@@ -23,16 +25,6 @@ def plan_flags():
 
 
 PLAN_FLAGS = plan_flags()
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def run(args, **kw):
-    return subprocess.run(args, capture_output=True, text=True, **kw)
 
 
 def files_under(d):
@@ -49,7 +41,6 @@ def identities(text):
 
 
 tmp = tempfile.mkdtemp(prefix="capstan-init-")
-data = os.path.join(tmp, "cluster")
 try:
     out = os.path.join(tmp, "gitops")
     r = run([CAPSTAN, "init", out] + PLAN_FLAGS)
@@ -89,10 +80,7 @@ try:
         check(r.returncode == 0, f"capstan check apps/ of the scaffold: {r.stdout[-2000:]} {r.stderr[-500:]}")
 
     # capstan app create accepts the AppProjects and Applications.
-    env = dict(os.environ, CAPSTAN_HOME=os.path.join(tmp, "home"))
-    r = run([CAPSTAN, "cluster", "up", "--data", data], env=env)
-    check(r.returncode == 0, f"cluster up: {r.stderr}")
-    env["KUBECONFIG"] = os.path.join(data, "kubeconfig")
+    env = cluster_up(CAPSTAN, tmp)
     for sub in ["projects", "environments/dev/apps", "environments/staging/apps", "environments/production/apps"]:
         r = run([CAPSTAN, "app", "create", "-f", os.path.join(out, sub)], env=env)
         check(r.returncode == 0, f"app create {sub}: {r.stderr.strip()}")
@@ -111,8 +99,7 @@ try:
           f"bad group: {r.stderr}")
     check(not [f for f in os.listdir(tmp) if "capstan-init" in f], "temp dir left behind")
 finally:
-    run([CAPSTAN, "cluster", "down", "--data", data])
+    cluster_down(CAPSTAN, tmp)
     shutil.rmtree(tmp, ignore_errors=True)
 
-print(f"{'FAILED' if failures else 'OK'}: {len(failures)} failures")
-sys.exit(1 if failures else 0)
+finish()
