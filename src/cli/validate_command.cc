@@ -4,14 +4,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/read_input.h"
 #include "cli/kube_flags.h"
 #include "kube/client.h"
 #include "kustomize/kustomize.h"
@@ -31,22 +29,6 @@ struct Input {
   std::vector<validate::DocumentResult> documents;
   std::string error;  // cannot read / render
 };
-
-bool ReadFile(const std::string& path, std::string* text, std::string* error) {
-  std::ostringstream ss;
-  if (path == "-") {
-    ss << std::cin.rdbuf();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      *error = path + ": cannot open file";
-      return false;
-    }
-    ss << in.rdbuf();
-  }
-  *text = ss.str();
-  return true;
-}
 
 // Files named on the command line, directories walked for *.yaml/*.yml/*.json.
 std::vector<std::string> ExpandPaths(const std::vector<std::string>& args, std::vector<std::string>* errors) {
@@ -189,7 +171,7 @@ int RunValidate(int argc, char** argv) {
     Input in;
     in.name = p == "-" ? "<stdin>" : p;
     std::string text;
-    if (!ReadFile(p, &text, &in.error)) {
+    if (!capstan::cli::ReadInput(p, &text, &in.error)) {
       inputs.push_back(std::move(in));
       continue;
     }
