@@ -13,6 +13,7 @@
 
 #include "base/base64.h"
 #include "base/file_system.h"
+#include "base/x509.h"
 namespace capstan::cluster {
 namespace {
 
@@ -44,17 +45,7 @@ void AddExt(X509* cert, X509* issuer, int nid, const char* value) {
 }
 
 X509* NewCert(EVP_PKEY* key, const char* cn, X509* issuer, EVP_PKEY* issuer_key, bool ca) {
-  X509* cert = X509_new();
-  X509_set_version(cert, 2);
-  unsigned char serial[16];
-  RAND_bytes(serial, sizeof serial);
-  serial[0] &= 0x7f;
-  BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
-  BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert));
-  BN_free(bn);
-  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 10L * 365 * 24 * 3600);
-  X509_set_pubkey(cert, key);
+  X509* cert = base::NewCertificate(key, -3600, 10L * 365 * 24 * 3600);
   X509_NAME* name = X509_get_subject_name(cert);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn),
                              -1, -1, 0);

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "base/libcrypto.h"
+#include "base/x509.h"
 #include "server/crypto.h"
 #include "yaml/yaml.h"
 
@@ -51,16 +52,7 @@ TlsMaterial SelfSignedCertificate(const std::string& host) {
   base::LoadLibcrypto();
   EVP_PKEY* key = EVP_EC_gen("P-256");
   if (!key) throw std::runtime_error("cannot generate a TLS key");
-  X509* cert = X509_new();
-  X509_set_version(cert, 2);
-  std::string serial = RandomBytes(16);
-  serial[0] &= 0x7f;
-  BIGNUM* bn = BN_bin2bn(reinterpret_cast<const unsigned char*>(serial.data()), 16, nullptr);
-  BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert));
-  BN_free(bn);
-  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 365L * 24 * 3600);
-  X509_set_pubkey(cert, key);
+  X509* cert = base::NewCertificate(key, -3600, 365L * 24 * 3600);
   X509_NAME* name = X509_get_subject_name(cert);
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("Argo CD"), -1, -1, 0);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);

@@ -1,0 +1,28 @@
+#include "base/x509.h"
+
+#include <openssl/bn.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+#include "base/libcrypto.h"
+
+namespace capstan::base {
+
+X509* NewCertificate(EVP_PKEY* key, long not_before_seconds, long not_after_seconds) {
+  LoadLibcrypto();
+  unsigned char serial[16];
+  if (RAND_bytes(serial, sizeof serial) != 1) throw std::runtime_error("cannot read random bytes for a certificate serial");
+  serial[0] &= 0x7f;
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
+  BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert));
+  BN_free(bn);
+  X509_gmtime_adj(X509_getm_notBefore(cert), not_before_seconds);
+  X509_gmtime_adj(X509_getm_notAfter(cert), not_after_seconds);
+  X509_set_pubkey(cert, key);
+  return cert;
+}
+
+}  // namespace capstan::base
