@@ -15,6 +15,12 @@ namespace capstan::base {
 // adds extensions, signs it and frees it (X509_free).
 X509* NewCertificate(EVP_PKEY* key, long not_before_seconds, long not_after_seconds);
 
+// Adds the extension `nid` written as OpenSSL's config text (e.g.
+// "critical,CA:TRUE", "IP:127.0.0.1"), with `issuer` (the certificate itself
+// when self-signed) for key identifiers. Throws std::runtime_error when
+// `value` does not parse.
+void AddExtension(X509* cert, X509* issuer, int nid, const char* value);
+
 }  // namespace capstan::base
 
 #endif  // CAPSTAN_BASE_X509_H_

@@ -20,16 +20,6 @@ namespace capstan::server {
 
 namespace {
 
-void AddExt(X509* cert, int nid, const std::string& value) {
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
-  if (!ext) throw std::runtime_error("cannot build certificate extension");
-  X509_add_ext(cert, ext, -1);
-  X509_EXTENSION_free(ext);
-}
-
 std::string Pem(BIO* b) {
   char* data;
   long n = BIO_get_mem_data(b, &data);
@@ -57,14 +47,14 @@ TlsMaterial SelfSignedCertificate(const std::string& host) {
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("Argo CD"), -1, -1, 0);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
   X509_set_issuer_name(cert, name);
-  AddExt(cert, NID_basic_constraints, "critical,CA:FALSE");
-  AddExt(cert, NID_key_usage, "critical,digitalSignature,keyEncipherment");
-  AddExt(cert, NID_ext_key_usage, "serverAuth");
+  base::AddExtension(cert, cert, NID_basic_constraints, "critical,CA:FALSE");
+  base::AddExtension(cert, cert, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+  base::AddExtension(cert, cert, NID_ext_key_usage, "serverAuth");
   std::string san = "IP:127.0.0.1,DNS:localhost";
   bool is_ip = !host.empty() && host.find_first_not_of("0123456789.") == std::string::npos;
   if (!host.empty() && host != "127.0.0.1" && host != "localhost" && host != "0.0.0.0")
     san += (is_ip ? ",IP:" : ",DNS:") + host;
-  AddExt(cert, NID_subject_alt_name, san);
+  base::AddExtension(cert, cert, NID_subject_alt_name, san.c_str());
   if (!X509_sign(cert, key, EVP_sha256())) throw std::runtime_error("cannot sign the TLS certificate");
   TlsMaterial m;
   BIO* b = BIO_new(BIO_s_mem());
