@@ -38,3 +38,6 @@ set_tests_properties(delivery_sealed_sync_e2e PROPERTIES TIMEOUT 300)
 add_test(NAME delivery_push_ssh
          COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/push_ssh_test.py $<TARGET_FILE:capstan>)
 set_tests_properties(delivery_push_ssh PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
+add_test(NAME delivery_push_https
+         COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/push_https_test.py $<TARGET_FILE:capstan>)
+set_tests_properties(delivery_push_https PROPERTIES TIMEOUT 120)
