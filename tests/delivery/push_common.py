@@ -106,3 +106,9 @@ def reset_to(work, bare):
 
 def one_line(text):
     return len(text.strip().splitlines()) == 1
+
+
+def probe(probe_bin, tmp, url, creds, env):
+    """The Git source's fetch (RepoCache) of `url` into a fresh cache; main's commit on stdout."""
+    cache = tempfile.mkdtemp(prefix="cache-", dir=tmp)
+    return subprocess.run([probe_bin, cache, url, "main", creds], capture_output=True, text=True, env=env, timeout=60)

@@ -7,12 +7,13 @@ CA's file, or under a name the certificate does not hold); the right token
 pushes, a wrong one fails with one line that does not hold it; a rejected
 (non-fast-forward) push is fetched, rebased and retried over https; the
 token never appears in capstan's output. Pushed commits are checked with
-`git clone` over https.
-usage: push_https_test.py CAPSTAN"""
+`git clone` over https. The Git source's fetch (RepoCache, same callbacks)
+from the same server: trusted with ca=, refused without, wrong token.
+usage: push_https_test.py CAPSTAN GIT_FETCH_PROBE"""
 import base64, datetime, http.server, ipaddress, os, shutil, ssl, subprocess, sys, tempfile, threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from push_common import ENV, check, checkout, failures, git, make_origin, one_line, push_unrelated, reset_to
+from push_common import ENV, check, checkout, failures, git, make_origin, one_line, probe, push_unrelated, reset_to
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -20,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 CAPSTAN = os.path.abspath(sys.argv[1])
+PROBE = os.path.abspath(sys.argv[2])
 USER, TOKEN = "ci-bot", "glpat-Zq8Xv3TokenNeverShown"
 HTTP_BACKEND = next((p for p in ("/usr/lib/git-core/git-http-backend", "/usr/libexec/git-core/git-http-backend")
                      if os.path.exists(p)), None)
@@ -211,6 +213,20 @@ try:
     check(log.splitlines()[0] == "CI Bot|Update images: registry.gitlab.com/ta/auth:v1.3.0", "author: " + log)
     check(GitHandler.pushes_by == [USER], f"the server saw one authenticated push: {GitHandler.pushes_by}")
 
+    # The Git source fetches through the same callbacks.
+    r = probe(PROBE, tmp, url, good, CENV)
+    outputs.append(r.stdout + r.stderr)
+    check(r.returncode == 0 and r.stdout.strip() == git(bare, "rev-parse", "main").strip(),
+          f"Git source fetch over https: {r.stdout} {r.stderr}")
+    r = probe(PROBE, tmp, url, os.path.join(tmp, "creds_noca"), CENV)
+    outputs.append(r.stdout + r.stderr)
+    check(r.returncode != 0 and "not trusted by the system's CA certificates" in r.stderr and one_line(r.stderr),
+          f"Git source fetch: untrusted certificate refused: {r.stderr!r}")
+    r = probe(PROBE, tmp, url, os.path.join(tmp, "creds_wrong"), CENV)
+    outputs.append(r.stdout + r.stderr)
+    check(r.returncode != 0 and f"refused user {USER} with the password or token" in r.stderr and one_line(r.stderr),
+          f"Git source fetch: wrong token: {r.stderr!r}")
+
     # 6. Rejected as non-fast-forward: fetched over https, rebased, pushed again.
     push_unrelated(tmp, bare, "hello\n")
     r = capstan("promote", "auth", "--from", "dev", "--to", "staging", "--push", "--credentials", good)
@@ -222,7 +238,7 @@ try:
     check(lines[0].startswith("CI Bot|Promote auth from dev to staging") and "unrelated change" in lines[1],
           "promote commit on top of the upstream one: " + log)
 
-    check(not any(TOKEN in o or TOKEN[:6] + "@" in o for o in outputs) and len(outputs) == 6,
+    check(not any(TOKEN in o or TOKEN[:6] + "@" in o for o in outputs) and len(outputs) == 9,
           f"the token never appears in capstan's output ({len(outputs)} runs)")
 finally:
     if server:

@@ -7,15 +7,17 @@ the credentials entry's known_hosts=, accepted when listed (plain and hashed
 names). Key from key= (also with a passphrase) and from an ssh-agent. A wrong
 key fails with one line naming the key file, never its contents. A push
 rejected as non-fast-forward is fetched over ssh, rebased and retried. Every
-pushed commit is checked with `git clone` over ssh.
-usage: push_ssh_test.py CAPSTAN   (exit 77 = skipped: no sshd)"""
+pushed commit is checked with `git clone` over ssh. The Git source's fetch
+(RepoCache, same callbacks) from the same remote: trusted, refused.
+usage: push_ssh_test.py CAPSTAN GIT_FETCH_PROBE   (exit 77 = skipped: no sshd)"""
 import getpass, os, shutil, signal, socket, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from push_common import (ENV, check, checkout, failures, git, make_origin, one_line, push_unrelated, reset_to, run,
-                         free_port)
+from push_common import (ENV, check, checkout, failures, git, make_origin, one_line, probe, push_unrelated, reset_to,
+                         run, free_port)
 
 CAPSTAN = os.path.abspath(sys.argv[1])
+PROBE = os.path.abspath(sys.argv[2])
 SSHD = shutil.which("sshd") or next((p for p in ("/usr/sbin/sshd", "/sbin/sshd") if os.path.exists(p)), None)
 if not SSHD or not shutil.which("ssh-keygen"):
     print("SKIP: sshd or ssh-keygen not installed (scripts/install-deps installs openssh-server)")
@@ -155,6 +157,17 @@ try:
     text, log = remote_file(dev + "/kustomization.yaml")
     check("newTag: v1.3.0" in text and "# dev namespace" in text, "image set commit on the remote: " + text)
     check(log.splitlines()[0] == "CI Bot|Update images: registry.gitlab.com/ta/auth:v1.3.0", "author: " + log)
+
+    # The Git source fetches through the same callbacks.
+    r = probe(PROBE, tmp, url, good, CENV)
+    check(r.returncode == 0 and r.stdout.strip() == git(bare, "rev-parse", "main").strip(),
+          f"Git source fetch over ssh: {r.stdout} {r.stderr}")
+    r = probe(PROBE, tmp, url, os.path.join(tmp, "creds_nohosts"), CENV)
+    check(r.returncode != 0 and "connect: the ssh host key of" in r.stderr and one_line(r.stderr),
+          f"Git source fetch: unknown host refused: {r.stderr!r}")
+    r = probe(PROBE, tmp, url, os.path.join(tmp, "creds_wrong"), CENV)
+    check(r.returncode != 0 and f"refused user {USER} with key {wrong}" in r.stderr and one_line(r.stderr),
+          f"Git source fetch: wrong key: {r.stderr!r}")
 
     # 5. Rejected as non-fast-forward: fetched over ssh, rebased, pushed again.
     push_unrelated(tmp, bare, "hello\n")
