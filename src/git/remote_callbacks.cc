@@ -45,6 +45,7 @@ void RemoteCallbacks::Install(git_remote_callbacks* callbacks) {
   callbacks->credentials = &RemoteCallbacks::OnCredential;
   callbacks->certificate_check = &RemoteCallbacks::OnCertificate;
   callbacks->push_update_reference = &RemoteCallbacks::OnPushUpdate;
+  callbacks->push_negotiation = &RemoteCallbacks::OnPushNegotiation;
   callbacks->payload = this;
 }
 
@@ -76,6 +77,13 @@ int RemoteCallbacks::OnCertificate(git_cert* cert, int valid, const char* host, 
 
 int RemoteCallbacks::OnPushUpdate(const char* /*refname*/, const char* status, void* payload) {
   if (status != nullptr) static_cast<RemoteCallbacks*>(payload)->push_rejection_ = status;
+  return 0;
+}
+
+int RemoteCallbacks::OnPushNegotiation(const git_push_update** updates, size_t len, void* payload) {
+  auto* self = static_cast<RemoteCallbacks*>(payload);
+  for (size_t i = 0; i < len; ++i)
+    if (git_oid_cmp(&updates[i]->src, &updates[i]->dst) != 0) ++self->refs_changed_;
   return 0;
 }
 

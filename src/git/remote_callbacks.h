@@ -19,13 +19,13 @@
 #ifndef CAPSTAN_GIT_REMOTE_CALLBACKS_H_
 #define CAPSTAN_GIT_REMOTE_CALLBACKS_H_
 
+#include <git2.h>
+
+#include <cstddef>
 #include <string>
 
 #include "git/git.h"
 
-struct git_remote_callbacks;
-struct git_credential;
-struct git_cert;
 
 namespace capstan::git {
 
@@ -36,7 +36,8 @@ class RemoteCallbacks {
   RemoteCallbacks(const RemoteCallbacks&) = delete;
   RemoteCallbacks& operator=(const RemoteCallbacks&) = delete;
 
-  // Sets credentials, certificate_check, push_update_reference and payload
+  // Sets credentials, certificate_check, push_negotiation,
+  // push_update_reference and payload
   // (this object, which must outlive the libgit2 call).
   void Install(git_remote_callbacks* callbacks);
 
@@ -47,12 +48,15 @@ class RemoteCallbacks {
 
   // Status the server gave a refused ref update during push ("" if none).
   const std::string& push_rejection() const { return push_rejection_; }
+  // Refs a push had to move on the server (0: it had them all already).
+  int refs_changed() const { return refs_changed_; }
 
  private:
   static int OnCredential(::git_credential** out, const char* url, const char* username_from_url,
                           unsigned int allowed, void* payload);
   static int OnCertificate(::git_cert* cert, int valid, const char* host, void* payload);
   static int OnPushUpdate(const char* refname, const char* status, void* payload);
+  static int OnPushNegotiation(const git_push_update** updates, size_t len, void* payload);
   int AnswerCredential(::git_credential** out, const char* username_from_url, unsigned int allowed);
   int CheckCertificate(::git_cert* cert, int valid, const char* host);
   int CheckHostKey(::git_cert* cert, int valid, const std::string& host);
@@ -65,6 +69,7 @@ class RemoteCallbacks {
   int calls_ = 0;
   std::string failure_;
   std::string push_rejection_;
+  int refs_changed_ = 0;
 };
 
 }  // namespace capstan::git

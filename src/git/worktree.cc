@@ -3,6 +3,7 @@
 
 #include <git2.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -36,6 +37,7 @@ using Remote = Owned<git_remote, git_remote_free>;
 using Signature = Owned<git_signature, git_signature_free>;
 using Blob = Owned<git_blob, git_blob_free>;
 using StatusList = Owned<git_status_list, git_status_list_free>;
+using Diff = Owned<git_diff, git_diff_free>;
 
 std::string OidHex(const git_oid* oid) {
   char buf[GIT_OID_HEXSZ + 1];
@@ -167,7 +169,8 @@ std::string Worktree::RemoteUrl(const std::string& name) const {
   return url ? url : "";
 }
 
-bool Worktree::Push(const std::string& name) {
+bool Worktree::Push(const std::string& name, bool* sent) {
+  if (sent) *sent = false;
   std::string branch = Branch();
   Remote remote;
   Check(git_remote_lookup(&remote, repo_, name.c_str()), root_ + ": remote " + name);
@@ -189,6 +192,7 @@ bool Worktree::Push(const std::string& name) {
     if (LooksNonFastForward(callbacks.push_rejection())) return false;
     throw GitError("push to " + RedactUrl(url) + ": " + branch + " rejected: " + callbacks.push_rejection());
   }
+  if (sent) *sent = callbacks.refs_changed() > 0;
   return true;
 }
 
@@ -216,10 +220,29 @@ std::string Worktree::RebaseOnto(const std::string& onto, const std::vector<std:
   Check(git_commit_lookup(&onto_commit, repo_, &onto_id), "commit " + onto);
   if (git_commit_parentcount(head) != 1) throw GitError(root_ + ": HEAD is not a one-parent commit; rebase by hand");
   Check(git_commit_parent(&base, head, 0), root_ + ": parent of HEAD");
+  const git_oid* base_id = git_commit_id(base);
+  if (git_oid_cmp(base_id, &onto_id) != 0 && git_graph_descendant_of(repo_, &onto_id, base_id) != 1) {
+    throw GitError(root_ + ": the branch has other commits that " + onto.substr(0, 12) +
+                   " does not hold; push or drop them first (capstan moves only its own last commit)");
+  }
   Tree head_tree, onto_tree, base_tree;
   Check(git_commit_tree(&head_tree, head), "tree");
   Check(git_commit_tree(&onto_tree, onto_commit), "tree");
   Check(git_commit_tree(&base_tree, base), "tree");
+  // Only `paths` are replayed: a HEAD commit touching anything else is not
+  // one capstan can move without losing part of it.
+  {
+    Diff diff;
+    Check(git_diff_tree_to_tree(&diff, repo_, base_tree, head_tree, nullptr), root_ + ": diff of HEAD");
+    for (size_t i = 0, n = git_diff_num_deltas(diff); i < n; ++i) {
+      const git_diff_delta* d = git_diff_get_delta(diff, i);
+      for (const char* f : {d->old_file.path, d->new_file.path}) {
+        if (f && std::find(paths.begin(), paths.end(), f) == paths.end())
+          throw GitError(root_ + ": HEAD (" + HeadSha().substr(0, 12) + ") also changes " + f +
+                         "; capstan moves only a commit of its own files, rebase by hand");
+      }
+    }
+  }
   for (const std::string& p : paths) {
     git_oid a{}, b{};
     bool in_base = BlobAt(base_tree, p, &a), in_onto = BlobAt(onto_tree, p, &b);

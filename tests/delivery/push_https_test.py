@@ -203,14 +203,18 @@ try:
     check(r.returncode != 0 and f"refused user {USER} with the password or token of the credentials entry "
           f"https://127.0.0.1:{port}" in r.stderr and one_line(r.stderr), f"wrong token: {r.returncode} {r.stderr!r}")
     check(git(bare, "rev-parse", "main").strip() == before, "refused pushes left the remote unchanged")
-    reset_to(work, bare)
 
-    # 5. The right token: image set --push lands on the remote.
+    # 5. The right token, run again after someone else pushed: the commit the
+    # failed run left is rebased onto theirs and pushed.
+    push_unrelated(tmp, bare, "hello\n")
     r = capstan("image", "set", dev, "registry.gitlab.com/ta/auth:v1.3.0", "--push", "--credentials", good)
-    check(r.returncode == 0 and "pushed to origin" in r.stdout, f"image set --push over https: {r.stdout} {r.stderr}")
+    check(r.returncode == 0 and "images already set" in r.stdout and
+          "pushed to origin (after fetching and rebasing)" in r.stdout,
+          f"image set --push over https (finishing the failed run): {r.stdout} {r.stderr}")
     text, log = remote_file(dev + "/kustomization.yaml")
     check("newTag: v1.3.0" in text and "# dev namespace" in text, "image set commit on the remote: " + text)
-    check(log.splitlines()[0] == "CI Bot|Update images: registry.gitlab.com/ta/auth:v1.3.0", "author: " + log)
+    check(log.splitlines()[0] == "CI Bot|Update images: registry.gitlab.com/ta/auth:v1.3.0" and
+          "unrelated change" in log.splitlines()[1], "image set commit on top of the upstream one: " + log)
     check(GitHandler.pushes_by == [USER], f"the server saw one authenticated push: {GitHandler.pushes_by}")
 
     # The Git source fetches through the same callbacks.
@@ -228,7 +232,7 @@ try:
           f"Git source fetch: wrong token: {r.stderr!r}")
 
     # 6. Rejected as non-fast-forward: fetched over https, rebased, pushed again.
-    push_unrelated(tmp, bare, "hello\n")
+    push_unrelated(tmp, bare, "hello again\n")
     r = capstan("promote", "auth", "--from", "dev", "--to", "staging", "--push", "--credentials", good)
     check(r.returncode == 0 and "after fetching and rebasing" in r.stdout,
           f"promote --push retried after rejection: {r.stdout} {r.stderr}")

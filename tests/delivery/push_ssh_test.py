@@ -149,14 +149,19 @@ try:
           f"wrong key: {r.returncode} {r.stderr!r}")
     check(not any(l in r.stdout + r.stderr for l in secret_lines) and "PRIVATE KEY" not in r.stdout + r.stderr,
           "wrong key: key contents not shown")
-    reset_to(work, bare)
+    check(git(bare, "rev-parse", "main").strip() == before, "wrong key: remote unchanged")
 
-    # 4. image set --push with key= and known_hosts=: on the remote.
+    # 4. The same command with key= and known_hosts=: the file already holds the
+    # tag (the failed run committed it locally), and the commit is pushed now.
     r = capstan(work, "image", "set", dev, "registry.gitlab.com/ta/auth:v1.3.0", "--push", "--credentials", good)
-    check(r.returncode == 0 and "pushed to origin" in r.stdout, f"image set --push over ssh: {r.stdout} {r.stderr}")
+    check(r.returncode == 0 and "images already set" in r.stdout and "pushed to origin" in r.stdout,
+          f"image set --push over ssh (finishing the failed run): {r.stdout} {r.stderr}")
     text, log = remote_file(dev + "/kustomization.yaml")
     check("newTag: v1.3.0" in text and "# dev namespace" in text, "image set commit on the remote: " + text)
     check(log.splitlines()[0] == "CI Bot|Update images: registry.gitlab.com/ta/auth:v1.3.0", "author: " + log)
+    r = capstan(work, "image", "set", dev, "registry.gitlab.com/ta/auth:v1.3.0", "--push", "--credentials", good)
+    check(r.returncode == 0 and "origin is up to date, nothing to push" in r.stdout,
+          f"image set --push again: nothing to push: {r.stdout} {r.stderr}")
 
     # The Git source fetches through the same callbacks.
     r = probe(PROBE, tmp, url, good, CENV)
