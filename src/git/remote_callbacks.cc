@@ -51,7 +51,12 @@ void RemoteCallbacks::Install(git_remote_callbacks* callbacks) {
 
 std::string RemoteCallbacks::Error(const std::string& what) const {
   if (!failure_.empty()) return what + ": " + failure_;
-  return LastError(what);
+  std::string libgit2 = LastError(what);
+  // libssh2 could not load the key= file (wrong passphrase, not a key): say which.
+  if (!offered_key_.empty() && libgit2.find("private key") != std::string::npos)
+    return what + ": the ssh key " + offered_key_ + " (" + cred_->url_prefix +
+           ") cannot be used: wrong passphrase= or not a private key file (" + libgit2.substr(what.size() + 2) + ")";
+  return libgit2;
 }
 
 int RemoteCallbacks::OnCredential(git_credential** out, const char* /*url*/, const char* username_from_url,
@@ -118,6 +123,7 @@ int RemoteCallbacks::AnswerCredential(git_credential** out, const char* username
         failure_ = "key=" + cred_->ssh_private_key + " (" + entry + "): cannot read the ssh key file";
         return GIT_EUSER;
       }
+      offered_key_ = cred_->ssh_private_key;
       return git_credential_ssh_key_new(out, user.c_str(),
                                         cred_->ssh_public_key.empty() ? nullptr : cred_->ssh_public_key.c_str(),
                                         cred_->ssh_private_key.c_str(), cred_->ssh_passphrase.c_str());

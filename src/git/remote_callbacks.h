@@ -68,6 +68,7 @@ class RemoteCallbacks {
   int secrets_offered_ = 0;
   int calls_ = 0;
   std::string failure_;
+  std::string offered_key_;  // key= path given to libssh2, for messages
   std::string push_rejection_;
   int refs_changed_ = 0;
 };

@@ -188,7 +188,8 @@ try:
     # 6. Hashed known_hosts names (ssh-keygen -H) and a key with a passphrase.
     r = capstan(work, "image", "set", dev, "registry.gitlab.com/ta/auth:v1.4.0", "--push", "--credentials",
                 creds("creds_locked", f"key={locked} passphrase=open%20sesame known_hosts={hashed}"))
-    check(r.returncode != 0 and "open sesame" not in r.stdout + r.stderr,
+    check(r.returncode != 0 and "open sesame" not in r.stdout + r.stderr and one_line(r.stderr) and
+          f"the ssh key {locked} (ssh://127.0.0.1:{port}) cannot be used: wrong passphrase=" in r.stderr,
           f"wrong passphrase fails without showing it: {r.returncode} {r.stderr!r}")
     reset_to(work, bare)
     locked_creds = creds("creds_locked", f"key={locked} passphrase=open-sesame known_hosts={hashed}")
