@@ -4,9 +4,12 @@
 
 #include <git2.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 
+#include "base/base64.h"
 #include "git/known_hosts.h"
 #include "git/libgit2_error.h"
 #include "git/tls_trust.h"
@@ -30,6 +33,27 @@ int UrlPort(const std::string& url) {
   std::string digits = authority.substr(colon + 1);
   if (digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
   return std::atoi(digits.c_str());
+}
+
+// Whether the private key file holds an RSA key (PEM header, or the
+// unencrypted public part of an OpenSSH-format key). Read only to choose a
+// hint; nothing of it is shown.
+bool IsRsaKeyFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.find("BEGIN RSA PRIVATE KEY") != std::string::npos) return true;
+  const std::string begin = "-----BEGIN OPENSSH PRIVATE KEY-----";
+  auto start = text.find(begin);
+  if (start == std::string::npos) return false;
+  start += begin.size();
+  auto end = text.find("-----END", start);
+  std::string b64;
+  for (size_t i = start; i < end && i < text.size() && b64.size() < 400; ++i)
+    if (!std::isspace(static_cast<unsigned char>(text[i]))) b64.push_back(text[i]);
+  b64.resize(b64.size() / 4 * 4);
+  std::string head;
+  if (!base::Base64Decode(b64, &head)) return false;
+  return head.find("ssh-rsa") != std::string::npos;
 }
 
 std::string KeyscanHint(const std::string& host, int port) {
@@ -116,6 +140,9 @@ int RemoteCallbacks::AnswerCredential(git_credential** out, const char* username
       failure_ = "authentication failed: the ssh server refused user " + user +
                  (have_key ? " with key " + cred_->ssh_private_key + " (" + entry + ")"
                            : std::string(" with the keys of the ssh-agent (SSH_AUTH_SOCK)"));
+      if (have_key && IsRsaKeyFile(cred_->ssh_private_key))
+        failure_ += "; note: this libssh2 signs RSA keys only with ssh-rsa (SHA-1), which OpenSSH 8.8+ servers "
+                    "refuse: use an ed25519 or ECDSA key";
       return GIT_EUSER;
     }
     if (have_key) {

@@ -27,8 +27,8 @@ USER = getpass.getuser()
 procs = []
 
 
-def keygen(path, passphrase=""):
-    run(["ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-C", "capstan-test", "-f", path])
+def keygen(path, passphrase="", kind="ed25519"):
+    run(["ssh-keygen", "-q", "-t", kind, "-N", passphrase, "-C", "capstan-test", "-f", path])
     return open(path + ".pub").read().split()[:2]  # [type, base64]
 
 
@@ -87,8 +87,10 @@ try:
     locked_pub = keygen(locked, "open sesame 42")
     wrong = os.path.join(tmp, "id_wrong")
     keygen(wrong)
+    rsa = os.path.join(tmp, "id_rsa_client")
+    rsa_pub = keygen(rsa, kind="rsa")
     open(os.path.join(tmp, "authorized_keys"), "w").write(
-        " ".join(client_pub) + "\n" + " ".join(locked_pub) + "\n")
+        " ".join(client_pub) + "\n" + " ".join(locked_pub) + "\n" + " ".join(rsa_pub) + "\n")
 
     known = os.path.join(tmp, "known_hosts")
     open(known, "w").write(f"# ssh-keyscan -p {port} 127.0.0.1\n[127.0.0.1]:{port} {host_pub[0]} {host_pub[1]}\n")
@@ -150,6 +152,15 @@ try:
     check(not any(l in r.stdout + r.stderr for l in secret_lines) and "PRIVATE KEY" not in r.stdout + r.stderr,
           "wrong key: key contents not shown")
     check(git(bare, "rev-parse", "main").strip() == before, "wrong key: remote unchanged")
+
+    # An authorized RSA key: libssh2 1.10 (Debian 12) signs only with ssh-rsa
+    # (SHA-1), which this sshd refuses; the error says so (a newer libssh2 pushes).
+    r = capstan(work, "image", "set", dev, "registry.gitlab.com/ta/auth:v1.3.0", "--push", "--credentials",
+                creds("creds_rsa", f"key={rsa} known_hosts={known}"))
+    check(r.returncode == 0 or ("use an ed25519 or ECDSA key" in r.stderr and one_line(r.stderr)),
+          f"RSA key: pushed, or refused with the hint: {r.returncode} {r.stderr!r}")
+    if r.returncode == 0:  # keep the local commit, take it back from the remote for step 4
+        git(bare, "update-ref", "refs/heads/main", before)
 
     # 4. The same command with key= and known_hosts=: the file already holds the
     # tag (the failed run committed it locally), and the commit is pushed now.
