@@ -128,7 +128,8 @@ TEST(GitCredentials, KnownHostsAndCaOptions) {
   EXPECT_EQ(error("ssh://h known_hosts=\n"), creds + ": line 1: known_hosts= needs a file");
   std::ofstream(kh) << "h ssh-ed25519\n";
   EXPECT_EQ(error("\nssh://h known_hosts=" + kh + "\n"),
-            creds + ": line 2: known_hosts=" + kh + ": line 1: want \"HOSTS KEYTYPE BASE64-KEY\" (as ssh-keyscan prints)");
+            creds + ": line 2: known_hosts=" + kh +
+                ": line 1: want \"HOSTS KEYTYPE BASE64-KEY\" (as ssh-keyscan prints)");
   std::filesystem::remove_all(dir);
 }
 

@@ -26,7 +26,6 @@
 
 #include "git/git.h"
 
-
 namespace capstan::git {
 
 class RemoteCallbacks {
@@ -37,8 +36,8 @@ class RemoteCallbacks {
   RemoteCallbacks& operator=(const RemoteCallbacks&) = delete;
 
   // Sets credentials, certificate_check, push_negotiation,
-  // push_update_reference and payload
-  // (this object, which must outlive the libgit2 call).
+  // push_update_reference and payload (this object, which must outlive the
+  // libgit2 call).
   void Install(git_remote_callbacks* callbacks);
 
   // "<what>: <reason>" for a libgit2 call that failed: the callbacks' own
@@ -52,14 +51,14 @@ class RemoteCallbacks {
   int refs_changed() const { return refs_changed_; }
 
  private:
-  static int OnCredential(::git_credential** out, const char* url, const char* username_from_url,
+  static int OnCredential(git_credential** out, const char* url, const char* username_from_url,
                           unsigned int allowed, void* payload);
-  static int OnCertificate(::git_cert* cert, int valid, const char* host, void* payload);
+  static int OnCertificate(git_cert* cert, int valid, const char* host, void* payload);
   static int OnPushUpdate(const char* refname, const char* status, void* payload);
   static int OnPushNegotiation(const git_push_update** updates, size_t len, void* payload);
-  int AnswerCredential(::git_credential** out, const char* username_from_url, unsigned int allowed);
-  int CheckCertificate(::git_cert* cert, int valid, const char* host);
-  int CheckHostKey(::git_cert* cert, int valid, const std::string& host);
+  int AnswerCredential(git_credential** out, const char* username_from_url, unsigned int allowed);
+  int CheckCertificate(git_cert* cert, int valid, const char* host);
+  int CheckHostKey(git_cert* cert, int valid, const std::string& host);
 
   std::string url_;       // redacted
   int port_ = -1;         // port from the URL (-1: the scheme's default)
