@@ -162,13 +162,6 @@ std::string Worktree::Commit(const std::vector<std::string>& paths, const std::s
   return OidHex(&id);
 }
 
-std::string Worktree::RemoteUrl(const std::string& name) const {
-  Remote remote;
-  Check(git_remote_lookup(&remote, repo_, name.c_str()), root_ + ": remote " + name);
-  const char* url = git_remote_url(remote);
-  return url ? url : "";
-}
-
 bool Worktree::Push(const std::string& name, bool* sent) {
   if (sent) *sent = false;
   std::string branch = Branch();

@@ -55,7 +55,6 @@ class Worktree {
   std::string RebaseOnto(const std::string& onto, const std::vector<std::string>& paths);
 
  private:
-  std::string RemoteUrl(const std::string& remote) const;
   git_repository* repo_ = nullptr;
   std::string root_;
   Credentials creds_;
