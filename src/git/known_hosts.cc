@@ -75,16 +75,15 @@ bool HostMatches(const std::vector<std::string>& patterns, const std::string& na
   return matched;
 }
 
-// The key type named inside an SSH wire-format key blob ("" if malformed).
-std::string BlobKeyType(std::string_view blob) {
+}  // namespace
+
+std::string HostKeyType(std::string_view blob) {
   if (blob.size() < 4) return "";
   size_t n = (static_cast<unsigned char>(blob[0]) << 24) | (static_cast<unsigned char>(blob[1]) << 16) |
              (static_cast<unsigned char>(blob[2]) << 8) | static_cast<unsigned char>(blob[3]);
   if (n == 0 || n > 64 || blob.size() < 4 + n) return "";
   return std::string(blob.substr(4, n));
 }
-
-}  // namespace
 
 std::string KnownHostsName(const std::string& host, int port) {
   if (port <= 0 || port == 22) return host;
@@ -99,7 +98,7 @@ std::string HostKeyFingerprint(std::string_view key_blob) {
   sha256_digest(&ctx, sizeof md, md);
   std::string b64 = base::Base64Encode(std::string_view(reinterpret_cast<const char*>(md), sizeof md));
   while (!b64.empty() && b64.back() == '=') b64.pop_back();
-  std::string type = BlobKeyType(key_blob);
+  std::string type = HostKeyType(key_blob);
   return (type.empty() ? "key" : type) + " SHA256:" + b64;
 }
 
@@ -128,7 +127,7 @@ KnownHosts KnownHosts::Parse(std::string_view text, const std::string& name) {
       throw GitError(where + ": want \"HOSTS KEYTYPE BASE64-KEY\" (as ssh-keyscan prints)");
     if (!base::Base64Decode(b64, &e.key_blob) || e.key_blob.empty())
       throw GitError(where + ": the key of type " + type + " is not valid base64");
-    if (BlobKeyType(e.key_blob) != type)
+    if (HostKeyType(e.key_blob) != type)
       throw GitError(where + ": the key is not a " + type + " key");
     if (cert_authority) continue;
     std::string pattern;
@@ -147,6 +146,17 @@ KnownHosts KnownHosts::Load(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return Parse(text.str(), path);
+}
+
+std::vector<std::string> KnownHosts::KeyTypes(const std::string& host, int port) const {
+  const std::string name = KnownHostsName(host, port);
+  std::vector<std::string> types;
+  for (const Entry& e : entries_) {
+    if (e.revoked || !HostMatches(e.patterns, name)) continue;
+    std::string type = HostKeyType(e.key_blob);
+    if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(type);
+  }
+  return types;
 }
 
 KnownHosts::Verdict KnownHosts::Check(const std::string& host, int port, std::string_view key_blob) const {

@@ -35,6 +35,8 @@ class KnownHosts {
   static KnownHosts Load(const std::string& path);
 
   Verdict Check(const std::string& host, int port, std::string_view key_blob) const;
+  // Key types ("ssh-ed25519", ...) listed (not revoked) for host:port.
+  std::vector<std::string> KeyTypes(const std::string& host, int port) const;
   size_t size() const { return entries_.size(); }
 
  private:
@@ -50,6 +52,8 @@ class KnownHosts {
 std::string KnownHostsName(const std::string& host, int port);
 // "ssh-ed25519 SHA256:..." for messages (OpenSSH's fingerprint form).
 std::string HostKeyFingerprint(std::string_view key_blob);
+// The key type inside an SSH wire-format key blob ("" if malformed).
+std::string HostKeyType(std::string_view key_blob);
 
 }  // namespace capstan::git
 

@@ -60,6 +60,8 @@ TEST(KnownHosts, MatchesHostAndPortAsOpenSshWritesThem) {
   EXPECT_EQ(kh.Check("git.example.com", 2222, b), Verdict::kMatch);
   EXPECT_EQ(kh.Check("git.example.com", 22, b), Verdict::kUnknown);
   EXPECT_EQ(kh.Check("gitlab.com", 22, a), Verdict::kUnknown);
+  EXPECT_EQ(kh.KeyTypes("github.com", 22), std::vector<std::string>{"ssh-ed25519"});
+  EXPECT_TRUE(kh.KeyTypes("gitlab.com", 22).empty());
 }
 
 TEST(KnownHosts, WildcardsNegationHashedNamesAndRevokedKeys) {

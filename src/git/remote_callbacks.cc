@@ -4,6 +4,7 @@
 
 #include <git2.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -222,17 +223,29 @@ int RemoteCallbacks::CheckHostKey(git_cert* cert, int valid, const std::string& 
     failure_ = "libgit2 did not pass the ssh host key of " + name + ", so it cannot be checked against " + file;
     return GIT_ECERTIFICATE;
   }
-  switch (KnownHosts::Load(file).Check(host, port_, blob)) {
+  KnownHosts known = KnownHosts::Load(file);
+  switch (known.Check(host, port_, blob)) {
     case KnownHosts::Verdict::kMatch:
       return 0;
     case KnownHosts::Verdict::kUnknown:
       failure_ = "the ssh host key of " + shown + " is not in known_hosts " + file + " (add the host's keys: " +
                  KeyscanHint(host, port_) + ")";
       break;
-    case KnownHosts::Verdict::kMismatch:
-      failure_ = "the ssh host key of " + shown + " differs from the keys known_hosts " + file +
-                 " lists for it (the host key changed, or someone is in between); refusing";
+    case KnownHosts::Verdict::kMismatch: {
+      std::vector<std::string> types = known.KeyTypes(host, port_);
+      std::string type = HostKeyType(blob);
+      if (std::find(types.begin(), types.end(), type) == types.end()) {
+        std::string listed;
+        for (const std::string& t : types) listed += (listed.empty() ? "" : ", ") + t;
+        failure_ = "the ssh server " + name + " showed its " + type + " host key, and known_hosts " + file +
+                   " lists only " + listed + " keys for it; add all of the host's keys (" + KeyscanHint(host, port_) +
+                   ")";
+      } else {
+        failure_ = "the ssh host key of " + shown + " differs from the keys known_hosts " + file +
+                   " lists for it (the host key changed, or someone is in between); refusing";
+      }
       break;
+    }
     case KnownHosts::Verdict::kRevoked:
       failure_ = "the ssh host key of " + shown + " is marked @revoked in " + file;
       break;

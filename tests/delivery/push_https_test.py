@@ -12,6 +12,7 @@ from the same server: trusted with ca=, refused without, wrong token.
 usage: push_https_test.py CAPSTAN GIT_FETCH_PROBE"""
 import base64, datetime, http.server, ipaddress, os, shutil, ssl, subprocess, sys, tempfile, threading
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from push_common import ENV, check, checkout, failures, git, make_origin, one_line, probe, push_unrelated, reset_to
 

@@ -12,6 +12,7 @@ pushed commit is checked with `git clone` over ssh. The Git source's fetch
 usage: push_ssh_test.py CAPSTAN GIT_FETCH_PROBE   (exit 77 = skipped: no sshd)"""
 import getpass, os, shutil, signal, socket, subprocess, sys, tempfile, time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from push_common import (ENV, check, checkout, failures, git, make_origin, one_line, probe, push_unrelated, reset_to,
                          run, free_port)
@@ -101,6 +102,9 @@ try:
     other_pub = keygen(other_host)
     mismatch = os.path.join(tmp, "known_hosts_mismatch")
     open(mismatch, "w").write(f"[127.0.0.1]:{port} {other_pub[0]} {other_pub[1]}\n")
+    ecdsa_pub = keygen(os.path.join(tmp, "other_ecdsa_key"), kind="ecdsa")
+    other_type = os.path.join(tmp, "known_hosts_other_type")
+    open(other_type, "w").write(f"[127.0.0.1]:{port} {ecdsa_pub[0]} {ecdsa_pub[1]}\n")
 
     def creds(name, options):
         path = os.path.join(tmp, name)
@@ -141,6 +145,12 @@ try:
     check(r.returncode != 0 and "differs from the keys known_hosts" in r.stderr and one_line(r.stderr),
           f"changed host key refused: {r.returncode} {r.stderr!r}")
     check(git(bare, "rev-parse", "main").strip() == before, "changed host key: remote unchanged")
+    reset_to(work, bare)
+    r = capstan(work, "image", "set", dev, "registry.gitlab.com/ta/auth:v1.3.0", "--push", "--credentials",
+                creds("creds_other_type", f"key={client} known_hosts={other_type}"))
+    check(r.returncode != 0 and "showed its ssh-ed25519 host key" in r.stderr and
+          "lists only ecdsa-sha2-nistp256 keys" in r.stderr and one_line(r.stderr),
+          f"known_hosts with another key type: refused, saying so: {r.returncode} {r.stderr!r}")
     reset_to(work, bare)
 
     # 3. Wrong client key: one line naming the key file, not its contents.
