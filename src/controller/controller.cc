@@ -142,6 +142,8 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
   manager_ = std::make_unique<app::Manager>(*target_, mo);
   DeclareMetrics();
   start_ms_ = NowMs();
+  shard_map_ = std::make_unique<ShardMap>(options_.sharding, options_.apps_namespace, options_.replicas);
+  if (options_.replicas <= 1) owned_.Hold(0);
 }
 
 Controller::~Controller() { Stop(); }
@@ -158,8 +160,20 @@ void Controller::Start() {
   } catch (const std::exception& e) {
     Log("info", std::string("AppProjects are read per refresh (no informer): ") + e.what());
   }
-  if (options_.lease_name.empty()) leading_ = true;
-  else threads_.emplace_back([this] { LeaseLoop(); });
+  if (options_.replicas > 1) {
+    // Shard Leases replace the single leader Lease; singleton duties
+    // (repository polling, ApplicationSets) run on every replica, as before.
+    leading_ = true;
+    ShardLeaseOptions so{options_.apps_namespace, options_.identity, options_.shard, options_.replicas,
+                         options_.shard_lease_duration_ms, [this](int shard, bool held) { OnShardChange(shard, held); },
+                         [this](const std::string& level, const std::string& message) { Log(level, message); }};
+    shard_leases_ = std::make_unique<ShardLeaseKeeper>(client_, so, owned_);
+    threads_.emplace_back([this] { shard_leases_->Run(stop_); });
+  } else if (options_.lease_name.empty()) {
+    leading_ = true;
+  } else {
+    threads_.emplace_back([this] { LeaseLoop(); });
+  }
   threads_.emplace_back([this] { WatchApps(); });
   threads_.emplace_back([this] { Ticker(); });
   threads_.emplace_back([this] { PollRepos(); });
@@ -170,7 +184,8 @@ void Controller::Start() {
   for (int i = 0; i < options_.status_processors; ++i) threads_.emplace_back([this] { StatusWorker(); });
   for (int i = 0; i < options_.operation_processors; ++i) threads_.emplace_back([this] { OperationWorker(); });
   Log("info", "controller started (namespace " + options_.apps_namespace + ", shard " +
-                  std::to_string(options_.shard) + "/" + std::to_string(options_.replicas) + ")");
+                  std::to_string(options_.shard) + "/" + std::to_string(options_.replicas) + ", sharding " +
+                  ShardingMethodName(options_.sharding) + ")");
 }
 
 void Controller::Stop() {
@@ -183,7 +198,8 @@ void Controller::Stop() {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
-  if (!options_.lease_name.empty() && leading_) {
+  if (shard_leases_) shard_leases_->Release();  // the others adopt our apps at once
+  if (!options_.lease_name.empty() && leading_ && !shard_leases_) {
     // Release the lease so a standby takes over at once.
     try {
       Node lease = client_.Get({{"coordination.k8s.io", "v1", "Lease"}, options_.apps_namespace, options_.lease_name});
@@ -198,7 +214,21 @@ void Controller::Stop() {
 }
 
 bool Controller::Mine(const std::string& name) {
-  return leading_ && ShardOf(options_.apps_namespace, name, options_.replicas) == options_.shard;
+  return leading_ && owned_.Holds(shard_map_->ShardOf(name));
+}
+
+void Controller::OnShardChange(int shard, bool held) {
+  if (!held) return;  // in-flight work finishes; queued work is dropped by the workers
+  std::vector<std::string> names;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (const auto& [n, e] : apps_)
+      if (shard_map_->ShardOf(n) == shard) names.push_back(n);
+  }
+  for (const auto& n : names) {
+    refresh_queue_.Add(n);
+    operation_queue_.Add(n);
+  }
 }
 
 std::optional<Node> Controller::Snapshot(const std::string& name) {
@@ -256,6 +286,7 @@ void Controller::OnAppEvent(const std::string& type, const Node& obj) {
   {
     std::lock_guard<std::mutex> l(mu_);
     if (type == "DELETED") {
+      shard_map_->Remove(name);
       apps_.erase(name);
       commit_seen_.erase(name);
       return;
@@ -263,6 +294,7 @@ void Controller::OnAppEvent(const std::string& type, const Node& obj) {
     auto it = apps_.find(name);
     if (it == apps_.end()) {
       refresh = true;
+      shard_map_->Add(name);
       apps_[name].obj = obj;
     } else {
       const Node& old = it->second.obj;
@@ -705,7 +737,8 @@ void Controller::StatusWorker() {
   std::string name;
   while (refresh_queue_.Get(&name)) {
     try {
-      if (Mine(name)) Refresh(name);
+      ShardWork work(owned_, shard_map_->ShardOf(name));  // counted in flight: a shard is handed over idle
+      if (leading_ && work) Refresh(name);
     } catch (const std::exception& e) {
       Log("error", std::string("reconcile: ") + e.what(), name);
       refresh_queue_.AddAfter(name, 5000);
@@ -900,7 +933,8 @@ void Controller::OperationWorker() {
   std::string name;
   while (operation_queue_.Get(&name)) {
     try {
-      if (Mine(name)) RunOperation(name);
+      ShardWork work(owned_, shard_map_->ShardOf(name));
+      if (leading_ && work) RunOperation(name);
     } catch (const std::exception& e) {
       Log("error", std::string("operation: ") + e.what(), name);
       operation_queue_.AddAfter(name, 5000);

@@ -96,6 +96,7 @@ void Controller::DeclareMetrics() {
   // Not Go, but the same meaning, so the dashboard's Memory panel works:
   // bytes of allocated heap objects (malloc's in-use bytes).
   m.Declare("go_memstats_heap_alloc_bytes", T::kGauge, "Number of heap bytes allocated and still in use (malloc in-use bytes).");
+  m.Declare("capstan_shard_held", T::kGauge, "1 for each shard whose apps this replica processes (its own and adopted ones).");
   m.Declare("capstan_leader", T::kGauge, "1 when this controller holds the lease (or runs without leader election).");
   m.Declare("capstan_app_deploy_total", T::kCounter, "Sync operations per application by final phase (deployment success rate = Succeeded / all).");
   m.Declare("capstan_app_commit_to_healthy_seconds", T::kHistogram, "Time from a new commit first seen by the controller to the application Synced and Healthy at it.", kDeployBuckets);
@@ -113,6 +114,7 @@ std::string Controller::RenderMetrics() {
   {
     std::lock_guard<std::mutex> l(mu_);
     for (const auto& [name, e] : apps_) {
+      if (!Mine(name)) continue;  // as Argo CD: each replica reports the apps it processes
       const yaml::Node& o = e.obj;
       auto or_unknown = [](std::string s) { return s.empty() ? std::string("Unknown") : s; };
       std::string op;
@@ -163,6 +165,8 @@ std::string Controller::RenderMetrics() {
   struct mallinfo2 mi = mallinfo2();
   m.Set("go_memstats_heap_alloc_bytes", {}, double(mi.uordblks + mi.hblkhd));
   m.Set("capstan_leader", {}, leading_ ? 1 : 0);
+  m.Clear("capstan_shard_held");
+  for (int s : owned_.Held()) m.Set("capstan_shard_held", {{"shard", std::to_string(s)}}, 1);
   return m.Render();
 }
 
