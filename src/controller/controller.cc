@@ -11,6 +11,7 @@
 #include "appset/appset.h"
 #include "base/base64.h"
 #include "base/clock.h"
+#include "controller/deploy_stats.h"
 #include "yaml/yaml.h"
 
 namespace capstan::controller {
@@ -806,6 +807,7 @@ void Controller::Refresh(const std::string& name) {
       app::RefreshMode mode = annotation == "hard" ? app::RefreshMode::kHard : app::RefreshMode::kNormal;
       bool ok = false;
       bool ignored = false;
+      int64_t observed_ms = 0;
       // The kinds the app had: watched before the first comparison.
       WatchKindsOf(old_status ? *old_status : Node::Map(), {}, nullptr, &ignored);
       for (int pass = 0; pass < 3; ++pass) {
@@ -813,6 +815,7 @@ void Controller::Refresh(const std::string& name) {
         StatusCapture capture;
         std::set<std::string> watched = cache_->WatchedKinds();
         try {
+          observed_ms = NowMs();  // the live state is read from the cache from here on
           c = manager_->Refresh(app, mode);
           ok = true;
         } catch (const std::exception& e) {
@@ -827,6 +830,21 @@ void Controller::Refresh(const std::string& name) {
       if (ok) {
         decision = DecideAutoSync(app, NowMs(), options_.self_heal);
         if (decision->action == AutoSyncDecision::kError) SetCondition(status, "SyncError", decision->message);
+        if (status.StrAt({"health", "status"}) == "Healthy" && status.StrAt({"sync", "status"}) == "Synced") {
+          int64_t seen = 0;
+          {
+            std::lock_guard<std::mutex> l(mu_);
+            auto it = commit_seen_.find(name);
+            if (it != commit_seen_.end() && it->second.first == status.StrAt({"sync", "revision"})) seen = it->second.second;
+          }
+          DeployMeasure m = MeasureHealthy(status, NowMs(), seen);  // time to deploy / roll back, in status
+          if (m.measured)
+            Log("info", std::string(m.rollback ? "time to roll back " : "time to deploy ") + std::to_string(m.ms) + " ms", name);
+        }
+        // observedAt: when the live state was observed; written only with
+        // a status that changed otherwise (a resync with nothing new writes
+        // nothing).
+        if (Comparable(&status) != before) status.Set("observedAt", Node::String(base::FormatTime(observed_ms)));
       }
     }
   }
@@ -965,6 +983,7 @@ void Controller::RunOperation(const std::string& name) {
     state.Set("phase", Node::String("Failed"));
     state.Set("message", Node::String("operation interrupted: the controller running it stopped before it finished; not retried to never apply hooks twice"));
     state.Set("finishedAt", Node::String(now));
+    CountOperation(status, "Failed", false);
     Node ops = Node::Seq();
     ops.items.push_back(Op("test", "/metadata/resourceVersion", &rv));
     ops.items.push_back(Op("add", "/status", &status));
@@ -1055,6 +1074,7 @@ void Controller::RunOperation(const std::string& name) {
   fstate.Set("startedAt", Node::String(now));
   final_phase = fstate.StrAt({"phase"});
   message = fstate.StrAt({"message"});
+  if (!req.dry_run) CountOperation(final_status, final_phase, req.source.has_value());  // success rate, pending deploy
   Node fops = Node::Seq();
   fops.items.push_back(Op("add", "/status", &final_status));
   fops.items.push_back(Op("remove", "/operation"));
