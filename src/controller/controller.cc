@@ -830,7 +830,7 @@ void Controller::Refresh(const std::string& name) {
       if (ok) {
         decision = DecideAutoSync(app, NowMs(), options_.self_heal);
         if (decision->action == AutoSyncDecision::kError) SetCondition(status, "SyncError", decision->message);
-        if (status.StrAt({"health", "status"}) == "Healthy" && status.StrAt({"sync", "status"}) == "Synced") {
+        if (status.StrAt({"health", "status"}) == "Healthy") {
           int64_t seen = 0;
           {
             std::lock_guard<std::mutex> l(mu_);
@@ -983,6 +983,10 @@ void Controller::RunOperation(const std::string& name) {
     state.Set("phase", Node::String("Failed"));
     state.Set("message", Node::String("operation interrupted: the controller running it stopped before it finished; not retried to never apply hooks twice"));
     state.Set("finishedAt", Node::String(now));
+    // The attempted revision, so automated sync sees a failed attempt of
+    // it and does not start it again on its own (its hooks ran already).
+    if (state.StrAt({"syncResult", "revision"}).empty() && !operation.StrAt({"sync", "revision"}).empty())
+      state.GetOrCreateMap("syncResult").Set("revision", Node::String(operation.StrAt({"sync", "revision"})));
     CountOperation(status, "Failed", false);
     Node ops = Node::Seq();
     ops.items.push_back(Op("test", "/metadata/resourceVersion", &rv));

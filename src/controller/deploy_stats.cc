@@ -77,8 +77,11 @@ DeployMeasure MeasureHealthy(Node& status, int64_t now_ms, int64_t commit_seen_m
     Stats(status).Remove("pending");
     return m;
   }
-  if (entry->StrAt({"revision"}) != status.StrAt({"sync", "revision"})) return m;  // Healthy at another revision
   m.rollback = pending->Get("rollback") && pending->Get("rollback")->value == "true";
+  // A deploy counts once Synced at its revision; a rollback leaves the app
+  // OutOfSync with its target (as in Argo CD), so Healthy is enough.
+  if (!m.rollback && (status.StrAt({"sync", "status"}) != "Synced" || entry->StrAt({"revision"}) != status.StrAt({"sync", "revision"})))
+    return m;
   int64_t started = ParseTimeMs(entry->StrAt({"deployStartedAt"}));
   // A commit seen before the sync started is the start of "time to deploy".
   if (!m.rollback && commit_seen_ms > 0 && (!started || commit_seen_ms <= started)) started = commit_seen_ms;

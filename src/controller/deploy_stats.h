@@ -43,8 +43,8 @@ struct DeployMeasure {
   int64_t ms = 0;
 };
 
-// The app is Synced + Healthy now: measures the pending history entry when
-// it is at the synced revision. `commit_seen_ms` is when the controller
+// The app is Healthy now: measures the pending history entry (a deploy:
+// when Synced at its revision; a rollback: at once). `commit_seen_ms` is when the controller
 // first saw that revision (0: unknown).
 DeployMeasure MeasureHealthy(yaml::Node& status, int64_t now_ms, int64_t commit_seen_ms);
 

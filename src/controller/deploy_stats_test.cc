@@ -28,6 +28,7 @@ void AddHistory(Node& status, int id, const std::string& rev, const std::string&
 Node Synced(const std::string& rev) {
   Node s = Node::Map();
   s.GetOrCreateMap("sync").Set("revision", Node::String(rev));
+  s.GetOrCreateMap("sync").Set("status", Node::String("Synced"));
   return s;
 }
 
@@ -78,7 +79,8 @@ TEST(DeployStats, WithoutACommitSeenTheSyncStartCounts) {
 }
 
 TEST(DeployStats, RollbackIsMeasuredFromItsStartNotTheCommit) {
-  Node s = Synced("a");
+  Node s = Synced("b");  // the target moved on: OutOfSync at b after rolling back to a
+  s.GetOrCreateMap("sync").Set("status", Node::String("OutOfSync"));
   AddHistory(s, 0, "a", "2026-01-01T00:00:00Z");
   AddHistory(s, 1, "b", "2026-01-01T00:00:30Z");
   AddHistory(s, 2, "a", "2026-01-01T00:01:00Z");
@@ -96,6 +98,9 @@ TEST(DeployStats, HealthyAtAnotherRevisionOrAFailedSyncMeasuresNothing) {
   CountOperation(s, "Succeeded", false);
   EXPECT_FALSE(MeasureHealthy(s, kT0 + 1000, 0).measured);  // still pending
   EXPECT_NE(s.At({"capstan", "deployments", "pending"}), nullptr);
+  s.GetOrCreateMap("sync").Set("revision", Node::String("new"));
+  s.GetOrCreateMap("sync").Set("status", Node::String("OutOfSync"));
+  EXPECT_FALSE(MeasureHealthy(s, kT0 + 1000, 0).measured);  // at the revision but not Synced yet
   Node f = Synced("x");
   CountOperation(f, "Failed", false);
   EXPECT_EQ(f.At({"capstan", "deployments", "pending"}), nullptr);
