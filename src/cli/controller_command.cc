@@ -176,6 +176,10 @@ int Run(int argc, char** argv) {
     kube::ClientOptions co = kube::ClientOptionsFromEnv();
     co.max_idle_handles = status_processors + operation_processors;
     kube::Client client(cfg, co);
+    kube::ClientOptions lco = co;  // Leases: a bucket of their own, as controller-runtime's leader election
+    lco.max_idle_handles = 2;
+    kube::Client lease_client(cfg, lco);
+    o.lease_client = &lease_client;
     std::string token;
     if (!metrics_token_file.empty()) {
       std::ifstream in(metrics_token_file);

@@ -154,13 +154,6 @@ void Controller::Log(const std::string& level, const std::string& message, const
 }
 
 void Controller::Start() {
-  // The AppProject informer; without the CRD yet, projects are read from
-  // the API server per refresh instead.
-  try {
-    projects_->EnsureWatched({"argoproj.io", "v1alpha1", "AppProject"});
-  } catch (const std::exception& e) {
-    Log("info", std::string("AppProjects are read per refresh (no informer): ") + e.what());
-  }
   if (options_.replicas > 1) {
     // Shard Leases replace the single leader Lease; singleton duties
     // (repository polling, ApplicationSets) run on every replica, as before.
@@ -168,12 +161,19 @@ void Controller::Start() {
     ShardLeaseOptions so{options_.apps_namespace, options_.identity, options_.shard, options_.replicas,
                          options_.shard_lease_duration_ms, [this](int shard, bool held) { OnShardChange(shard, held); },
                          [this](const std::string& level, const std::string& message) { Log(level, message); }};
-    shard_leases_ = std::make_unique<ShardLeaseKeeper>(client_, so, owned_);
+    shard_leases_ = std::make_unique<ShardLeaseKeeper>(options_.lease_client ? *options_.lease_client : client_, so, owned_);
     threads_.emplace_back([this] { shard_leases_->Run(stop_); });
   } else if (options_.lease_name.empty()) {
     leading_ = true;
   } else {
     threads_.emplace_back([this] { LeaseLoop(); });
+  }
+  // The AppProject informer; without the CRD yet, projects are read from
+  // the API server per refresh instead.
+  try {
+    projects_->EnsureWatched({"argoproj.io", "v1alpha1", "AppProject"});
+  } catch (const std::exception& e) {
+    Log("info", std::string("AppProjects are read per refresh (no informer): ") + e.what());
   }
   threads_.emplace_back([this] { WatchApps(); });
   threads_.emplace_back([this] { Ticker(); });

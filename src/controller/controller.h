@@ -61,6 +61,9 @@ struct ControllerOptions {
   // replica adopts the apps of one that stopped renewing within
   // shard_lease_duration_ms and gives them back when it returns.
   int64_t shard_lease_duration_ms = 15000;
+  // The client the shard Leases are kept with: its own throttle, so a burst
+  // of syncs never delays a renewal past the lease (nullptr: the main one).
+  kube::Client* lease_client = nullptr;
   // Singleton duties and liveness: the lease this process must hold before
   // it processes anything ("" = no leader election).
   std::string lease_name;

@@ -63,8 +63,9 @@ const char* LeaseActionName(LeaseAction a) {
 LeaseAction DecideShardLease(const ShardLease& l, const LeaseContext& c) {
   bool own = c.lease_shard == c.my_shard;
   if (!l.exists) {
-    // A shard whose replica never came: adopt it after one lease duration.
-    return own || c.now_ms - c.up_since_ms >= c.duration_ms ? LeaseAction::kCreate : LeaseAction::kNone;
+    // A shard whose replica never came: adopt it after two lease durations
+    // (replicas starting together under load must not take each other's).
+    return own || c.now_ms - c.up_since_ms >= 2 * c.duration_ms ? LeaseAction::kCreate : LeaseAction::kNone;
   }
   if (l.holder == c.me) {
     if (!own && !l.requested_by.empty() && l.requested_by != c.me)

@@ -7,7 +7,7 @@
 //   taken by the first live replica that sees it (the Update carries the
 //   resourceVersion, so one of racing replicas wins): it then processes that
 //   shard's apps too. A shard whose Lease was never created is adopted the
-//   same way once the replica has been up for a lease duration.
+//   same way once the replica has been up for two lease durations.
 // - When the owner comes back it finds its Lease held by another replica
 //   (annotation capstan.io/holder-shard names the holder's own shard) and
 //   writes annotation capstan.io/requested-by: <its identity>. The adopter

@@ -88,9 +88,9 @@ TEST(ShardLease, OwnShardIsCreatedAndRenewed) {
 
 TEST(ShardLease, ALiveReplicasLeaseIsLeftAlone) {
   EXPECT_EQ(DecideShardLease(Lease("r1", 10000, 1), Ctx(1, 0, "r0", 13000)), LeaseAction::kNone);
-  // A shard never started is adopted only after one lease duration up.
-  EXPECT_EQ(DecideShardLease(ShardLease{}, Ctx(1, 0, "r0", 3000)), LeaseAction::kNone);
-  EXPECT_EQ(DecideShardLease(ShardLease{}, Ctx(1, 0, "r0", 4000)), LeaseAction::kCreate);
+  // A shard never started is adopted only after two lease durations up.
+  EXPECT_EQ(DecideShardLease(ShardLease{}, Ctx(1, 0, "r0", 7999)), LeaseAction::kNone);
+  EXPECT_EQ(DecideShardLease(ShardLease{}, Ctx(1, 0, "r0", 8000)), LeaseAction::kCreate);
 }
 
 TEST(ShardLease, AnExpiredOrReleasedLeaseIsTakenOver) {
