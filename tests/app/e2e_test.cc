@@ -69,7 +69,7 @@ class E2E : public ::testing::Test {
     app::ManagerOptions o;
     o.cache_dir = (root_ / "cache").string();
     o.clock = clock;
-    if (checked_status) o.status_client = client_.get();  // as `capstan app` sets it
+    if (checked_status) o.status_client = client_;  // as `capstan app` sets it
     o.engine.wave_delay_ms = 50;
     o.engine.poll_interval_ms = 100;
     o.engine.health_timeout_ms = 30000;
