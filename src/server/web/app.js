@@ -41,6 +41,9 @@ document.addEventListener('click', (e) => {
   if (a) { e.preventDefault(); go(a.getAttribute('href')); }
 });
 window.addEventListener('popstate', route);
+// Event streams end with the page: a page kept in the back/forward cache
+// would otherwise hold two of the browser's six connections to the server.
+window.addEventListener('pagehide', () => closeStreams());
 const status = (a) => a.status || {};
 const syncOf = (a) => (status(a).sync || {}).status || 'Unknown';
 const healthOf = (a) => (status(a).health || {}).status || 'Unknown';
@@ -304,7 +307,7 @@ async function projectsPage() {
 const destText = (d) => `${d.server || d.name || ''} ${d.namespace || ''}`.trim();
 // "group/kind" per line <-> [{group, kind}] ("" group is the core API: "/ConfigMap" or "ConfigMap").
 const gkText = (l) => (l || []).map((r) => `${r.group || ''}/${r.kind || ''}`).join('\n');
-const gkList = (t) => t.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => { const i = l.lastIndexOf('/'); return i < 0 ? { group: '', kind: l } : { group: l.slice(0, i), kind: l.slice(i + 1) }; });
+const gkList = (t) => t.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => { if (l === '*') return { group: '*', kind: '*' }; const i = l.lastIndexOf('/'); return i < 0 ? { group: '', kind: l } : { group: l.slice(0, i), kind: l.slice(i + 1) }; });
 const lines = (t) => t.split('\n').map((l) => l.trim()).filter(Boolean);
 // Argo CD's project fields the form edits; everything else (roles, sync windows, ...) is kept as is.
 const GK_FIELDS = [['clusterResourceWhitelist', 'Cluster resources allowed'], ['clusterResourceBlacklist', 'Cluster resources denied'],
@@ -325,7 +328,7 @@ async function projectPage(name) {
     <label>Destinations</label>
     <table id="pf-dests"><thead><tr><th>Server</th><th>Namespace</th><th></th></tr></thead><tbody></tbody></table>
     <p><input id="pf-dest-server" placeholder="https://kubernetes.default.svc or *" size="36"> <input id="pf-dest-ns" placeholder="namespace or *" size="20"> <button type="button" id="pf-add-dest">Add destination</button></p>
-    ${GK_FIELDS.map(([f, label]) => `<label for="pf-${f}">${label} <span class="muted">(group/kind per line, * for any)</span></label><textarea id="pf-${f}" rows="2">${esc(gkText(sp[f]))}</textarea>`).join('')}
+    ${GK_FIELDS.map(([f, label]) => `<label for="pf-${f}">${label} <span class="muted">(group/kind per line: apps/Deployment, /ConfigMap, */* for any)</span></label><textarea id="pf-${f}" rows="2">${esc(gkText(sp[f]))}</textarea>`).join('')}
     <p><button class="primary" type="submit" id="pf-save">${isNew ? 'Create' : 'Save'}</button> ${isNew ? '' : '<button type="button" id="pf-delete">Delete</button>'} <a href="/projects" data-link>Back to projects</a></p>
   </form>`;
   const dests = (sp.destinations || []).map((d) => ({ ...d }));

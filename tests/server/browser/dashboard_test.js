@@ -2,7 +2,8 @@
 // log in, see the 25 demo apps with their health, open fulfillment-dev and
 // find the crash-looping Pod, refresh payment-dev and see its diff with the
 // Secret masked, sync it and watch the status change without reloading,
-// roll back, and be refused a sync as a read-only user.
+// roll back, create a project and add a destination, and be refused a
+// sync and a project edit as a read-only user.
 // Usage: node dashboard_test.js URL ADMIN_PASSWORD VIEWER_PASSWORD SCREENSHOT_DIR
 'use strict';
 const puppeteer = require('puppeteer-core');
@@ -113,6 +114,40 @@ async function main() {
     check('after rolling back, payment-dev is OutOfSync with Git again', await waitText(page, '#app-sync', 'OutOfSync', 60000), await text(page, '#app-sync'));
     check('…still without a reload', (await page.evaluate(() => window.__noReload)) === 'marker');
 
+    // --- projects: create one, add a destination, see it saved --------------------------
+    await page.goto(url + '/projects', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#new-project', { timeout: 15000 });
+    await page.click('#new-project');
+    await page.waitForSelector('#project-form', { timeout: 10000 });
+    await page.type('#pf-name', 'team-web');
+    await page.type('#pf-desc', 'web team');
+    await page.type('#pf-repos', '*');
+    await page.type('#pf-dest-server', 'https://kubernetes.default.svc');
+    await page.type('#pf-dest-ns', 'web-dev');
+    await page.click('#pf-add-dest');
+    await page.type('#pf-clusterResourceWhitelist', '/Namespace');
+    await page.type('#pf-namespaceResourceBlacklist', '/ResourceQuota');
+    await page.click('#pf-save');
+    check('creating a project says saved', await waitText(page, '#banner', 'Project team-web saved', 10000), await text(page, '#banner'));
+    check('…and opens it for editing', page.url().endsWith('/projects/team-web'), page.url());
+    await page.waitForSelector('#pf-dest-server');
+    await page.type('#pf-dest-server', '*');
+    await page.type('#pf-dest-ns', 'web-*');
+    await page.click('#pf-add-dest');
+    await page.click('#pf-save');
+    check('adding a destination says saved', await waitText(page, '#banner', 'Project team-web saved', 10000), await text(page, '#banner'));
+    await page.goto(url + '/projects/team-web', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('tr.pf-dest', { timeout: 10000 }).catch(() => {});
+    const dests = await page.$$eval('tr.pf-dest', (t) => t.map((r) => r.textContent.replace('Remove', '').trim()));
+    check('after a reload the project has both destinations', dests.length === 2 && dests[1].includes('*') && dests[1].includes('web-*'), JSON.stringify(dests));
+    check('…and its resource allow/deny lists', (await page.$eval('#pf-clusterResourceWhitelist', (e) => e.value)) === '/Namespace' &&
+          (await page.$eval('#pf-namespaceResourceBlacklist', (e) => e.value)) === '/ResourceQuota');
+    await page.screenshot({ path: path.join(shots, 'dashboard-project.png') });
+    await page.goto(url + '/projects', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('tr.project-row[data-project="team-web"]', { timeout: 10000 }).catch(() => {});
+    const prow = await text(page, 'tr.project-row[data-project="team-web"]');
+    check('the projects table lists team-web with its destinations', prow.includes('web team') && prow.includes('https://kubernetes.default.svc web-dev'), prow);
+
     // --- RBAC: a read-only user is refused ---------------------------------------------
     await page.click('#logout');
     await page.waitForSelector('#login-form');
@@ -125,6 +160,16 @@ async function main() {
     await page.click('#do-sync');
     check('sync refused for the read-only user', await waitText(page, '#banner', 'permission denied', 10000), await text(page, '#banner'));
     await page.screenshot({ path: path.join(shots, 'dashboard-denied.png') });
+    await page.goto(url + '/projects/team-web', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#pf-dest-server', { timeout: 10000 });
+    await page.type('#pf-dest-server', '*');
+    await page.type('#pf-dest-ns', 'viewer-ns');
+    await page.click('#pf-add-dest');
+    await page.click('#pf-save');
+    check('editing a project is refused for the read-only user', await waitText(page, '#banner', 'permission denied', 10000), await text(page, '#banner'));
+    await page.goto(url + '/projects/team-web', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('tr.pf-dest', { timeout: 10000 }).catch(() => {});
+    check('…and nothing changed', (await page.$$('tr.pf-dest')).length === 2);
     check('no JavaScript errors', consoleErrors.length === 0, consoleErrors.join('; '));
   } finally {
     await browser.close();
