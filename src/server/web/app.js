@@ -210,7 +210,8 @@ function renderHead() {
   const msg = (status(a).health || {}).message || '';
   $('#apphead').innerHTML = `<h2 id="app-name">${esc(a.metadata.name)}</h2>
     <span>Health ${badge(healthOf(a))}</span><span id="app-sync">Sync <span data-sync>${badge(syncOf(a))}</span></span>
-    <span>Operation <span id="op-phase">${badge(op ? op.phase : '')}</span></span>
+    <span>Operation <span id="op-phase">${badge(op ? op.phase : '')}</span>${op && op.phase === 'Running' ? ' <button id="btn-terminate">Terminate</button>' : ''}</span>
+    <span class="muted" id="op-message">${esc(op && op.phase !== 'Succeeded' ? op.message : '')}</span>
     <span class="muted">rev <code>${esc(revOf(a))}</code> · ${esc(projectOf(a))} · ${esc(nsOf(a))}</span>
     <span class="muted" id="health-msg">${esc(msg)}</span>
     <span style="margin-left:auto"><button id="btn-refresh">Refresh</button> <button class="primary" id="btn-sync">Sync</button></span>`;
@@ -219,6 +220,11 @@ function renderHead() {
     catch (e) { banner(e.message); }
   };
   $('#btn-sync').onclick = () => syncDialog();
+  if ($('#btn-terminate')) $('#btn-terminate').onclick = async () => {
+    if (!confirm('Terminate the running operation of ' + a.metadata.name + '?')) return;
+    try { await api('DELETE', '/api/v1/applications/' + encodeURIComponent(a.metadata.name) + '/operation'); banner('Operation terminating', 'info'); }
+    catch (e) { banner('Terminate refused: ' + e.message); }
+  };
 }
 function syncDialog() {
   const a = state.current;

@@ -2,14 +2,15 @@
 // log in, see the 25 demo apps with their health, open fulfillment-dev and
 // find the crash-looping Pod, refresh payment-dev and see its diff with the
 // Secret masked, sync it and watch the status change without reloading,
-// roll back, create a project and add a destination, and be refused a
+// roll back, create a project and add a destination, terminate a sync
+// stuck in a PreSync hook, and be refused a
 // sync and a project edit as a read-only user.
-// Usage: node dashboard_test.js URL ADMIN_PASSWORD VIEWER_PASSWORD SCREENSHOT_DIR
+// Usage: node dashboard_test.js URL ADMIN_PASSWORD VIEWER_PASSWORD SCREENSHOT_DIR REPO_URL
 'use strict';
 const puppeteer = require('puppeteer-core');
 const path = require('path');
 
-const [url, adminPassword, viewerPassword, shots] = process.argv.slice(2);
+const [url, adminPassword, viewerPassword, shots, repoUrl] = process.argv.slice(2);
 const SECRETS = ['demo-card-key-v1', 'demo-card-key-v2', 'ZGVtby1jYXJkLWtleS12MQ==', 'ZGVtby1jYXJkLWtleS12Mg=='];
 let passes = 0;
 const failures = [];
@@ -147,6 +148,29 @@ async function main() {
     await page.waitForSelector('tr.project-row[data-project="team-web"]', { timeout: 10000 }).catch(() => {});
     const prow = await text(page, 'tr.project-row[data-project="team-web"]');
     check('the projects table lists team-web with its destinations', prow.includes('web team') && prow.includes('https://kubernetes.default.svc web-dev'), prow);
+
+    // --- terminate a running sync -----------------------------------------------------
+    const slowApp = { metadata: { name: 'slow-hook', namespace: 'argocd' }, spec: { project: 'default',
+      source: { repoURL: repoUrl, targetRevision: 'main', path: 'hooks/slow' },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'slow-hook' }, syncPolicy: { syncOptions: ['CreateNamespace=true'] } } };
+    const created = await page.evaluate((a) => api('POST', '/api/v1/applications', a).then(() => 'ok', (e) => e.message), slowApp);
+    check('an app with a never-ending PreSync hook is created', created === 'ok', created);
+    await page.goto(url + '/applications/slow-hook', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#btn-sync');
+    await page.click('#btn-sync');
+    await page.click('#do-sync');
+    const term = await page.waitForSelector('#btn-terminate', { timeout: 30000 }).then(() => true).catch(() => false);
+    check('a running operation shows Terminate', term && (await text(page, '#op-phase')).includes('Running'), await text(page, '#apphead'));
+    await new Promise((r) => setTimeout(r, 3000));  // the hook Job is being awaited
+    page.once('dialog', (d) => d.accept());
+    if (term) await page.click('#btn-terminate');
+    check('Terminate ends the operation Failed: Operation terminated, live',
+          await waitText(page, '#op-phase', 'Failed', 30000) && await waitText(page, '#op-message', 'Operation terminated', 5000), await text(page, '#apphead'));
+    check('…and the Terminate button is gone', !(await page.$('#btn-terminate')));
+    await page.screenshot({ path: path.join(shots, 'dashboard-terminated.png') });
+    await page.evaluate(() => api('DELETE', '/api/v1/applications/slow-hook?cascade=true'));
+    const gone = await page.waitForFunction(() => fetch('/api/v1/applications/slow-hook').then((r) => r.status === 404), { timeout: 60000, polling: 500 }).then(() => true).catch(() => false);
+    check('the app is deleted again', gone);
 
     // --- RBAC: a read-only user is refused ---------------------------------------------
     await page.click('#logout');
