@@ -11,6 +11,7 @@
 #include "app/sync_many.h"
 #include "base/clock.h"
 #include "tests/lib/local_cluster.h"
+#include "tests/lib/shell.h"
 #include "yaml/yaml.h"
 
 namespace fs = std::filesystem;
@@ -18,20 +19,8 @@ using namespace capstan;
 
 namespace {
 
-std::string Sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[256];
-  while (fgets(buf, sizeof buf, p)) out += buf;
-  if (pclose(p) != 0) ADD_FAILURE() << "command failed: " << cmd;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
-void Write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
+using capstan::testlib::Sh;
+using capstan::testlib::Write;
 
 std::string Deployment(const std::string& name, const std::string& image, const std::string& extra_meta = "") {
   return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\n" + extra_meta +

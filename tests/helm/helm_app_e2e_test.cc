@@ -10,10 +10,9 @@
 #include <fstream>
 
 #include "app/helm_source.h"
-#include "app/kube_target.h"
 #include "app/manager.h"
-#include "cluster/cluster.h"
-#include "kube/client.h"
+#include "tests/lib/local_cluster.h"
+#include "tests/lib/shell.h"
 #include "yaml/yaml.h"
 
 namespace fs = std::filesystem;
@@ -21,36 +20,18 @@ using namespace capstan;
 
 namespace {
 
-std::string Sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[256];
-  while (fgets(buf, sizeof buf, p)) out += buf;
-  if (pclose(p) != 0) ADD_FAILURE() << "command failed: " << cmd;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
-void Write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
+using capstan::testlib::Sh;
+using capstan::testlib::Write;
 
 class HelmAppE2E : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/capstan-helm-e2e-XXXXXX";
-    root_ = mkdtemp(tmpl);
     cluster::ServerOptions so;
-    so.data_dir = (root_ / "cluster").string();
     so.speed = 50;
     so.pod_start_seconds = 1;
-    server_ = std::make_unique<cluster::Server>(so);
-    server_->Start();
-    kube::KubeconfigOptions ko;
-    ko.explicit_path = server_->kubeconfig_path();
-    client_ = std::make_unique<kube::Client>(kube::LoadKubeconfig(ko));
-    target_ = std::make_unique<app::KubeTarget>(*client_, &client_->discovery());
+    local_ = std::make_unique<e2e::LocalCluster>("helm-e2e", so);
+    root_ = local_->root;
+    target_ = local_->target.get();
     Sh("git init -q -b main " + Work());
     Git("config user.email t@example.com");
     Git("config user.name Test");
@@ -58,10 +39,7 @@ class HelmAppE2E : public ::testing::Test {
   }
   void TearDown() override {
     manager_.reset();
-    target_.reset();
-    client_.reset();
-    if (server_) server_->Stop();
-    fs::remove_all(root_);
+    local_.reset();
   }
   app::Manager& M() {
     app::ManagerOptions o;
@@ -87,10 +65,9 @@ class HelmAppE2E : public ::testing::Test {
     return target_->Get({resource::Gvk::FromApiVersion(api, kind), ns, name});
   }
 
+  std::unique_ptr<e2e::LocalCluster> local_;
   fs::path root_;
-  std::unique_ptr<cluster::Server> server_;
-  std::unique_ptr<kube::Client> client_;
-  std::unique_ptr<app::KubeTarget> target_;
+  app::KubeTarget* target_ = nullptr;
   std::unique_ptr<app::Manager> manager_;
 };
 
