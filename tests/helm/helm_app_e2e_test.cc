@@ -11,6 +11,7 @@
 
 #include "app/helm_source.h"
 #include "app/manager.h"
+#include "tests/lib/git_remote.h"
 #include "tests/lib/local_cluster.h"
 #include "tests/lib/shell.h"
 #include "yaml/yaml.h"
@@ -32,10 +33,7 @@ class HelmAppE2E : public ::testing::Test {
     local_ = std::make_unique<e2e::LocalCluster>("helm-e2e", so);
     root_ = local_->root;
     target_ = local_->target.get();
-    Sh("git init -q -b main " + Work());
-    Git("config user.email t@example.com");
-    Git("config user.name Test");
-    Sh("git init -q --bare -b main " + (root_ / "remote.git").string());
+    repo_ = std::make_unique<testlib::GitRemote>(root_);
   }
   void TearDown() override {
     manager_.reset();
@@ -50,16 +48,6 @@ class HelmAppE2E : public ::testing::Test {
     manager_ = std::make_unique<app::Manager>(*target_, o);
     return *manager_;
   }
-  std::string Work() const { return (root_ / "work").string(); }
-  std::string Url() const { return "file://" + (root_ / "remote.git").string(); }
-  std::string Git(const std::string& a) { return Sh("git -C " + Work() + " " + a); }
-  void Put(const std::string& path, const std::string& text) { Write(fs::path(Work()) / path, text); }
-  std::string Commit(const std::string& msg) {
-    Git("add -A");
-    Git("commit -q -m '" + msg + "'");
-    Git("push -q " + (root_ / "remote.git").string() + " main");
-    return Git("rev-parse HEAD");
-  }
   std::optional<yaml::Node> Live(const std::string& api, const std::string& kind, const std::string& ns,
                                  const std::string& name) {
     return target_->Get({resource::Gvk::FromApiVersion(api, kind), ns, name});
@@ -68,6 +56,7 @@ class HelmAppE2E : public ::testing::Test {
   std::unique_ptr<e2e::LocalCluster> local_;
   fs::path root_;
   app::KubeTarget* target_ = nullptr;
+  std::unique_ptr<testlib::GitRemote> repo_;
   std::unique_ptr<app::Manager> manager_;
 };
 
@@ -101,19 +90,19 @@ spec:
 )";
 
 TEST_F(HelmAppE2E, HelmSourceSyncsThenValuesChangeIsOutOfSyncAndSyncs) {
-  Put("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
-  Put("charts/web/values.yaml", "replicaCount: 1\nimage:\n  repository: nginx\n  tag: \"1.0\"\nenv: {}\n");
-  Put("charts/web/values-prod.yaml", "replicaCount: 2\n");
-  Put("charts/web/templates/_helpers.tpl",
+  repo_->Put("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+  repo_->Put("charts/web/values.yaml", "replicaCount: 1\nimage:\n  repository: nginx\n  tag: \"1.0\"\nenv: {}\n");
+  repo_->Put("charts/web/values-prod.yaml", "replicaCount: 2\n");
+  repo_->Put("charts/web/templates/_helpers.tpl",
       "{{- define \"web.fullname\" -}}{{ .Release.Name }}-{{ .Chart.Name }}{{- end -}}\n");
-  Put("charts/web/templates/deployment.yaml", kDeployment);
-  Put("charts/web/templates/config.yaml",
+  repo_->Put("charts/web/templates/deployment.yaml", kDeployment);
+  repo_->Put("charts/web/templates/config.yaml",
       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include \"web.fullname\" . }}\n"
       "data:\n  tag: {{ .Values.image.tag | quote }}\n");
-  Commit("chart");
+  repo_->Commit("chart");
   app::Manager& m = M();
   std::string text = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: shop\n"
-                     "  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: " + Url() +
+                     "  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: " + repo_->Url() +
                      "\n    targetRevision: main\n    path: charts/web\n    helm:\n      valueFiles:\n"
                      "      - values-prod.yaml\n      parameters:\n      - name: env.APP\n"
                      "        value: $ARGOCD_APP_NAME\n      - name: image.tag\n        value: \"1.1\"\n"
@@ -136,8 +125,8 @@ TEST_F(HelmAppE2E, HelmSourceSyncsThenValuesChangeIsOutOfSyncAndSyncs) {
   EXPECT_EQ(cm->StrAt({"data", "tag"}), "1.1");
 
   // A values change in Git: OutOfSync, then Synced with the new value.
-  Put("charts/web/values-prod.yaml", "replicaCount: 3\n");
-  std::string second = Commit("three replicas");
+  repo_->Put("charts/web/values-prod.yaml", "replicaCount: 3\n");
+  std::string second = repo_->Commit("three replicas");
   app = m.Get("shop");
   app::Comparison cmp = m.Refresh(app);
   EXPECT_EQ(cmp.revision, second);
