@@ -157,8 +157,8 @@ TEST_F(E2E, SyncWavesHooksImageChangePruneAndRollback) {
 // both keep their history entries. Each write is checked by resourceVersion
 // and re-applied to a fresh read on conflict.
 TEST_F(E2E, StaleStatusWritersLoseNoHistoryEntry) {
-  Put("app/config.yaml", ConfigMap("config"));
-  Commit("first");
+  repo_->Put("app/config.yaml", ConfigMap("config"));
+  repo_->Commit("first");
   app::Manager& m = M(nullptr, /*checked_status=*/true);
   StoreApp(m, "app");
   auto stored = [&] { return m.Get("demo").object; };
