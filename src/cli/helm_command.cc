@@ -1,17 +1,54 @@
 // capstan helm template|lint: Helm charts rendered natively (src/helm).
 #include <CLI/CLI.hpp>
 
+#include <stdlib.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "app/application.h"
+#include "app/oci_chart.h"
 #include "cli/command.h"
+#include "git/git.h"
 #include "helm/helm.h"
+#include "helm/oci.h"
 
 namespace {
 
 namespace helm = capstan::helm;
+namespace app = capstan::app;
+namespace git = capstan::git;
+
+// Flags for a chart given as oci://host/path/chart (helm's registry flags).
+struct OciFlags {
+  std::string version, username, password, ca_file, credentials;
+  bool plain_http = false;
+};
+
+// Pulls an oci:// chart into a temp dir (removed by the caller) and returns
+// the unpacked chart's directory.
+std::string PullOciChart(const std::string& chart_ref, const OciFlags& f, const std::string& tmp) {
+  helm::OciReference ref = helm::ParseOciReference(chart_ref, "", "chart");
+  git::Credentials creds;
+  if (!f.credentials.empty()) creds = git::Credentials::Load(f.credentials);
+  git::Credential flag_cred;
+  app::OciFetchOptions o;
+  o.credential = app::FindOciCredential(&creds, ref);
+  if (!f.username.empty() || !f.password.empty() || !f.ca_file.empty()) {
+    if (o.credential != nullptr) flag_cred = *o.credential;
+    if (!f.username.empty()) flag_cred.username = f.username;
+    if (!f.password.empty()) flag_cred.password = f.password;
+    if (!f.ca_file.empty()) flag_cred.ca_file = f.ca_file;
+    flag_cred.url_prefix = "--username/--password";
+    o.credential = &flag_cred;
+  }
+  o.plain_http = f.plain_http;
+  o.refresh = true;
+  return app::FetchOciChart(tmp, ref, f.version, o).dir;
+}
 
 int RunTemplate(int argc, char** argv) {
   CLI::App app{"Render a Helm chart as `helm template` does", "capstan helm template"};
@@ -36,6 +73,13 @@ int RunTemplate(int argc, char** argv) {
   bool generate_name = false;
   app.add_option("--name-template", release_name_flag, "release name");
   app.add_flag("-g,--generate-name", generate_name, "generate a release name");
+  OciFlags oci;
+  app.add_option("--version", oci.version, "chart version or semver range (oci:// charts; default: the newest)");
+  app.add_option("--username", oci.username, "registry user name (oci:// charts)");
+  app.add_option("--password", oci.password, "registry password (oci:// charts)");
+  app.add_option("--ca-file", oci.ca_file, "PEM CAs trusted for the registry besides the system's");
+  app.add_option("--credentials", oci.credentials, "credentials file (docs/credentials.md) for oci:// charts");
+  app.add_flag("--plain-http", oci.plain_http, "use http:// for the registry");
   app.allow_windows_style_options(false);
   try {
     app.parse(argc, argv);
@@ -52,7 +96,23 @@ int RunTemplate(int argc, char** argv) {
     return 2;
   }
   if (!release_name_flag.empty()) o.release_name = release_name_flag;
+  std::string tmp;
+  struct RemoveTmp {
+    std::string& dir;
+    ~RemoveTmp() {
+      std::error_code ec;
+      if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+    }
+  } remove_tmp{tmp};
   try {
+    if (o.chart_path.rfind("oci://", 0) == 0) {
+      std::string tmpl = (std::filesystem::temp_directory_path() / "capstan-oci-XXXXXX").string();
+      if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("cannot create a temp dir for the chart");
+      tmp = tmpl;
+      o.chart_path = PullOciChart(o.chart_path, oci, tmp);
+    } else if (!oci.version.empty()) {
+      throw std::runtime_error("--version applies to oci:// charts only");
+    }
     helm::TemplateResult r = helm::Template(o);
     for (const auto& w : r.warnings) std::cerr << w << "\n";
     std::fwrite(r.output.data(), 1, r.output.size(), stdout);

@@ -22,3 +22,15 @@ if(TARGET capstan_app AND TARGET capstan_cluster)
   add_test(NAME helm_app_e2e COMMAND helm_app_e2e_test WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(helm_app_e2e PROPERTIES TIMEOUT 300)
 endif()
+# Helm charts from an OCI registry (tests/helm/oci_registry_test.py): Debian's
+# docker-registry with TLS (test CA) and htpasswd auth, the chart pushed by
+# the reference helm v3.17.2; capstan helm template oci:// equals helm's, an
+# Application with an OCI chart syncs, wrong passwords and tampered layers
+# are refused.
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND AND TARGET capstan)
+  add_test(NAME helm_oci_registry
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/helm/oci_registry_test.py
+                   $<TARGET_FILE:capstan> ${CMAKE_BINARY_DIR}/helm-bin)
+  set_tests_properties(helm_oci_registry PROPERTIES TIMEOUT 180)
+endif()

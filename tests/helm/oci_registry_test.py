@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""Helm charts from an OCI registry, end to end with real components.
+
+A CNCF distribution registry (Debian's docker-registry) on 127.0.0.1 with
+TLS from a test CA and htpasswd (bcrypt) auth; the chart pushed with the
+reference helm (v3.17.2: registry login + push). Then:
+  - `capstan helm template REL oci://...` equals `helm template REL oci://...`
+    byte for byte (exact version and a semver range);
+  - an Application with an OCI chart source (oci://host/path and the
+    scheme-less host/path form) syncs to the local cluster;
+  - a wrong password fails with a clear message that never shows it;
+  - a chart layer tampered with in the registry's storage is refused
+    (sha256 digest check).
+
+usage: oci_registry_test.py CAPSTAN HELM_DIR
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import ssl
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+from e2e import check, cluster_down, cluster_up, finish, run  # noqa: E402
+
+capstan = os.path.abspath(sys.argv[1])
+helm_dir = os.path.abspath(sys.argv[2])
+here = os.path.dirname(os.path.abspath(__file__))
+
+USER, PASSWORD, WRONG = "ci-bot", "s3cret-registry-pw", "wrong-pw-9f8e7d"
+
+CHART = {
+    "Chart.yaml": "apiVersion: v2\nname: web\nversion: {version}\nappVersion: \"1.0\"\n",
+    "values.yaml": "replicaCount: 1\ncolor: blue\n",
+    "templates/configmap.yaml": (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-web\n"
+        "  labels:\n    chart: {{ .Chart.Name }}-{{ .Chart.Version }}\n"
+        "data:\n  color: {{ .Values.color | quote }}\n  version: {{ .Chart.Version | quote }}\n"
+        "  namespace: {{ .Release.Namespace }}\n"),
+}
+
+
+def registry_host():
+    """A name of a loopback address other than `localhost`/an IP: helm's
+    push/pull (containerd's resolver, MatchLocalhost) speaks plain HTTP to
+    localhost and loopback IPs, so a TLS registry must be reached by another
+    name. Debian maps the machine's host name to 127.0.x.1 in /etc/hosts."""
+    name = socket.gethostname()
+    try:
+        ip = socket.gethostbyname(name)
+    except OSError:
+        ip = ""
+    if name == "localhost" or not ip.startswith("127."):
+        print(f"FAIL: the host name {name!r} must resolve to a loopback address (/etc/hosts) for this test")
+        sys.exit(1)
+    return name, ip
+
+
+def free_port(ip):
+    with socket.socket() as s:
+        s.bind((ip, 0))
+        return s.getsockname()[1]
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def make_ca(tmp, name):
+    """A test CA and a server certificate for 127.0.0.1 / localhost."""
+    ca_key, ca, key, csr, crt = (os.path.join(tmp, n) for n in ("ca.key", "ca.pem", "tls.key", "tls.csr", "tls.crt"))
+    ext = os.path.join(tmp, "ext.cnf")
+    write(ext, f"subjectAltName=DNS:{name},IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
+    o = ["openssl"]
+    subprocess.run(o + ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-keyout", ca_key, "-out", ca, "-days", "2", "-subj", "/CN=capstan test CA"],
+                   check=True, capture_output=True)
+    subprocess.run(o + ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+                        "-out", csr, "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    subprocess.run(o + ["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-out", crt,
+                        "-days", "2", "-extfile", ext], check=True, capture_output=True)
+    return ca, crt, key
+
+
+def start_registry(tmp, crt, key, name, ip):
+    port = free_port(ip)
+    htpasswd = os.path.join(tmp, "htpasswd")
+    r = run(["htpasswd", "-Bbn", USER, PASSWORD])
+    write(htpasswd, r.stdout)
+    storage = os.path.join(tmp, "registry-data")
+    config = os.path.join(tmp, "registry.yml")
+    write(config, f"""version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: {storage}
+http:
+  addr: {ip}:{port}
+  secret: capstan-test-secret
+  tls:
+    certificate: {crt}
+    key: {key}
+auth:
+  htpasswd:
+    realm: capstan-test
+    path: {htpasswd}
+""")
+    log = open(os.path.join(tmp, "registry.log"), "w")
+    proc = subprocess.Popen(["docker-registry", "serve", config], stdout=log, stderr=subprocess.STDOUT)
+    ctx = ssl.create_default_context(cafile=os.path.join(tmp, "ca.pem"))
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"https://{name}:{port}/v2/", context=ctx, timeout=1)
+        except urllib.error.HTTPError as e:
+            if e.code == 401:
+                return proc, port, storage
+        except Exception:
+            pass
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    proc.kill()
+    print("FAIL: docker-registry did not start:\n" + open(os.path.join(tmp, "registry.log")).read())
+    sys.exit(1)
+
+
+def main():
+    if not shutil.which("docker-registry") or not shutil.which("htpasswd"):
+        print("FAIL: docker-registry and htpasswd are needed (scripts/install-deps: docker-registry apache2-utils)")
+        sys.exit(1)
+    proc = subprocess.run([os.path.join(here, "..", "clients", "fetch_helm.sh"), helm_dir],
+                          capture_output=True, text=True)
+    if proc.returncode == 2:
+        print("SKIP: reference helm unavailable: " + proc.stderr.strip())
+        sys.exit(0)
+    if proc.returncode != 0:
+        print("FAIL: fetch helm: " + proc.stderr)
+        sys.exit(1)
+    helm = proc.stdout.strip()
+    tmp = tempfile.mkdtemp(prefix="capstan-oci-")
+    registry = None
+    cluster = False
+    try:
+        name, ip = registry_host()
+        ca, crt, key = make_ca(tmp, name)
+        registry, port, storage = start_registry(tmp, crt, key, name, ip)
+        host = f"{name}:{port}"
+        henv = dict(os.environ, HOME=tmp, HELM_CACHE_HOME=os.path.join(tmp, "helm-cache"),
+                    HELM_CONFIG_HOME=os.path.join(tmp, "helm-config"), HELM_DATA_HOME=os.path.join(tmp, "helm-data"),
+                    HELM_REGISTRY_CONFIG=os.path.join(tmp, "helm-config", "registry.json"))
+
+        # Push three versions with the reference helm.
+        r = run([helm, "registry", "login", host, "--username", USER, "--password-stdin", "--ca-file", ca],
+                input=PASSWORD, env=henv)
+        if not check(r.returncode == 0, "helm registry login: " + r.stderr):
+            return
+        for version in ("0.1.0", "0.2.0", "0.3.0-rc.1"):
+            src = os.path.join(tmp, "src-" + version, "web")
+            for path, text in CHART.items():
+                write(os.path.join(src, path), text.replace("{version}", version))
+            r = run([helm, "package", src, "-d", os.path.join(tmp, "pkg")], env=henv)
+            check(r.returncode == 0, "helm package: " + r.stderr)
+            r = run([helm, "push", os.path.join(tmp, "pkg", f"web-{version}.tgz"), f"oci://{host}/charts",
+                     "--ca-file", ca], env=henv)
+            check(r.returncode == 0, "helm push: " + r.stderr)
+
+        creds = os.path.join(tmp, "credentials")
+        write(creds, f"# the registry\noci://{USER}:{PASSWORD}@{host} ca={ca}\n")
+        wrong = os.path.join(tmp, "credentials-wrong")
+        write(wrong, f"https://{USER}:{WRONG}@{host} ca={ca}\n")
+        ref = f"oci://{host}/charts/web"
+
+        # 1. capstan helm template == helm template, byte for byte.
+        for version in ("0.1.0", ">=0.1.0 <1.0.0", "~0.1"):
+            args = ["template", "rel", ref, "--version", version, "-n", "team"]
+            want = run([helm] + args + ["--ca-file", ca], env=henv)
+            got = run([capstan, "helm"] + args + ["--credentials", creds])
+            check(want.returncode == 0, f"helm template {version}: {want.stderr}")
+            check(got.returncode == 0, f"capstan helm template {version}: {got.stderr}")
+            check(got.stdout == want.stdout and want.stdout != "",
+                  f"capstan helm template --version '{version}' differs from helm:\n{got.stdout}\n---\n{want.stdout}")
+        no_version = run([capstan, "helm", "template", "rel", ref, "--credentials", creds])
+        check("version: \"0.2.0\"" in no_version.stdout, "no --version takes the newest release (0.2.0): " +
+              no_version.stdout + no_version.stderr)
+        flags = run([capstan, "helm", "template", "rel", ref, "--version", "0.1.0", "--username", USER,
+                     "--password", PASSWORD, "--ca-file", ca])
+        check(flags.returncode == 0 and "version: \"0.1.0\"" in flags.stdout,
+              "--username/--password/--ca-file: " + flags.stderr)
+
+        # 2. Wrong password / no credentials: clear, non-zero, no secret.
+        bad = run([capstan, "helm", "template", "rel", ref, "--version", "0.1.0", "--credentials", wrong])
+        check(bad.returncode != 0, "a wrong password fails")
+        check("authentication failed" in bad.stderr and f"https://{host}" in bad.stderr,
+              "the error says authentication failed and names the credentials entry: " + bad.stderr)
+        check(WRONG not in bad.stderr + bad.stdout and PASSWORD not in bad.stderr,
+              "the error never shows the password: " + bad.stderr)
+        none = run([capstan, "helm", "template", "rel", ref, "--version", "0.1.0", "--ca-file", ca])
+        check(none.returncode != 0 and "no credentials file entry matches" in none.stderr,
+              "no credentials: " + none.stderr)
+        untrusted = run([capstan, "helm", "template", "rel", ref, "--version", "0.1.0", "--username", USER,
+                         "--password", PASSWORD])
+        check(untrusted.returncode != 0 and "certificate" in untrusted.stderr.lower(),
+              "a registry certificate from an unknown CA is refused: " + untrusted.stderr)
+        missing = run([capstan, "helm", "template", "rel", ref, "--version", "9.9.9", "--credentials", creds])
+        check(missing.returncode != 0 and "no version matching \"9.9.9\"" in missing.stderr,
+              "a missing version: " + missing.stderr)
+
+        # 3. Applications with an OCI chart source sync to the local cluster.
+        env = cluster_up(capstan, tmp)
+        cluster = True
+        apps = os.path.join(tmp, "apps.yaml")
+        app_docs = []
+        for name, url, rev in (("oci-url", f"oci://{host}/charts", "0.1.0"),
+                               ("oci-bare", f"{host}/charts", "~0.2")):
+            app_docs.append(f"""apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {name}
+spec:
+  project: default
+  source:
+    repoURL: {url}
+    chart: web
+    targetRevision: "{rev}"
+    helm:
+      valuesObject:
+        color: green
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: default
+""")
+        write(apps, "---\n".join(app_docs))
+        cache = os.path.join(tmp, "cache")
+        for name, version in (("oci-url", "0.1.0"), ("oci-bare", "0.2.0")):
+            r = run([capstan, "app", "sync", name, "--file", apps, "--credentials", creds, "--cache-dir", cache],
+                    env=env)
+            check(r.returncode == 0, f"app sync {name}: {r.stdout}{r.stderr}")
+            cm = run(["kubectl", "get", "configmap", f"{name}-web", "-n", "default", "-o", "json"], env=env)
+            if check(cm.returncode == 0, f"{name}: ConfigMap synced: {cm.stderr}"):
+                data = json.loads(cm.stdout)["data"]
+                check(data == {"color": "green", "version": version, "namespace": "default"},
+                      f"{name}: synced ConfigMap {data}")
+            g = run([capstan, "app", "get", name, "--file", apps, "--credentials", creds, "--cache-dir", cache,
+                     "-o", "json"], env=env)
+            st = json.loads(g.stdout).get("status", {}) if g.returncode == 0 else {}
+            check(st.get("sync", {}).get("status") == "Synced" and st.get("sync", {}).get("revision") == version,
+                  f"{name}: Synced at {version}: {g.stdout[-400:]}{g.stderr}")
+        r = run([capstan, "app", "sync", "oci-url", "--file", apps, "--credentials", wrong, "--cache-dir",
+                 os.path.join(tmp, "cache2")], env=env)
+        check(r.returncode != 0 and "authentication failed" in r.stdout + r.stderr and
+              WRONG not in r.stdout + r.stderr, "app sync with a wrong password: " + r.stdout + r.stderr)
+
+        # 4. A tampered chart layer is refused: rewrite the blob in storage.
+        m = run([capstan, "helm", "template", "rel", ref, "--version", "0.1.0", "--credentials", creds])
+        check(m.returncode == 0, "before tampering: " + m.stderr)
+        blobs = os.path.join(storage, "docker", "registry", "v2", "blobs", "sha256")
+        with open(os.path.join(tmp, "pkg", "web-0.1.0.tgz"), "rb") as f:
+            layer = f.read()
+        import hashlib
+        digest = hashlib.sha256(layer).hexdigest()
+        data = os.path.join(blobs, digest[:2], digest, "data")
+        if check(os.path.exists(data), "the 0.1.0 chart layer is in the registry's storage"):
+            with open(os.path.join(tmp, "pkg", "web-0.2.0.tgz"), "rb") as f:
+                other = f.read()
+            with open(data, "wb") as f:
+                f.write(other)
+            t = run([capstan, "helm", "template", "rel", ref, "--version", "0.1.0", "--credentials", creds])
+            check(t.returncode != 0 and "digest mismatch" in t.stderr and "sha256:" + digest in t.stderr,
+                  "a tampered chart layer is refused: " + t.stdout[:200] + t.stderr)
+            check(t.stdout == "", "nothing is rendered from a tampered layer")
+    finally:
+        if cluster:
+            cluster_down(capstan, tmp)
+        if registry is not None:
+            registry.kill()
+            registry.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+    finish()
+
+
+main()
