@@ -252,8 +252,10 @@ std::vector<AuthChallenge> ParseWwwAuthenticate(const std::string& h) {
           value += h[i++];
         }
         if (i < n) ++i;  // closing quote
-      } else {
-        value = token();
+      } else {  // a token; lenient: anything up to a separator (unquoted URLs)
+        size_t s = i;
+        while (i < n && h[i] != ',' && h[i] != ' ' && h[i] != '\t') ++i;
+        value = h.substr(s, i - s);
       }
       c.params[Lower(name)] = value;
       skip(false);

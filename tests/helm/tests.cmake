@@ -34,3 +34,11 @@ if(Python3_Interpreter_FOUND AND TARGET capstan)
                    $<TARGET_FILE:capstan> ${CMAKE_BINARY_DIR}/helm-bin)
   set_tests_properties(helm_oci_registry PROPERTIES TIMEOUT 180)
 endif()
+# index.yaml repositories behind basic auth (tests/helm/repo_credentials_test.py):
+# credentials to the repository's host, to an archive on another host only
+# with passCredentials, clear errors without the password.
+if(Python3_Interpreter_FOUND AND TARGET capstan)
+  add_test(NAME helm_repo_credentials
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/helm/repo_credentials_test.py $<TARGET_FILE:capstan>)
+  set_tests_properties(helm_repo_credentials PROPERTIES TIMEOUT 120)
+endif()
