@@ -11,9 +11,15 @@ reference helm (v3.17.2: registry login + push). Then:
   - a wrong password fails with a clear message that never shows it;
   - a chart layer tampered with in the registry's storage is refused
     (sha256 digest check).
+With `token`, the registry uses token auth instead of htpasswd: its 401s
+carry `WWW-Authenticate: Bearer realm=...,service=...,scope=...` and a token
+server started here (TLS, basic auth, RS256 JWTs with an x5c certificate the
+registry trusts) hands out the tokens, as Docker Hub, GHCR or Harbor do.
 
-usage: oci_registry_test.py CAPSTAN HELM_DIR
+usage: oci_registry_test.py CAPSTAN HELM_DIR [token]
 """
+import base64
+import http.server
 import json
 import os
 import shutil
@@ -21,7 +27,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 import urllib.request
 import ssl
 
@@ -30,6 +38,7 @@ from e2e import check, cluster_down, cluster_up, finish, run  # noqa: E402
 
 capstan = os.path.abspath(sys.argv[1])
 helm_dir = os.path.abspath(sys.argv[2])
+token_mode = len(sys.argv) > 3 and sys.argv[3] == "token"
 here = os.path.dirname(os.path.abspath(__file__))
 
 USER, PASSWORD, WRONG = "ci-bot", "s3cret-registry-pw", "wrong-pw-9f8e7d"
@@ -89,11 +98,100 @@ def make_ca(tmp, name):
     return ca, crt, key
 
 
-def start_registry(tmp, crt, key, name, ip):
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def start_token_server(tmp, crt, key, name, ip):
+    """distribution's token auth: GET /token?service=..&scope=.. with basic
+    auth returns an RS256 JWT granting the scopes asked for. Returns the
+    server, its realm URL and the certificate file the registry trusts."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    import datetime
+    signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, "capstan test token issuer")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+            .public_key(signing_key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(signing_key, hashes.SHA256()))
+    bundle = os.path.join(tmp, "token-signer.pem")
+    with open(bundle, "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    x5c = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
+    good = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        # GET with basic auth (docker's token flow, what capstan uses) or
+        # POST grant_type=password (containerd's OAuth2 flow, what helm uses).
+        def do_GET(self):
+            url = urllib.parse.urlparse(self.path)
+            self.issue(url.path, urllib.parse.parse_qs(url.query), self.headers.get("Authorization") == good)
+
+        def do_POST(self):
+            form = urllib.parse.parse_qs(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
+            ok = form.get("username") == [USER] and form.get("password") == [PASSWORD]
+            self.issue(urllib.parse.urlparse(self.path).path, form, ok)
+
+        def issue(self, path, q, ok):
+            if path != "/token" or not ok:
+                self.send_response(401)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}')
+                return
+            access = []
+            for scope in q.get("scope", []):
+                for one in scope.split(" "):
+                    parts = one.split(":")
+                    if len(parts) == 3 and parts[0] == "repository":
+                        access.append({"type": "repository", "name": parts[1], "actions": parts[2].split(",")})
+            t = int(time.time())
+            header = {"typ": "JWT", "alg": "RS256", "x5c": [x5c]}
+            claims = {"iss": "capstan-test-issuer", "sub": USER, "aud": q.get("service", [""])[0],
+                      "exp": t + 300, "nbf": t - 10, "iat": t, "jti": os.urandom(8).hex(), "access": access}
+            signing_input = (b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())).encode()
+            sig = signing_key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+            token = signing_input.decode() + "." + b64url(sig)
+            body = json.dumps({"token": token, "access_token": token, "expires_in": 300}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer((ip, 0), Handler)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(crt, key)
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"https://{name}:{httpd.server_address[1]}/token", bundle
+
+
+def start_registry(tmp, crt, key, name, ip, token=None):
     port = free_port(ip)
     htpasswd = os.path.join(tmp, "htpasswd")
     r = run(["htpasswd", "-Bbn", USER, PASSWORD])
     write(htpasswd, r.stdout)
+    if token:
+        realm, bundle = token
+        auth = f"""  token:
+    realm: {realm}
+    service: capstan-test-registry
+    issuer: capstan-test-issuer
+    rootcertbundle: {bundle}
+"""
+    else:
+        auth = f"""  htpasswd:
+    realm: capstan-test
+    path: {htpasswd}
+"""
     storage = os.path.join(tmp, "registry-data")
     config = os.path.join(tmp, "registry.yml")
     write(config, f"""version: 0.1
@@ -111,10 +209,7 @@ http:
     certificate: {crt}
     key: {key}
 auth:
-  htpasswd:
-    realm: capstan-test
-    path: {htpasswd}
-""")
+{auth}""")
     log = open(os.path.join(tmp, "registry.log"), "w")
     proc = subprocess.Popen(["docker-registry", "serve", config], stdout=log, stderr=subprocess.STDOUT)
     ctx = ssl.create_default_context(cafile=os.path.join(tmp, "ca.pem"))
@@ -134,6 +229,10 @@ auth:
     sys.exit(1)
 
 
+def host_of(name, port):
+    return f"{name}:{port}"
+
+
 def main():
     if not shutil.which("docker-registry") or not shutil.which("htpasswd"):
         print("FAIL: docker-registry and htpasswd are needed (scripts/install-deps: docker-registry apache2-utils)")
@@ -149,11 +248,19 @@ def main():
     helm = proc.stdout.strip()
     tmp = tempfile.mkdtemp(prefix="capstan-oci-")
     registry = None
+    token_server = None
     cluster = False
     try:
         name, ip = registry_host()
         ca, crt, key = make_ca(tmp, name)
-        registry, port, storage = start_registry(tmp, crt, key, name, ip)
+        token = None
+        if token_mode:
+            token_server, realm, bundle = start_token_server(tmp, crt, key, name, ip)
+            token = (realm, bundle)
+        registry, port, storage = start_registry(tmp, crt, key, name, ip, token)
+        if token_mode:
+            r = run(["curl", "-sS", "-o", "/dev/null", "-D", "-", "--cacert", ca, f"https://{host_of(name, port)}/v2/"])
+            check("Bearer realm=" in r.stdout, "the registry answers with a Bearer challenge: " + r.stdout)
         host = f"{name}:{port}"
         henv = dict(os.environ, HOME=tmp, HELM_CACHE_HOME=os.path.join(tmp, "helm-cache"),
                     HELM_CONFIG_HOME=os.path.join(tmp, "helm-config"), HELM_DATA_HOME=os.path.join(tmp, "helm-data"),
@@ -284,6 +391,9 @@ spec:
         if registry is not None:
             registry.kill()
             registry.wait()
+        if token_server is not None:
+            token_server.shutdown()
+            token_server.server_close()
         shutil.rmtree(tmp, ignore_errors=True)
     finish()
 

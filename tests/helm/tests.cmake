@@ -32,7 +32,11 @@ if(Python3_Interpreter_FOUND AND TARGET capstan)
   add_test(NAME helm_oci_registry
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/helm/oci_registry_test.py
                    $<TARGET_FILE:capstan> ${CMAKE_BINARY_DIR}/helm-bin)
-  set_tests_properties(helm_oci_registry PROPERTIES TIMEOUT 180)
+  # The same with token auth: Bearer challenges answered by a token server.
+  add_test(NAME helm_oci_registry_token
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/helm/oci_registry_test.py
+                   $<TARGET_FILE:capstan> ${CMAKE_BINARY_DIR}/helm-bin token)
+  set_tests_properties(helm_oci_registry helm_oci_registry_token PROPERTIES TIMEOUT 180)
 endif()
 # index.yaml repositories behind basic auth (tests/helm/repo_credentials_test.py):
 # credentials to the repository's host, to an archive on another host only
