@@ -30,11 +30,11 @@ endif()
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_Interpreter_FOUND AND TARGET capstan)
   add_test(NAME helm_oci_registry
-           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/helm/oci_registry_test.py
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/oci_registry_test.py
                    $<TARGET_FILE:capstan> ${CMAKE_BINARY_DIR}/helm-bin)
   # The same with token auth: Bearer challenges answered by a token server.
   add_test(NAME helm_oci_registry_token
-           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/helm/oci_registry_test.py
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/oci_registry_test.py
                    $<TARGET_FILE:capstan> ${CMAKE_BINARY_DIR}/helm-bin token)
   set_tests_properties(helm_oci_registry helm_oci_registry_token PROPERTIES TIMEOUT 180)
 endif()
@@ -43,6 +43,6 @@ endif()
 # with passCredentials, clear errors without the password.
 if(Python3_Interpreter_FOUND AND TARGET capstan)
   add_test(NAME helm_repo_credentials
-           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/helm/repo_credentials_test.py $<TARGET_FILE:capstan>)
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/repo_credentials_test.py $<TARGET_FILE:capstan>)
   set_tests_properties(helm_repo_credentials PROPERTIES TIMEOUT 120)
 endif()
