@@ -26,9 +26,10 @@ endif()
 # docker-registry with TLS (test CA) and htpasswd auth, the chart pushed by
 # the reference helm v3.17.2; capstan helm template oci:// equals helm's, an
 # Application with an OCI chart syncs, wrong passwords and tampered layers
-# are refused.
+# are refused. kubectl reads the synced objects back.
 find_package(Python3 COMPONENTS Interpreter)
-if(Python3_Interpreter_FOUND AND TARGET capstan)
+find_program(HELM_TESTS_KUBECTL kubectl)
+if(Python3_Interpreter_FOUND AND TARGET capstan AND HELM_TESTS_KUBECTL)
   add_test(NAME helm_oci_registry
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/oci_registry_test.py
                    $<TARGET_FILE:capstan> ${CMAKE_BINARY_DIR}/helm-bin)
@@ -41,7 +42,7 @@ endif()
 # index.yaml repositories behind basic auth (tests/helm/repo_credentials_test.py):
 # credentials to the repository's host, to an archive on another host only
 # with passCredentials, clear errors without the password.
-if(Python3_Interpreter_FOUND AND TARGET capstan)
+if(Python3_Interpreter_FOUND AND TARGET capstan AND HELM_TESTS_KUBECTL)
   add_test(NAME helm_repo_credentials
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/repo_credentials_test.py $<TARGET_FILE:capstan>)
   set_tests_properties(helm_repo_credentials PROPERTIES TIMEOUT 120)
