@@ -5,7 +5,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,21 @@ struct OciFlags {
   bool plain_http = false;
 };
 
+// helm's registry config: $HELM_REGISTRY_CONFIG, else
+// $HELM_CONFIG_HOME, $XDG_CONFIG_HOME/helm or ~/.config/helm, + registry/config.json.
+std::string ReadRegistryConfig() {
+  std::string path;
+  if (const char* p = getenv("HELM_REGISTRY_CONFIG"); p && *p) path = p;
+  else if (const char* c = getenv("HELM_CONFIG_HOME"); c && *c) path = std::string(c) + "/registry/config.json";
+  else if (const char* x = getenv("XDG_CONFIG_HOME"); x && *x) path = std::string(x) + "/helm/registry/config.json";
+  else if (const char* h = getenv("HOME"); h && *h) path = std::string(h) + "/.config/helm/registry/config.json";
+  if (path.empty()) return "";
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 // Pulls an oci:// chart into a temp dir (removed by the caller) and returns
 // the unpacked chart's directory.
 std::string PullOciChart(const std::string& chart_ref, const OciFlags& f, const std::string& tmp) {
@@ -37,12 +54,20 @@ std::string PullOciChart(const std::string& chart_ref, const OciFlags& f, const 
   git::Credential flag_cred;
   app::OciFetchOptions o;
   o.credential = app::FindOciCredential(&creds, ref);
-  if (!f.username.empty() || !f.password.empty() || !f.ca_file.empty()) {
+  // Without flags or an entry: the login `helm registry login` stored.
+  std::string login_user, login_password;
+  bool login = f.username.empty() && f.password.empty() && o.credential == nullptr &&
+               helm::RegistryConfigLogin(ReadRegistryConfig(), ref.registry, &login_user, &login_password);
+  if (!f.username.empty() || !f.password.empty() || !f.ca_file.empty() || login) {
     if (o.credential != nullptr) flag_cred = *o.credential;
+    flag_cred.url_prefix = login ? "helm's registry config" : "--username/--password";
+    if (login) {
+      flag_cred.username = login_user;
+      flag_cred.password = login_password;
+    }
     if (!f.username.empty()) flag_cred.username = f.username;
     if (!f.password.empty()) flag_cred.password = f.password;
     if (!f.ca_file.empty()) flag_cred.ca_file = f.ca_file;
-    flag_cred.url_prefix = "--username/--password";
     o.credential = &flag_cred;
   }
   o.plain_http = f.plain_http;
@@ -78,7 +103,8 @@ int RunTemplate(int argc, char** argv) {
   app.add_option("--username", oci.username, "registry user name (oci:// charts)");
   app.add_option("--password", oci.password, "registry password (oci:// charts)");
   app.add_option("--ca-file", oci.ca_file, "PEM CAs trusted for the registry besides the system's");
-  app.add_option("--credentials", oci.credentials, "credentials file (docs/credentials.md) for oci:// charts");
+  app.add_option("--credentials", oci.credentials,
+                 "credentials file (docs/credentials.md) for oci:// charts (default: helm registry login's)");
   app.add_flag("--plain-http", oci.plain_http, "use http:// for the registry");
   app.allow_windows_style_options(false);
   try {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/base64.h"
 #include "gotemplate/semver.h"
 #include "helm/helm.h"
 #include "yaml/yaml.h"
@@ -150,6 +151,34 @@ bool IsSha256Digest(const std::string& d) {
   for (size_t i = 7; i < d.size(); ++i)
     if (!((d[i] >= '0' && d[i] <= '9') || (d[i] >= 'a' && d[i] <= 'f'))) return false;
   return true;
+}
+
+bool RegistryConfigLogin(const std::string& json, const std::string& registry, std::string* username,
+                         std::string* password) {
+  yaml::Node doc;
+  try {
+    doc = yaml::ParseJson(json, "registry config");
+  } catch (const std::exception&) {
+    return false;
+  }
+  const yaml::Node* auths = doc.IsMap() ? doc.Get("auths") : nullptr;
+  if (auths == nullptr || !auths->IsMap()) return false;
+  const yaml::Node* entry = auths->Get(registry);
+  if (entry == nullptr) entry = auths->Get("https://" + registry);
+  if (entry == nullptr || !entry->IsMap()) return false;
+  std::string auth = entry->StrAt({"auth"});
+  if (!auth.empty()) {
+    std::string decoded;
+    if (!base::Base64Decode(auth, &decoded)) return false;
+    size_t colon = decoded.find(':');
+    if (colon == std::string::npos) return false;
+    *username = decoded.substr(0, colon);
+    *password = decoded.substr(colon + 1);
+    return true;
+  }
+  *username = entry->StrAt({"username"});
+  *password = entry->StrAt({"password"});
+  return !username->empty() || !password->empty();
 }
 
 namespace {

@@ -70,6 +70,13 @@ OciDescriptor ChartLayer(const OciManifest& m, const std::string& what);
 
 bool IsSha256Digest(const std::string& digest);  // "sha256:" + 64 lowercase hex
 
+// The login `helm registry login` (or `docker login`) stored for `registry`
+// (host[:port]) in a registry config file (`{"auths":{"host":{"auth":
+// base64("user:password")}}}`, or "username"/"password" fields). False when
+// there is none or the text is not such a file (never throws).
+bool RegistryConfigLogin(const std::string& json, const std::string& registry, std::string* username,
+                         std::string* password);
+
 // One challenge of a WWW-Authenticate header (RFC 7235): `Bearer
 // realm="https://auth/token",service="registry",scope="repository:a:pull"`.
 // The scheme is lower-cased, parameter names too; quoted values unescaped.

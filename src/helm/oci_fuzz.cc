@@ -1,7 +1,7 @@
 // libFuzzer target: hostile registry responses. The first byte chooses the
 // parser: WWW-Authenticate headers, image manifests (and their chart layer),
 // tags lists (and a version choice with the rest of the first line as the
-// constraint). Properties: nothing crashes; failures are HelmError; a chosen
+// constraint), helm registry config files. Properties: nothing crashes; failures are HelmError; a chosen
 // chart layer has a sha256 digest; a chosen version is one of the tags.
 #include <cstdint>
 #include <cstdio>
@@ -17,7 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string in(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
-    switch (data[0] % 3) {
+    switch (data[0] % 4) {
+      case 3: {
+        std::string u, p;
+        helm::RegistryConfigLogin(in, "reg.example.com", &u, &p);
+        break;
+      }
       case 0:
         for (const auto& c : helm::ParseWwwAuthenticate(in))
           if (c.scheme.empty()) abort();

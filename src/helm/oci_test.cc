@@ -110,5 +110,19 @@ TEST(OciTest, ParsesWwwAuthenticate) {
   ParseWwwAuthenticate("=\"\\");  // malformed: no crash
 }
 
+TEST(OciTest, ReadsHelmRegistryLogins) {
+  std::string u, p;
+  // base64("ci-bot:pa:ss")
+  EXPECT_TRUE(RegistryConfigLogin(R"({"auths":{"reg.example.com:5000":{"auth":"Y2ktYm90OnBhOnNz"}}})",
+                                  "reg.example.com:5000", &u, &p));
+  EXPECT_EQ(u, "ci-bot");
+  EXPECT_EQ(p, "pa:ss");
+  EXPECT_TRUE(RegistryConfigLogin(R"({"auths":{"https://ghcr.io":{"username":"a","password":"b"}}})", "ghcr.io", &u, &p));
+  EXPECT_EQ(u, "a");
+  EXPECT_FALSE(RegistryConfigLogin(R"({"auths":{"other":{"auth":"Y2ktYm90OnBhOnNz"}}})", "ghcr.io", &u, &p));
+  EXPECT_FALSE(RegistryConfigLogin(R"({"auths":{"ghcr.io":{"auth":"!!"}}})", "ghcr.io", &u, &p));
+  EXPECT_FALSE(RegistryConfigLogin("", "ghcr.io", &u, &p));
+}
+
 }  // namespace
 }  // namespace capstan::helm

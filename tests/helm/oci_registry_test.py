@@ -251,6 +251,8 @@ def main():
     token_server = None
     cluster = False
     try:
+        # capstan reads helm's registry login only where a check asks for it.
+        os.environ["HELM_REGISTRY_CONFIG"] = os.path.join(tmp, "no-registry-config.json")
         name, ip = registry_host()
         ca, crt, key = make_ca(tmp, name)
         token = None
@@ -303,6 +305,11 @@ def main():
                      "--password", PASSWORD, "--ca-file", ca])
         check(flags.returncode == 0 and "version: \"0.1.0\"" in flags.stdout,
               "--username/--password/--ca-file: " + flags.stderr)
+
+        login = run([capstan, "helm", "template", "rel", ref, "--version", "0.1.0", "--ca-file", ca], env=henv)
+        want = run([helm, "template", "rel", ref, "--version", "0.1.0", "--ca-file", ca], env=henv)
+        check(login.returncode == 0 and login.stdout == want.stdout,
+              "the login of `helm registry login` is used without flags: " + login.stderr)
 
         # 2. Wrong password / no credentials: clear, non-zero, no secret.
         bad = run([capstan, "helm", "template", "rel", ref, "--version", "0.1.0", "--credentials", wrong])
