@@ -7,6 +7,7 @@
 #include "app/application.h"
 #include "app/chart_cache.h"
 #include "app/chart_http.h"
+#include "gotemplate/semver.h"
 #include "helm/helm.h"
 #include "yaml/yaml.h"
 
@@ -173,6 +174,47 @@ std::string NextPage(const ChartHttpResponse& r, const std::string& origin) {
   return "";  // never follow a page link to another host
 }
 
+// Downloads `version` (its manifest and chart layer, digest checked) into
+// `dir`/<chart>-<version> unless it is there already.
+RepoChart Pull(RegistrySession& session, const helm::OciReference& ref, const std::string& version,
+               const fs::path& dir) {
+  const std::string field = "spec.source.repoURL";
+  if (version.find('/') != std::string::npos || version.find("..") != std::string::npos)
+    throw AppError(field + ": " + ref.Display() + ": invalid version \"" + version + "\"");
+  fs::path chart_dir = dir / (ref.chart + "-" + version);
+  std::error_code ec;
+  if (fs::exists(chart_dir / "Chart.yaml", ec)) return {version, chart_dir.string()};
+
+  std::string what = ref.Display() + ":" + helm::TagOf(version);
+  ChartHttpResponse m = session.Get(session.base() + "/manifests/" + helm::TagOf(version),
+                                    std::string(helm::kOciManifestType), field);
+  if (m.status == 404)
+    throw AppError("spec.source.targetRevision: " + ref.Display() + ": version \"" + version + "\" not found (no tag " +
+                   helm::TagOf(version) + ")");
+  CheckStatus(m, field, what + " manifest");
+  if (auto d = m.headers.find("docker-content-digest"); d != m.headers.end() && helm::IsSha256Digest(d->second) &&
+                                                         Sha256Digest(m.body) != d->second)
+    throw AppError(field + ": " + what + ": manifest digest mismatch (registry says " + d->second + ", content is " +
+                   Sha256Digest(m.body) + ")");
+  helm::OciDescriptor layer;
+  try {
+    layer = helm::ChartLayer(helm::ParseOciManifest(m.body, what + " manifest"), what);
+  } catch (const helm::HelmError& e) {
+    throw AppError(field + ": " + e.what());
+  }
+  ChartHttpResponse blob = session.Get(session.base() + "/blobs/" + layer.digest, "", field);
+  CheckStatus(blob, field, what + " chart layer " + layer.digest);
+  std::string got = Sha256Digest(blob.body);
+  if (got != layer.digest)
+    throw AppError(field + ": " + what + ": chart layer digest mismatch: the manifest says " + layer.digest +
+                   ", the registry sent " + got + " (refused)");
+  if (layer.size >= 0 && static_cast<int64_t>(blob.body.size()) != layer.size)
+    throw AppError(field + ": " + what + ": chart layer size " + std::to_string(blob.body.size()) +
+                   " differs from the manifest's " + std::to_string(layer.size));
+  UnpackChartOnce(blob.body, chart_dir.string(), what, field);
+  return {version, chart_dir.string()};
+}
+
 }  // namespace
 
 const git::Credential* FindOciCredential(const git::Credentials* creds, const helm::OciReference& ref) {
@@ -213,6 +255,14 @@ RepoChart FetchOciChart(const std::string& cache_dir, const helm::OciReference& 
     return tags;
   };
 
+  // Helm (ChartDownloader.getOciURI): a version that parses as semver is
+  // the tag itself, no tags list; anything else is a constraint.
+  std::string exact = revision;
+  size_t b = exact.find_first_not_of(" \t"), e = exact.find_last_not_of(" \t");
+  exact = b == std::string::npos ? "" : exact.substr(b, e - b + 1);
+  gotemplate::SemVersion parsed;
+  if (!exact.empty() && gotemplate::ParseSemver(exact, &parsed)) return Pull(session, ref, exact, dir);
+
   std::vector<std::string> tags;
   bool fetched = false;
   std::string cached = options.refresh ? "" : ReadCacheFile(tags_path.string());
@@ -239,37 +289,7 @@ RepoChart FetchOciChart(const std::string& cache_dir, const helm::OciReference& 
       throw AppError(std::string("spec.source.targetRevision: ") + e2.what());
     }
   }
-  if (version.find('/') != std::string::npos || version.find("..") != std::string::npos)
-    throw AppError(field + ": " + ref.Display() + ": invalid version \"" + version + "\"");
-  fs::path chart_dir = dir / (ref.chart + "-" + version);
-  std::error_code ec;
-  if (fs::exists(chart_dir / "Chart.yaml", ec)) return {version, chart_dir.string()};
-
-  std::string what = ref.Display() + ":" + helm::TagOf(version);
-  ChartHttpResponse m = session.Get(session.base() + "/manifests/" + helm::TagOf(version),
-                                    std::string(helm::kOciManifestType), field);
-  CheckStatus(m, field, what + " manifest");
-  if (auto d = m.headers.find("docker-content-digest"); d != m.headers.end() && helm::IsSha256Digest(d->second) &&
-                                                         Sha256Digest(m.body) != d->second)
-    throw AppError(field + ": " + what + ": manifest digest mismatch (registry says " + d->second + ", content is " +
-                   Sha256Digest(m.body) + ")");
-  helm::OciDescriptor layer;
-  try {
-    layer = helm::ChartLayer(helm::ParseOciManifest(m.body, what + " manifest"), what);
-  } catch (const helm::HelmError& e) {
-    throw AppError(field + ": " + e.what());
-  }
-  ChartHttpResponse blob = session.Get(session.base() + "/blobs/" + layer.digest, "", field);
-  CheckStatus(blob, field, what + " chart layer " + layer.digest);
-  std::string got = Sha256Digest(blob.body);
-  if (got != layer.digest)
-    throw AppError(field + ": " + what + ": chart layer digest mismatch: the manifest says " + layer.digest +
-                   ", the registry sent " + got + " (refused)");
-  if (layer.size >= 0 && static_cast<int64_t>(blob.body.size()) != layer.size)
-    throw AppError(field + ": " + what + ": chart layer size " + std::to_string(blob.body.size()) +
-                   " differs from the manifest's " + std::to_string(layer.size));
-  UnpackChartOnce(blob.body, chart_dir.string(), what, field);
-  return {version, chart_dir.string()};
+  return Pull(session, ref, version, dir);
 }
 
 }  // namespace capstan::app
