@@ -177,8 +177,8 @@ std::string NextPage(const ChartHttpResponse& r, const std::string& origin) {
 // Downloads `version` (its manifest and chart layer, digest checked) into
 // `dir`/<chart>-<version> unless it is there already.
 RepoChart Pull(RegistrySession& session, const helm::OciReference& ref, const std::string& version,
-               const fs::path& dir) {
-  const std::string field = "spec.source.repoURL";
+               const fs::path& dir, const OciFetchOptions& options) {
+  const std::string& field = options.field;
   if (version.find('/') != std::string::npos || version.find("..") != std::string::npos)
     throw AppError(field + ": " + ref.Display() + ": invalid version \"" + version + "\"");
   fs::path chart_dir = dir / (ref.chart + "-" + version);
@@ -189,7 +189,7 @@ RepoChart Pull(RegistrySession& session, const helm::OciReference& ref, const st
   ChartHttpResponse m = session.Get(session.base() + "/manifests/" + helm::TagOf(version),
                                     std::string(helm::kOciManifestType), field);
   if (m.status == 404)
-    throw AppError("spec.source.targetRevision: " + ref.Display() + ": version \"" + version + "\" not found (no tag " +
+    throw AppError(options.version_field + ": " + ref.Display() + ": version \"" + version + "\" not found (no tag " +
                    helm::TagOf(version) + ")");
   CheckStatus(m, field, what + " manifest");
   if (auto d = m.headers.find("docker-content-digest"); d != m.headers.end() && helm::IsSha256Digest(d->second) &&
@@ -225,7 +225,7 @@ const git::Credential* FindOciCredential(const git::Credentials* creds, const he
 
 RepoChart FetchOciChart(const std::string& cache_dir, const helm::OciReference& ref, const std::string& revision,
                         const OciFetchOptions& options) {
-  const std::string field = "spec.source.repoURL";
+  const std::string& field = options.field;
   fs::path dir = ChartRepoCacheDir(cache_dir, ref.Display());
   fs::path tags_path = dir / "tags.json";
   RegistrySession session(ref, options);
@@ -261,7 +261,7 @@ RepoChart FetchOciChart(const std::string& cache_dir, const helm::OciReference& 
   size_t b = exact.find_first_not_of(" \t"), e = exact.find_last_not_of(" \t");
   exact = b == std::string::npos ? "" : exact.substr(b, e - b + 1);
   gotemplate::SemVersion parsed;
-  if (!exact.empty() && gotemplate::ParseSemver(exact, &parsed)) return Pull(session, ref, exact, dir);
+  if (!exact.empty() && gotemplate::ParseSemver(exact, &parsed)) return Pull(session, ref, exact, dir, options);
 
   std::vector<std::string> tags;
   bool fetched = false;
@@ -281,15 +281,15 @@ RepoChart FetchOciChart(const std::string& cache_dir, const helm::OciReference& 
   try {
     version = helm::ResolveOciVersion(tags, revision, ref.Display());
   } catch (const helm::HelmError& e) {
-    if (fetched) throw AppError(std::string("spec.source.targetRevision: ") + e.what());
+    if (fetched) throw AppError(options.version_field + ": " + e.what());
     tags = fetch_tags();  // a version pushed after the cached list was read
     try {
       version = helm::ResolveOciVersion(tags, revision, ref.Display());
     } catch (const helm::HelmError& e2) {
-      throw AppError(std::string("spec.source.targetRevision: ") + e2.what());
+      throw AppError(options.version_field + ": " + e2.what());
     }
   }
-  return Pull(session, ref, version, dir);
+  return Pull(session, ref, version, dir, options);
 }
 
 }  // namespace capstan::app

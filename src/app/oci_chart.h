@@ -17,6 +17,8 @@ struct OciFetchOptions {
   const git::Credential* credential = nullptr;  // basic auth and ca= for this registry
   bool plain_http = false;                      // http:// (helm --plain-http); tests and local registries
   bool refresh = false;                         // fetch the tags list even when cached
+  // What errors name (the CLI says "chart" and "--version").
+  std::string field = "spec.source.repoURL", version_field = "spec.source.targetRevision";
 };
 
 // Resolves `revision` (exact version or semver range, empty = `*`) against

@@ -72,6 +72,8 @@ std::string PullOciChart(const std::string& chart_ref, const OciFlags& f, const 
   }
   o.plain_http = f.plain_http;
   o.refresh = true;
+  o.field = "chart";
+  o.version_field = "--version";
   return app::FetchOciChart(tmp, ref, f.version, o).dir;
 }
 
