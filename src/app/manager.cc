@@ -261,6 +261,11 @@ Comparison Manager::Refresh(Application& app, RefreshMode mode, const std::strin
   return Refresh(app, mode, revision, /*write_status=*/true);
 }
 
+Comparison Manager::Preview(const Application& app, const std::string& revision) {
+  Application copy = app;
+  return Refresh(copy, RefreshMode::kNormal, revision, /*write_status=*/false);
+}
+
 Comparison Manager::Refresh(Application& app, RefreshMode mode, const std::string& revision, bool write_status) {
   const Source& source = app.source;
   std::string rev = revision.empty() ? source.target_revision : revision;

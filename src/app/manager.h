@@ -99,6 +99,10 @@ class Manager {
   // recording it in status.conditions.
   Comparison Refresh(Application& app, RefreshMode mode = RefreshMode::kNormal,
                      const std::string& revision = "");
+  // The comparison at `revision` (a commit SHA, tag or branch; "" = the
+  // target revision) without writing anything: Argo CD's GetManifests.
+  // Throws AppError as Refresh does.
+  Comparison Preview(const Application& app, const std::string& revision);
   // One sync operation; retried per spec.syncPolicy.retry. Project
   // violations fail it before anything is applied.
   SyncOutcome Sync(Application& app, const SyncRequest& request);

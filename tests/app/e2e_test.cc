@@ -10,6 +10,7 @@
 #include "app/manager.h"
 #include "app/sync_many.h"
 #include "base/clock.h"
+#include "tests/lib/git_remote.h"
 #include "tests/lib/local_cluster.h"
 #include "yaml/yaml.h"
 
@@ -17,21 +18,6 @@ namespace fs = std::filesystem;
 using namespace capstan;
 
 namespace {
-
-std::string Sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[256];
-  while (fgets(buf, sizeof buf, p)) out += buf;
-  if (pclose(p) != 0) ADD_FAILURE() << "command failed: " << cmd;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
-void Write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
 
 std::string Deployment(const std::string& name, const std::string& image, const std::string& extra_meta = "") {
   return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\n" + extra_meta +
@@ -55,10 +41,7 @@ class E2E : public ::testing::Test {
     client_ = local_->client.get();
     target_ = local_->target.get();
 
-    Sh("git init -q -b main " + Work());
-    Git("config user.email t@example.com");
-    Git("config user.name Test");
-    Sh("git init -q --bare -b main " + (root_ / "remote.git").string());
+    repo_ = std::make_unique<testlib::GitRemote>(root_);
   }
   void TearDown() override {
     manager_.reset();
@@ -76,20 +59,10 @@ class E2E : public ::testing::Test {
     return *manager_;
   }
 
-  std::string Work() const { return (root_ / "work").string(); }
-  std::string Url() const { return "file://" + (root_ / "remote.git").string(); }
-  std::string Git(const std::string& a) { return Sh("git -C " + Work() + " " + a); }
-  void Put(const std::string& path, const std::string& text) { Write(fs::path(Work()) / path, text); }
-  std::string Commit(const std::string& msg) {
-    Git("add -A");
-    Git("commit -q -m '" + msg + "'");
-    Git("push -q " + (root_ / "remote.git").string() + " main");
-    return Git("rev-parse HEAD");
-  }
   app::Application StoreApp(app::Manager& m, const std::string& path, const std::string& project = "default",
                             const std::string& extra = "") {
     std::string text = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: demo\n"
-                       "  namespace: argocd\nspec:\n  project: " + project + "\n  source:\n    repoURL: " + Url() +
+                       "  namespace: argocd\nspec:\n  project: " + project + "\n  source:\n    repoURL: " + repo_->Url() +
                        "\n    targetRevision: main\n    path: " + path +
                        "\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: demo\n"
                        "  syncPolicy:\n    syncOptions:\n    - CreateNamespace=true\n" + extra;
@@ -106,19 +79,20 @@ class E2E : public ::testing::Test {
   fs::path root_;
   kube::Client* client_ = nullptr;
   app::KubeTarget* target_ = nullptr;
+  std::unique_ptr<testlib::GitRemote> repo_;
   std::unique_ptr<app::Manager> manager_;
 };
 
 TEST_F(E2E, SyncWavesHooksImageChangePruneAndRollback) {
-  Put("app/web.yaml", Deployment("web", "nginx:1.0"));
-  Put("app/config.yaml", ConfigMap("config", "  annotations:\n    argocd.argoproj.io/sync-wave: \"-1\"\n"));
-  Put("app/late.yaml", ConfigMap("late", "  annotations:\n    argocd.argoproj.io/sync-wave: \"2\"\n"));
-  Put("app/old.yaml", ConfigMap("old"));
-  Put("app/migrate.yaml",
+  repo_->Put("app/web.yaml", Deployment("web", "nginx:1.0"));
+  repo_->Put("app/config.yaml", ConfigMap("config", "  annotations:\n    argocd.argoproj.io/sync-wave: \"-1\"\n"));
+  repo_->Put("app/late.yaml", ConfigMap("late", "  annotations:\n    argocd.argoproj.io/sync-wave: \"2\"\n"));
+  repo_->Put("app/old.yaml", ConfigMap("old"));
+  repo_->Put("app/migrate.yaml",
       "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n"
       "    argocd.argoproj.io/hook: PreSync\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n"
       "      containers:\n      - name: m\n        image: busybox:1.36\n");
-  std::string first = Commit("first");
+  std::string first = repo_->Commit("first");
   app::Manager& m = M();
   app::Application app = StoreApp(m, "app");
 
@@ -140,9 +114,9 @@ TEST_F(E2E, SyncWavesHooksImageChangePruneAndRollback) {
   EXPECT_EQ(s.after.sync_status, "Synced");
 
   // Image tag change: OutOfSync, then Synced.
-  Put("app/web.yaml", Deployment("web", "nginx:1.1"));
-  fs::remove(fs::path(Work()) / "app/old.yaml");
-  std::string second = Commit("bump web, drop old");
+  repo_->Put("app/web.yaml", Deployment("web", "nginx:1.1"));
+  fs::remove(fs::path(repo_->Work()) / "app/old.yaml");
+  std::string second = repo_->Commit("bump web, drop old");
   app = m.Get("demo");
   app::Comparison c = m.Refresh(app);
   EXPECT_EQ(c.revision, second);
@@ -177,8 +151,8 @@ TEST_F(E2E, SyncWavesHooksImageChangePruneAndRollback) {
 }
 
 TEST_F(E2E, CrashLoopingImageIsDegradedWithReason) {
-  Put("app/web.yaml", Deployment("fulfillment", "registry.example.com/crash:1"));
-  Commit("crash");
+  repo_->Put("app/web.yaml", Deployment("fulfillment", "registry.example.com/crash:1"));
+  repo_->Commit("crash");
   app::Manager& m = M();
   app::Application app = StoreApp(m, "app");
   app::SyncOutcome s = m.Sync(app, {});
@@ -198,10 +172,10 @@ TEST_F(E2E, CrashLoopingImageIsDegradedWithReason) {
 }
 
 TEST_F(E2E, ProjectViolationAppliesNothing) {
-  Put("app/role.yaml",
+  repo_->Put("app/role.yaml",
       "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: too-much\nrules: []\n");
-  Put("app/cfg.yaml", ConfigMap("cfg"));
-  Commit("clusterrole");
+  repo_->Put("app/cfg.yaml", ConfigMap("cfg"));
+  repo_->Commit("clusterrole");
   app::Manager& m = M();
   m.Store(yaml::ParseOne("apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: dev\n"
                          "  namespace: argocd\nspec:\n  sourceRepos: ['*']\n  destinations:\n"
@@ -223,15 +197,15 @@ TEST_F(E2E, ParallelSyncOfManyAppsSharingANamespace) {
   const int n = 12;
   for (int i = 0; i < n; ++i) {
     std::string svc = "svc" + std::to_string(i);
-    Put("apps/" + svc + "/all.yaml", ConfigMap(svc + "-config") + "---\n" + Deployment(svc, "registry.example.com/" + svc + ":1"));
+    repo_->Put("apps/" + svc + "/all.yaml", ConfigMap(svc + "-config") + "---\n" + Deployment(svc, "registry.example.com/" + svc + ":1"));
   }
-  Put("apps/svc0/old.yaml", ConfigMap("svc0-old"));
-  Commit("services");
+  repo_->Put("apps/svc0/old.yaml", ConfigMap("svc0-old"));
+  repo_->Commit("services");
   app::Manager& m = M();
   for (int i = 0; i < n; ++i) {
     std::string svc = "svc" + std::to_string(i);
     m.Store(yaml::ParseOne("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: " + svc +
-                           "\n  namespace: argocd\nspec:\n  source:\n    repoURL: " + Url() +
+                           "\n  namespace: argocd\nspec:\n  source:\n    repoURL: " + repo_->Url() +
                            "\n    targetRevision: main\n    path: apps/" + svc +
                            "\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: shared\n"
                            "  syncPolicy:\n    syncOptions:\n    - CreateNamespace=true\n"),
@@ -249,8 +223,8 @@ TEST_F(E2E, ParallelSyncOfManyAppsSharingANamespace) {
     EXPECT_TRUE(Live("apps/v1", "Deployment", "shared", apps[i].name)) << apps[i].name;
   }
   // A file removed from Git: the prefetched view finds it to prune.
-  Git("rm -q apps/svc0/old.yaml");
-  Commit("drop old config");
+  repo_->Git("rm -q apps/svc0/old.yaml");
+  repo_->Commit("drop old config");
   app::Manager& fresh = M();
   app::Application svc0 = fresh.Get("svc0");
   target_->Prefetch(app::kInstanceLabel);
@@ -272,9 +246,9 @@ TEST_F(E2E, ParallelSyncOfManyAppsSharingANamespace) {
 
 TEST_F(E2E, RetryStopsAtLimitOnFakeClock) {
   // A custom resource whose CRD is not installed fails its dry run every time.
-  Put("app/widget.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n");
-  Put("app/cfg.yaml", ConfigMap("cfg"));
-  Commit("widget");
+  repo_->Put("app/widget.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n");
+  repo_->Put("app/cfg.yaml", ConfigMap("cfg"));
+  repo_->Commit("widget");
   base::FakeClock clock;
   app::Manager& m = M(&clock);
   app::Application app = StoreApp(m, "app", "default",

@@ -19,6 +19,7 @@ set_tests_properties(helm_template_usage_error PROPERTIES WILL_FAIL TRUE)
 if(TARGET capstan_app AND TARGET capstan_cluster)
   add_executable(helm_app_e2e_test ${CMAKE_CURRENT_LIST_DIR}/helm_app_e2e_test.cc)
   target_link_libraries(helm_app_e2e_test PRIVATE capstan_app capstan_cluster GTest::gtest GTest::gtest_main)
+  target_include_directories(helm_app_e2e_test PRIVATE ${CMAKE_SOURCE_DIR})  # tests/lib/*.h
   add_test(NAME helm_app_e2e COMMAND helm_app_e2e_test WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(helm_app_e2e PROPERTIES TIMEOUT 300)
 endif()
