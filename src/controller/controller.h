@@ -79,10 +79,20 @@ class Controller {
   bool leading() const { return leading_; }
 
  private:
+  // What the repository poller and the metrics read of an Application,
+  // without unpacking it.
+  struct AppInfo {
+    std::string ns, project, repo_url, target_revision, dest_server, dest_namespace;
+    std::string sync_status, health_status, sync_revision;
+    bool autosync = false, deleting = false, operation = false;
+  };
   struct AppEntry {
-    yaml::Node obj;
+    std::string packed;  // the Application as last seen (cache::Pack)
+    std::string rv;      // its metadata.resourceVersion
+    AppInfo info;
     int64_t next_resync_ms = 0;
   };
+  static void StoreApp(AppEntry& e, const yaml::Node& obj);
   void WatchApps();
   void WatchAppSets();
   void AppSetWorker();

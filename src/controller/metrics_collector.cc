@@ -113,23 +113,21 @@ std::string Controller::RenderMetrics() {
   {
     std::lock_guard<std::mutex> l(mu_);
     for (const auto& [name, e] : apps_) {
-      const yaml::Node& o = e.obj;
+      const AppInfo& i = e.info;
       auto or_unknown = [](std::string s) { return s.empty() ? std::string("Unknown") : s; };
       std::string op;
-      if (!o.StrAt({"metadata", "deletionTimestamp"}).empty()) op = "delete";
-      else if (o.Get("operation")) op = "sync";
-      bool autosync = o.At({"spec", "syncPolicy", "automated"}) != nullptr;
-      std::string project = o.StrAt({"spec", "project"}, "default");
+      if (i.deleting) op = "delete";
+      else if (i.operation) op = "sync";
       m.Set("argocd_app_info",
-            {{"namespace", o.StrAt({"metadata", "namespace"})}, {"name", name}, {"project", project},
-             {"autosync_enabled", autosync ? "true" : "false"},
-             {"repo", NormalizeRepo(o.StrAt({"spec", "source", "repoURL"}))},
-             {"dest_server", o.StrAt({"spec", "destination", "server"})},
-             {"dest_namespace", o.StrAt({"spec", "destination", "namespace"})},
-             {"sync_status", or_unknown(o.StrAt({"status", "sync", "status"}))},
-             {"health_status", or_unknown(o.StrAt({"status", "health", "status"}))}, {"operation", op}},
+            {{"namespace", i.ns}, {"name", name}, {"project", i.project},
+             {"autosync_enabled", i.autosync ? "true" : "false"},
+             {"repo", NormalizeRepo(i.repo_url)},
+             {"dest_server", i.dest_server},
+             {"dest_namespace", i.dest_namespace},
+             {"sync_status", or_unknown(i.sync_status)},
+             {"health_status", or_unknown(i.health_status)}, {"operation", op}},
             1);
-      m.Set("argocd_app_orphaned_resources_count", {{"namespace", o.StrAt({"metadata", "namespace"})}, {"name", name}, {"project", project}}, 0);
+      m.Set("argocd_app_orphaned_resources_count", {{"namespace", i.ns}, {"name", name}, {"project", i.project}}, 0);
     }
   }
   std::string server = options_.server;
