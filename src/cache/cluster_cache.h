@@ -48,7 +48,7 @@ struct Options {
   // Keep metadata.managedFields (ignoreDifferences.managedFieldsManagers
   // reads them; the controller drops them to save memory).
   bool keep_managed_fields = false;
-  int64_t list_page_size = 500;
+  int64_t list_page_size = 100;  // smaller pages: less parsed at once
   // Keep every object of the watched kinds, not only labelled ones (the
   // controller's AppProject informer).
   bool all_objects = false;

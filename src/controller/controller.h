@@ -64,6 +64,11 @@ struct ControllerOptions {
   bool applicationsets = true;
   int64_t appset_resync_ms = 180000;
   std::function<void(const std::string& level, const std::string& message, const std::string& app)> log;
+  // Memory (docs/decisions.md): glibc malloc arenas for the process (set at
+  // Start; 0 = glibc's default of 8 per core), and how often free heap
+  // pages are handed back to the kernel (malloc_trim; 0 = never).
+  int malloc_arenas = 2;
+  int64_t trim_interval_ms = 10000;
 };
 
 class Controller {
