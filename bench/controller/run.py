@@ -90,6 +90,18 @@ def metric_sum(text, name, label_filter=None):
     return total
 
 
+def cpu_seconds(pid):
+    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return 0
+
+
 def rss_peak_mb(pid):
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("VmHWM"):
@@ -218,7 +230,9 @@ spec:
         except OSError:
             pass
     cold = done
-    print(f"cold start to all {n} Synced+Healthy: " + (f"{cold:.1f} s ({n / cold:.1f} apps/s)" if cold else "TIMEOUT"))
+    server_pid = int(open(os.path.join(tmp, "cluster", "server.pid")).read())
+    print(f"cold start to all {n} Synced+Healthy: " + (f"{cold:.1f} s ({n / cold:.1f} apps/s)" if cold else "TIMEOUT") +
+          f"; CPU in it: controller {cpu_seconds(controller_pid(ctl)):.1f} s, cluster server {cpu_seconds(server_pid):.1f} s")
 
     # One full resync with nothing changed: every app refreshed once (hard
     # work: Git resolve, render cache, compare from the cluster cache).
@@ -249,7 +263,9 @@ spec:
     print(f"full refresh of {n} apps with nothing changed: " +
           (f"{full:.1f} s (incl. {annotate:.1f} s of kubectl annotate), controller CPU {cpu:.2f} s "
            f"({cpu / n * 1000:.2f} ms/app), {reqs:.0f} API requests (the annotation removals)" if full else "TIMEOUT"))
-    print(f"controller peak RSS: {rss_peak_mb(controller_pid(ctl)):.0f} MiB")
+    hm = metrics(port)
+    print(f"controller peak RSS: {rss_peak_mb(controller_pid(ctl)):.0f} MiB (now {rss_mb(controller_pid(ctl)):.0f} MiB, "
+          f"heap in use {metric_sum(hm, 'go_memstats_heap_alloc_bytes') / 2**20:.0f} MiB)")
 
     # A restarted controller over the synced cluster: every app reconciled
     # once with nothing changed (list+watch, Git, render, compare, no
@@ -335,7 +351,9 @@ spec:
         time.sleep(0.05)
     print(f"commit-to-synced (push until the live ConfigMap has the new value): " +
           (f"{synced:.2f} s" if synced else "TIMEOUT"))
-    print(f"controller peak RSS at the end: {rss_peak_mb(controller_pid(ctl)):.0f} MiB; "
+    hm = metrics(port)
+    print(f"controller peak RSS at the end: {rss_peak_mb(controller_pid(ctl)):.0f} MiB (now {rss_mb(controller_pid(ctl)):.0f} MiB, "
+          f"heap in use {metric_sum(hm, 'go_memstats_heap_alloc_bytes') / 2**20:.0f} MiB); "
           f"cluster server peak RSS: {rss_peak_mb(int(open(os.path.join(tmp, 'cluster', 'server.pid')).read())):.0f} MiB")
     stop_controller(ctl)
     ok = cold and full and restart and synced and len(lat) == d
