@@ -384,14 +384,24 @@ void Controller::PollRepos() {
           for (const auto& [name, rev] : apps) refresh_queue_.Add(name);
         continue;
       }
+      // One resolve per revision, not per app (each opens the repository:
+      // 10,000 apps on one branch were 10,000 opens per poll).
+      std::map<std::string, std::optional<std::string>> resolved;  // revision -> commit (nullopt: failed)
       for (const auto& [name, rev] : apps) {
-        std::string commit;
-        try {
-          commit = manager_->repos().Resolve(url, rev, false);
-        } catch (const std::exception&) {
+        auto r = resolved.find(rev);
+        if (r == resolved.end()) {
+          std::optional<std::string> c;
+          try {
+            c = manager_->repos().Resolve(url, rev, false);
+          } catch (const std::exception&) {
+          }
+          r = resolved.emplace(rev, c).first;
+        }
+        if (!r->second) {
           refresh_queue_.Add(name);  // the refresh reports the error
           continue;
         }
+        const std::string& commit = *r->second;
         std::string old;
         {
           std::lock_guard<std::mutex> l(mu_);
