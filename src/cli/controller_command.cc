@@ -164,7 +164,10 @@ int Run(int argc, char** argv) {
     if (!credentials.empty()) o.manager.credentials = capstan::git::Credentials::Load(credentials);
     o.server = cfg.server;
     kube::ClientOptions co = kube::ClientOptionsFromEnv();
-    co.max_idle_handles = status_processors + operation_processors;
+    // Every processor, plus the watches, lease, poller and Events beside
+    // them: fewer cached connections than callers means a new TLS
+    // connection (SSL_CTX, CA parse, handshake) for many requests.
+    co.max_idle_handles = status_processors + operation_processors + 16;
     kube::Client client(cfg, co);
     std::string token;
     if (!metrics_token_file.empty()) {
