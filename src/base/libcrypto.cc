@@ -56,6 +56,18 @@
   X(X509V3_set_ctx) \
   X(X509_EXTENSION_free) \
   X(X509_NAME_add_entry_by_txt) \
+  X(X509_STORE_CTX_free) \
+  X(X509_STORE_CTX_get0_param) \
+  X(X509_STORE_CTX_get_error) \
+  X(X509_STORE_CTX_init) \
+  X(X509_STORE_CTX_new) \
+  X(X509_STORE_CTX_set_purpose) \
+  X(X509_STORE_free) \
+  X(X509_STORE_load_file) \
+  X(X509_STORE_new) \
+  X(X509_STORE_set_flags) \
+  X(X509_VERIFY_PARAM_set1_host) \
+  X(X509_VERIFY_PARAM_set1_ip_asc) \
   X(X509_add_ext) \
   X(X509_free) \
   X(X509_get_pubkey) \
@@ -68,7 +80,10 @@
   X(X509_set_issuer_name) \
   X(X509_set_pubkey) \
   X(X509_set_version) \
-  X(X509_sign)
+  X(X509_sign) \
+  X(X509_verify_cert) \
+  X(X509_verify_cert_error_string) \
+  X(d2i_X509)
 
 #define CAPSTAN_LIBCRYPTO_STUB(name) CAPSTAN_LAZY_STUB(libcrypto, name)
 CAPSTAN_LIBCRYPTO_FUNCTIONS(CAPSTAN_LIBCRYPTO_STUB)

@@ -44,7 +44,7 @@ int Run(int argc, char** argv) {
   CLI::App cli{"Continuous GitOps: reconcile the Applications stored in a cluster", "capstan controller"};
   std::string kubeconfig, context, apps_namespace = "argocd", resync = "120s", jitter = "60s", repo_poll;
   std::string log_format = "text", log_level = "info", cache_dir, credentials, metrics_address = "127.0.0.1";
-  std::string metrics_token_file, lease_name, identity;
+  std::string metrics_token_file, lease_name, identity, sharding_method;
   int status_processors = 20, operation_processors = 10, metrics_port = 8082, shard = -1, replicas = 0;
   int64_t heal_timeout = 2, heal_factor = 3, heal_cap = 300, lease_seconds = 15;
   bool leader_elect = false;
@@ -65,9 +65,12 @@ int Run(int argc, char** argv) {
   cli.add_option("--metrics-token-file", metrics_token_file, "Require this bearer token on /metrics");
   cli.add_option("--shard", shard, "This replica's shard (default: the StatefulSet ordinal, else 0)");
   cli.add_option("--replicas", replicas, "Number of controller replicas (default: ARGOCD_CONTROLLER_REPLICAS, else 1)");
+  cli.add_option("--sharding-method", sharding_method,
+                 "legacy|round-robin (default: ARGOCD_CONTROLLER_SHARDING_ALGORITHM, else legacy)");
   cli.add_flag("--leader-elect", leader_elect, "Process Applications only while holding a coordination.k8s.io Lease");
   cli.add_option("--lease-name", lease_name, "Lease name (default capstan-controller[-shard-N])");
-  cli.add_option("--lease-duration-seconds", lease_seconds, "Lease duration")->check(CLI::Range(1, 3600));
+  cli.add_option("--lease-duration-seconds", lease_seconds,
+                 "Lease duration (the leader Lease, and with --replicas > 1 each shard's: a dead replica's apps are adopted within it)")->check(CLI::Range(1, 3600));
   cli.add_option("--identity", identity, "Holder identity in the Lease (default hostname_pid)");
   cli.add_option("--log-format", log_format, "text|json")->check(CLI::IsMember({"text", "json"}));
   cli.add_option("--log-level", log_level, "debug|info|warn|error")->check(CLI::IsMember({"debug", "info", "warn", "error"}));
@@ -112,6 +115,13 @@ int Run(int argc, char** argv) {
   if (shard >= replicas) return Fail("--shard " + std::to_string(shard) + ": must be below --replicas " + std::to_string(replicas));
   o.shard = shard;
   o.replicas = replicas;
+  if (sharding_method.empty())
+    if (const char* a = getenv("ARGOCD_CONTROLLER_SHARDING_ALGORITHM")) sharding_method = a;
+  if (sharding_method.empty()) sharding_method = "legacy";
+  auto method = ctl::ParseShardingMethod(sharding_method);
+  if (!method) return Fail("--sharding-method " + sharding_method + ": must be legacy or round-robin");
+  o.sharding = *method;
+  o.shard_lease_duration_ms = lease_seconds * 1000;
   if (identity.empty()) {
     char host[256] = {0};
     gethostname(host, sizeof host - 1);
@@ -169,6 +179,10 @@ int Run(int argc, char** argv) {
     // connection (SSL_CTX, CA parse, handshake) for many requests.
     co.max_idle_handles = status_processors + operation_processors + 16;
     kube::Client client(cfg, co);
+    kube::ClientOptions lco = co;  // Leases: a bucket of their own, as controller-runtime's leader election
+    lco.max_idle_handles = 2;
+    kube::Client lease_client(cfg, lco);
+    o.lease_client = &lease_client;
     std::string token;
     if (!metrics_token_file.empty()) {
       std::ifstream in(metrics_token_file);

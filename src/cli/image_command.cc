@@ -56,8 +56,8 @@ int RunImage(int argc, char** argv) {
       return 0;
     }
     if (!change.changed()) {
-      std::printf("%s: images already set, nothing to do\n", change.path.c_str());
-      return 0;
+      std::printf("%s: images already set%s\n", change.path.c_str(), push ? "" : ", nothing to do");
+      if (!push) return 0;  // with --push, still push an earlier run's unpushed commit
     }
     delivery::PublishOptions po;
     po.commit = commit;
@@ -74,6 +74,7 @@ int RunImage(int argc, char** argv) {
     std::fwrite(diff.data(), 1, diff.size(), stdout);
     if (!r.commit.empty()) std::printf("committed %s\n", r.commit.substr(0, 12).c_str());
     if (r.pushed) std::printf("pushed to %s%s\n", remote.c_str(), r.rebased ? " (after fetching and rebasing)" : "");
+    else if (push) std::printf("%s is up to date, nothing to push\n", remote.c_str());
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "capstan image set: %s\n", e.what());

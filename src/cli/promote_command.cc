@@ -46,8 +46,9 @@ int RunPromote(int argc, char** argv) {
     std::fwrite(diff.data(), 1, diff.size(), stdout);
     if (dry_run) return 0;
     if (!change.changed()) {
-      std::printf("%s already has the images of %s, nothing to do\n", req.to.c_str(), req.from.c_str());
-      return 0;
+      std::printf("%s already has the images of %s%s\n", req.to.c_str(), req.from.c_str(),
+                  push ? "" : ", nothing to do");
+      if (!push) return 0;  // with --push, still push an earlier run's unpushed commit
     }
     delivery::PublishOptions po;
     po.commit = commit;
@@ -58,6 +59,7 @@ int RunPromote(int argc, char** argv) {
     delivery::PublishResult r = delivery::Publish({change}, po);
     if (!r.commit.empty()) std::printf("committed %s\n", r.commit.substr(0, 12).c_str());
     if (r.pushed) std::printf("pushed to %s%s\n", remote.c_str(), r.rebased ? " (after fetching and rebasing)" : "");
+    else if (push) std::printf("%s is up to date, nothing to push\n", remote.c_str());
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "capstan promote: %s\n", e.what());

@@ -14,6 +14,7 @@
 #include "base/base64.h"
 #include "base/clock.h"
 #include "cache/packed_node.h"
+#include "controller/deploy_stats.h"
 #include "yaml/yaml.h"
 
 namespace capstan::controller {
@@ -137,6 +138,8 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
   manager_ = std::make_unique<app::Manager>(*target_, mo);
   DeclareMetrics();
   start_ms_ = NowMs();
+  shard_map_ = std::make_unique<ShardMap>(options_.sharding, options_.apps_namespace, options_.replicas);
+  if (options_.replicas <= 1) owned_.Hold(0);
 }
 
 Controller::~Controller() { Stop(); }
@@ -149,6 +152,20 @@ void Controller::Start() {
   // 30+ threads would otherwise get up to 16 malloc arenas on 2 cores, each
   // holding its own free memory (measured: RSS twice the heap in use).
   if (options_.malloc_arenas > 0) mallopt(M_ARENA_MAX, options_.malloc_arenas);
+  if (options_.replicas > 1) {
+    // Shard Leases replace the single leader Lease; singleton duties
+    // (repository polling, ApplicationSets) run on every replica, as before.
+    leading_ = true;
+    ShardLeaseOptions so{options_.apps_namespace, options_.identity, options_.shard, options_.replicas,
+                         options_.shard_lease_duration_ms, [this](int shard, bool held) { OnShardChange(shard, held); },
+                         [this](const std::string& level, const std::string& message) { Log(level, message); }};
+    shard_leases_ = std::make_unique<ShardLeaseKeeper>(options_.lease_client ? *options_.lease_client : client_, so, owned_);
+    threads_.emplace_back([this] { shard_leases_->Run(stop_); });
+  } else if (options_.lease_name.empty()) {
+    leading_ = true;
+  } else {
+    threads_.emplace_back([this] { LeaseLoop(); });
+  }
   // The AppProject informer; without the CRD yet, projects are read from
   // the API server per refresh instead.
   try {
@@ -156,8 +173,6 @@ void Controller::Start() {
   } catch (const std::exception& e) {
     Log("info", std::string("AppProjects are read per refresh (no informer): ") + e.what());
   }
-  if (options_.lease_name.empty()) leading_ = true;
-  else threads_.emplace_back([this] { LeaseLoop(); });
   threads_.emplace_back([this] { WatchApps(); });
   threads_.emplace_back([this] { Ticker(); });
   threads_.emplace_back([this] { PollRepos(); });
@@ -168,7 +183,8 @@ void Controller::Start() {
   for (int i = 0; i < options_.status_processors; ++i) threads_.emplace_back([this] { StatusWorker(); });
   for (int i = 0; i < options_.operation_processors; ++i) threads_.emplace_back([this] { OperationWorker(); });
   Log("info", "controller started (namespace " + options_.apps_namespace + ", shard " +
-                  std::to_string(options_.shard) + "/" + std::to_string(options_.replicas) + ")");
+                  std::to_string(options_.shard) + "/" + std::to_string(options_.replicas) + ", sharding " +
+                  ShardingMethodName(options_.sharding) + ")");
 }
 
 void Controller::Stop() {
@@ -181,7 +197,8 @@ void Controller::Stop() {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
-  if (!options_.lease_name.empty() && leading_) {
+  if (shard_leases_) shard_leases_->Release();  // the others adopt our apps at once
+  if (!options_.lease_name.empty() && leading_ && !shard_leases_) {
     // Release the lease so a standby takes over at once.
     try {
       Node lease = client_.Get({{"coordination.k8s.io", "v1", "Lease"}, options_.apps_namespace, options_.lease_name});
@@ -196,7 +213,21 @@ void Controller::Stop() {
 }
 
 bool Controller::Mine(const std::string& name) {
-  return leading_ && ShardOf(options_.apps_namespace, name, options_.replicas) == options_.shard;
+  return leading_ && owned_.Holds(shard_map_->ShardOf(name));
+}
+
+void Controller::OnShardChange(int shard, bool held) {
+  if (!held) return;  // in-flight work finishes; queued work is dropped by the workers
+  std::vector<std::string> names;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (const auto& [n, e] : apps_)
+      if (shard_map_->ShardOf(n) == shard) names.push_back(n);
+  }
+  for (const auto& n : names) {
+    refresh_queue_.Add(n);
+    operation_queue_.Add(n);
+  }
 }
 
 void Controller::StoreApp(AppEntry& e, const Node& obj) {
@@ -215,6 +246,15 @@ void Controller::StoreApp(AppEntry& e, const Node& obj) {
   i.autosync = obj.At({"spec", "syncPolicy", "automated"}) != nullptr;
   i.deleting = !obj.StrAt({"metadata", "deletionTimestamp"}).empty();
   i.operation = obj.Get("operation") != nullptr;
+  i.success_rate = -1;
+  i.time_to_deploy_s = i.time_to_rollback_s = -1;
+  if (const Node* st = obj.Get("status")) {
+    i.success_rate = SuccessRate(*st);
+    if (const Node* d = st->At({"capstan", "deployments", "timeToDeployMs", "last"}))
+      i.time_to_deploy_s = double(d->AsInt(0)) / 1000.0;
+    if (const Node* r = st->At({"capstan", "deployments", "timeToRollbackMs", "last"}))
+      i.time_to_rollback_s = double(r->AsInt(0)) / 1000.0;
+  }
 }
 
 std::optional<Node> Controller::Snapshot(const std::string& name) {
@@ -286,6 +326,7 @@ void Controller::OnAppEvent(const std::string& type, const Node& obj) {
   {
     std::lock_guard<std::mutex> l(mu_);
     if (type == "DELETED") {
+      shard_map_->Remove(name);
       apps_.erase(name);
       commit_seen_.erase(name);
       return;
@@ -293,6 +334,7 @@ void Controller::OnAppEvent(const std::string& type, const Node& obj) {
     auto it = apps_.find(name);
     if (it == apps_.end()) {
       refresh = true;
+      shard_map_->Add(name);
       StoreApp(apps_[name], obj);
     } else {
       if (OlderRv(obj.StrAt({"metadata", "resourceVersion"}), it->second.rv)) return;
@@ -753,7 +795,8 @@ void Controller::StatusWorker() {
   std::string name;
   while (refresh_queue_.Get(&name)) {
     try {
-      if (Mine(name)) Refresh(name);
+      ShardWork work(owned_, shard_map_->ShardOf(name));  // counted in flight: a shard is handed over idle
+      if (leading_ && work) Refresh(name);
     } catch (const std::exception& e) {
       Log("error", std::string("reconcile: ") + e.what(), name);
       refresh_queue_.AddAfter(name, 5000);
@@ -821,6 +864,7 @@ void Controller::Refresh(const std::string& name) {
       app::RefreshMode mode = annotation == "hard" ? app::RefreshMode::kHard : app::RefreshMode::kNormal;
       bool ok = false;
       bool ignored = false;
+      int64_t observed_ms = 0;
       // The kinds the app had: watched before the first comparison.
       WatchKindsOf(old_status ? *old_status : Node::Map(), {}, nullptr, &ignored);
       for (int pass = 0; pass < 3; ++pass) {
@@ -828,6 +872,7 @@ void Controller::Refresh(const std::string& name) {
         StatusCapture capture;
         std::set<std::string> watched = cache_->WatchedKinds();
         try {
+          observed_ms = NowMs();  // the live state is read from the cache from here on
           c = manager_->Refresh(app, mode);
           ok = true;
         } catch (const std::exception& e) {
@@ -842,6 +887,21 @@ void Controller::Refresh(const std::string& name) {
       if (ok) {
         decision = DecideAutoSync(app, NowMs(), options_.self_heal);
         if (decision->action == AutoSyncDecision::kError) SetCondition(status, "SyncError", decision->message);
+        if (status.StrAt({"health", "status"}) == "Healthy") {
+          int64_t seen = 0;
+          {
+            std::lock_guard<std::mutex> l(mu_);
+            auto it = commit_seen_.find(name);
+            if (it != commit_seen_.end() && it->second.first == status.StrAt({"sync", "revision"})) seen = it->second.second;
+          }
+          DeployMeasure m = MeasureHealthy(status, NowMs(), seen);  // time to deploy / roll back, in status
+          if (m.measured)
+            Log("info", std::string(m.rollback ? "time to roll back " : "time to deploy ") + std::to_string(m.ms) + " ms", name);
+        }
+        // observedAt: when the live state was observed; written only with
+        // a status that changed otherwise (a resync with nothing new writes
+        // nothing).
+        if (Comparable(&status) != before) status.Set("observedAt", Node::String(base::FormatTime(observed_ms)));
       }
     }
   }
@@ -948,7 +1008,8 @@ void Controller::OperationWorker() {
   std::string name;
   while (operation_queue_.Get(&name)) {
     try {
-      if (Mine(name)) RunOperation(name);
+      ShardWork work(owned_, shard_map_->ShardOf(name));
+      if (leading_ && work) RunOperation(name);
     } catch (const std::exception& e) {
       Log("error", std::string("operation: ") + e.what(), name);
       operation_queue_.AddAfter(name, 5000);
@@ -979,6 +1040,11 @@ void Controller::RunOperation(const std::string& name) {
     state.Set("phase", Node::String("Failed"));
     state.Set("message", Node::String("operation interrupted: the controller running it stopped before it finished; not retried to never apply hooks twice"));
     state.Set("finishedAt", Node::String(now));
+    // The attempted revision, so automated sync sees a failed attempt of
+    // it and does not start it again on its own (its hooks ran already).
+    if (state.StrAt({"syncResult", "revision"}).empty() && !operation.StrAt({"sync", "revision"}).empty())
+      state.GetOrCreateMap("syncResult").Set("revision", Node::String(operation.StrAt({"sync", "revision"})));
+    CountOperation(status, "Failed", false);
     Node ops = Node::Seq();
     ops.items.push_back(Op("test", "/metadata/resourceVersion", &rv));
     ops.items.push_back(Op("add", "/status", &status));
@@ -1069,6 +1135,7 @@ void Controller::RunOperation(const std::string& name) {
   fstate.Set("startedAt", Node::String(now));
   final_phase = fstate.StrAt({"phase"});
   message = fstate.StrAt({"message"});
+  if (!req.dry_run) CountOperation(final_status, final_phase, req.source.has_value());  // success rate, pending deploy
   Node fops = Node::Seq();
   fops.items.push_back(Op("add", "/status", &final_status));
   fops.items.push_back(Op("remove", "/operation"));

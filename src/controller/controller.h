@@ -35,6 +35,8 @@
 #include "controller/cached_target.h"
 #include "controller/metrics.h"
 #include "controller/operation.h"
+#include "controller/shard.h"
+#include "controller/shard_lease.h"
 #include "controller/work_queue.h"
 #include "kube/client.h"
 
@@ -54,6 +56,14 @@ struct ControllerOptions {
   // capstan has one destination per controller, so replicas split the
   // Applications by the same FNV-32a hash of namespace/name).
   int shard = 0, replicas = 1;
+  ShardingMethod sharding = ShardingMethod::kLegacy;
+  // With replicas > 1 every shard has a Lease (shard_lease.h): a live
+  // replica adopts the apps of one that stopped renewing within
+  // shard_lease_duration_ms and gives them back when it returns.
+  int64_t shard_lease_duration_ms = 15000;
+  // The client the shard Leases are kept with: its own throttle, so a burst
+  // of syncs never delays a renewal past the lease (nullptr: the main one).
+  kube::Client* lease_client = nullptr;
   // Singleton duties and liveness: the lease this process must hold before
   // it processes anything ("" = no leader election).
   std::string lease_name;
@@ -90,6 +100,8 @@ class Controller {
     std::string ns, project, repo_url, target_revision, dest_server, dest_namespace;
     std::string sync_status, health_status, sync_revision;
     bool autosync = false, deleting = false, operation = false;
+    // status.capstan.deployments (deploy_stats.h); -1 when absent.
+    double success_rate = -1, time_to_deploy_s = -1, time_to_rollback_s = -1;
   };
   struct AppEntry {
     std::string packed;  // the Application as last seen (cache::Pack)
@@ -153,6 +165,10 @@ class Controller {
   std::mt19937_64 rng_{std::random_device{}()};
   int64_t start_ms_ = 0;
   std::mutex watch_kinds_mu_;
+  std::unique_ptr<ShardMap> shard_map_;
+  ShardOwnership owned_;                          // shards whose apps this process works on
+  std::unique_ptr<ShardLeaseKeeper> shard_leases_;  // replicas > 1
+  void OnShardChange(int shard, bool held);
 };
 
 // FNV-32a of "namespace/name" modulo replicas: the shard owning an app.

@@ -12,6 +12,7 @@
 
 #include "controller/controller.h"
 #include "base/clock.h"
+#include "controller/deploy_stats.h"
 
 namespace capstan::controller {
 namespace {
@@ -96,6 +97,10 @@ void Controller::DeclareMetrics() {
   // Not Go, but the same meaning, so the dashboard's Memory panel works:
   // bytes of allocated heap objects (malloc's in-use bytes).
   m.Declare("go_memstats_heap_alloc_bytes", T::kGauge, "Number of heap bytes allocated and still in use (malloc in-use bytes).");
+  m.Declare("capstan_app_deploy_success_rate", T::kGauge, "Succeeded / all sync operations of the application (status.capstan.deployments).");
+  m.Declare("capstan_app_time_to_deploy_seconds", T::kGauge, "Last time to deploy: commit first seen (else sync start) to Synced and Healthy at it (status.capstan.deployments).");
+  m.Declare("capstan_app_time_to_rollback_seconds", T::kGauge, "Last time to roll back: rollback start to Synced and Healthy (status.capstan.deployments).");
+  m.Declare("capstan_shard_held", T::kGauge, "1 for each shard whose apps this replica processes (its own and adopted ones).");
   m.Declare("capstan_leader", T::kGauge, "1 when this controller holds the lease (or runs without leader election).");
   m.Declare("capstan_app_deploy_total", T::kCounter, "Sync operations per application by final phase (deployment success rate = Succeeded / all).");
   m.Declare("capstan_app_commit_to_healthy_seconds", T::kHistogram, "Time from a new commit first seen by the controller to the application Synced and Healthy at it.", kDeployBuckets);
@@ -108,11 +113,14 @@ std::string Controller::RenderMetrics() {
   for (const char* f : {"argocd_app_info", "argocd_cluster_info", "argocd_cluster_api_resource_objects",
                         "argocd_cluster_api_resources", "argocd_cluster_cache_age_seconds",
                         "argocd_cluster_connection_status", "workqueue_depth", "workqueue_adds_total",
-                        "argocd_kubectl_exec_pending", "argocd_app_orphaned_resources_count"})
+                        "argocd_kubectl_exec_pending", "argocd_app_orphaned_resources_count",
+                        "capstan_app_deploy_success_rate", "capstan_app_time_to_deploy_seconds",
+                        "capstan_app_time_to_rollback_seconds"})
     m.Clear(f);
   {
     std::lock_guard<std::mutex> l(mu_);
     for (const auto& [name, e] : apps_) {
+      if (!Mine(name)) continue;  // as Argo CD: each replica reports the apps it processes
       const AppInfo& i = e.info;
       auto or_unknown = [](std::string s) { return s.empty() ? std::string("Unknown") : s; };
       std::string op;
@@ -128,6 +136,11 @@ std::string Controller::RenderMetrics() {
              {"health_status", or_unknown(i.health_status)}, {"operation", op}},
             1);
       m.Set("argocd_app_orphaned_resources_count", {{"namespace", i.ns}, {"name", name}, {"project", i.project}}, 0);
+      // The success metrics kept in status (deploy_stats.h).
+      Labels al{{"namespace", i.ns}, {"name", name}, {"project", i.project}};
+      if (i.success_rate >= 0) m.Set("capstan_app_deploy_success_rate", al, i.success_rate);
+      if (i.time_to_deploy_s >= 0) m.Set("capstan_app_time_to_deploy_seconds", al, i.time_to_deploy_s);
+      if (i.time_to_rollback_s >= 0) m.Set("capstan_app_time_to_rollback_seconds", al, i.time_to_rollback_s);
     }
   }
   std::string server = options_.server;
@@ -161,6 +174,8 @@ std::string Controller::RenderMetrics() {
   struct mallinfo2 mi = mallinfo2();
   m.Set("go_memstats_heap_alloc_bytes", {}, double(mi.uordblks + mi.hblkhd));
   m.Set("capstan_leader", {}, leading_ ? 1 : 0);
+  m.Clear("capstan_shard_held");
+  for (int s : owned_.Held()) m.Set("capstan_shard_held", {{"shard", std::to_string(s)}}, 1);
   return m.Render();
 }
 

@@ -18,7 +18,7 @@ PublishResult Publish(const std::vector<FileChange>& changes, const PublishOptio
     if (c.changed()) todo.push_back(&c);
   }
   std::unique_ptr<git::Worktree> wt;
-  std::vector<std::string> rel;
+  std::vector<std::string> rel, all_rel;  // todo's and every change's paths, relative to the root
   try {
     if (commit && !changes.empty()) {
       wt = std::make_unique<git::Worktree>(fs::path(changes[0].path).parent_path().string(), options.credentials);
@@ -32,23 +32,28 @@ PublishResult Publish(const std::vector<FileChange>& changes, const PublishOptio
       }
       wt->Branch();  // refuse a detached HEAD before writing
       fs::path root = fs::canonical(wt->root());
-      for (const FileChange* c : todo) {
-        rel.push_back(fs::canonical(c->path).lexically_relative(root).string());
+      for (const FileChange& c : changes) {
+        std::string r = fs::canonical(c.path).lexically_relative(root).string();
+        all_rel.push_back(r);
+        if (c.changed()) rel.push_back(r);
       }
     }
     for (const FileChange* c : todo) {
       WriteFileAtomically(c->path, c->after);
       r.written.push_back(c->path);
     }
-    if (!commit || todo.empty()) return r;
-    r.commit = wt->Commit(rel, options.message);
+    if (!commit || (todo.empty() && !options.push)) return r;
+    // Nothing to change but --push: push what an earlier run committed and
+    // could not push (refused key, host down), so running again finishes it.
+    if (!todo.empty()) r.commit = wt->Commit(rel, options.message);
     if (!options.push) return r;
-    if (wt->Push(options.remote)) {
-      r.pushed = true;
+    bool sent = false;
+    if (wt->Push(options.remote, &sent)) {
+      r.pushed = sent;
       return r;
     }
     std::string upstream = wt->Fetch(options.remote);
-    r.commit = wt->RebaseOnto(upstream, rel);
+    r.commit = wt->RebaseOnto(upstream, todo.empty() ? all_rel : rel);
     r.rebased = true;
     if (!wt->Push(options.remote)) {
       throw Error("push to " + options.remote + " rejected as non-fast-forward twice (after fetching and rebasing " +

@@ -4,7 +4,9 @@
 // Promises: with commit, a working tree with uncommitted changes to tracked
 // files is refused before anything is written; a push rejected as
 // non-fast-forward fetches, moves the commit onto the new upstream when the
-// upstream did not touch the same files, and pushes once more.
+// upstream did not touch the same files, and pushes once more. With push
+// and nothing to change, the branch is still pushed (finishing an earlier
+// run whose push failed); `pushed` then says whether the remote moved.
 #ifndef CAPSTAN_DELIVERY_PUBLISH_H_
 #define CAPSTAN_DELIVERY_PUBLISH_H_
 
@@ -27,7 +29,7 @@ struct PublishOptions {
 struct PublishResult {
   std::vector<std::string> written;  // files changed on disk
   std::string commit;                // "" without commit
-  bool pushed = false;
+  bool pushed = false;               // the remote's branch moved
   bool rebased = false;              // push was retried after a fetch
 };
 

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "git/git.h"
+#include "git/known_hosts.h"
 
 namespace capstan::git {
 
@@ -37,6 +38,7 @@ std::string Unescape(const std::string& s) {
 }  // namespace
 
 void Credentials::Add(std::string url_prefix, Credential c) {
+  c.url_prefix = url_prefix;
   by_prefix_[std::move(url_prefix)] = std::move(c);
 }
 
@@ -89,8 +91,22 @@ Credentials Credentials::Load(const std::string& path) {
       else if (key == "pubkey") c.ssh_public_key = value;
       else if (key == "passphrase") c.ssh_passphrase = value;
       else if (key == "username") c.username = value;
-      else throw GitError(where + ": unknown option \"" + key + "\" (want key=, pubkey=, passphrase=, username=)");
+      else if (key == "known_hosts") c.known_hosts = value;
+      else if (key == "ca") c.ca_file = value;
+      else throw GitError(where + ": unknown option \"" + key +
+                          "\" (want key=, pubkey=, passphrase=, username=, known_hosts=, ca=)");
+      if ((key == "known_hosts" || key == "ca") && value.empty())
+        throw GitError(where + ": " + key + "= needs a file");
     }
+    if (!c.known_hosts.empty()) {
+      try {
+        KnownHosts::Load(c.known_hosts);
+      } catch (const GitError& e) {
+        throw GitError(where + ": known_hosts=" + e.what());
+      }
+    }
+    if (!c.ca_file.empty() && !std::ifstream(c.ca_file))
+      throw GitError(where + ": ca=" + c.ca_file + ": cannot read CA file");
     std::string prefix = RedactUrl(url);
     while (prefix.size() > host_start && prefix.back() == '/') prefix.pop_back();
     creds.Add(prefix, std::move(c));

@@ -34,6 +34,9 @@ struct Credential {
   std::string ssh_private_key;   // path to a private key file (ssh)
   std::string ssh_public_key;    // optional path
   std::string ssh_passphrase;
+  std::string known_hosts;       // ssh: OpenSSH known_hosts file trusted for this entry
+  std::string ca_file;           // https: PEM CA certificates trusted besides the system's
+  std::string url_prefix;        // the entry's URL prefix (set by Credentials::Add), for messages
 };
 
 // Credentials by URL prefix; the longest matching prefix wins.
@@ -41,9 +44,14 @@ class Credentials {
  public:
   // Reads a credentials file: one entry per line, blank lines and `#`
   // comments ignored. An https entry is git-credential-store style
-  // (`https://user:token@host[/path]`); an ssh entry is
-  // `ssh://[user@]host[/path] key=/path/to/id_ed25519 [passphrase=...]`.
-  // Throws GitError naming the file and line (never the secret).
+  // (`https://user:token@host[/path] [ca=/path/ca.pem]`); an ssh entry is
+  // `ssh://[user@]host[:port][/path] [key=/path/to/id_ed25519] [passphrase=...]
+  // [known_hosts=/path]`. Without key=, ssh uses the ssh-agent of
+  // SSH_AUTH_SOCK. With known_hosts=, that file alone decides which host keys
+  // are trusted; without it, ~/.ssh/known_hosts (unknown hosts are refused
+  // either way). ca= adds CA certificates for the server's TLS certificate.
+  // Throws GitError naming the file and line (never the secret); ca= and
+  // known_hosts= files must be readable (known_hosts= well-formed).
   static Credentials Load(const std::string& path);
   void Add(std::string url_prefix, Credential c);
   const Credential* Find(const std::string& url) const;

@@ -22,7 +22,9 @@
   X(git_index_remove_bypath) X(git_index_write) X(git_index_write_tree) X(git_index_free)                \
   X(git_tree_lookup) X(git_signature_now) X(git_signature_default) X(git_signature_free)                \
   X(git_commit_create) X(git_remote_lookup) X(git_remote_url) X(git_remote_push) X(git_reset)           \
-  X(git_commit_parentcount) X(git_commit_parent) X(git_commit_message) X(git_oid_cmp)
+  X(git_commit_parentcount) X(git_commit_parent) X(git_commit_message) X(git_oid_cmp)                 \
+  X(git_credential_ssh_key_from_agent) X(git_remote_pushurl) X(git_graph_descendant_of) X(git_commit_id)    \
+  X(git_diff_tree_to_tree) X(git_diff_num_deltas) X(git_diff_get_delta) X(git_diff_free)
 
 #define CAPSTAN_LIBGIT2_STUB(name) CAPSTAN_LAZY_STUB(libgit2, name)
 CAPSTAN_LIBGIT2_FUNCTIONS(CAPSTAN_LIBGIT2_STUB)

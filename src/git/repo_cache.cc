@@ -11,7 +11,9 @@
 #include <mutex>
 
 #include "git/git.h"
+#include "git/libgit2_error.h"
 #include "git/libgit2_stubs.h"
+#include "git/remote_callbacks.h"
 
 namespace fs = std::filesystem;
 
@@ -19,25 +21,6 @@ namespace capstan::git {
 namespace {
 
 void InitLibgit2() { LoadLibgit2(); }
-
-std::string LastError(const std::string& what) {
-  const git_error* e = git_error_last();
-  std::string msg = e && e->message ? e->message : "unknown libgit2 error";
-  // libgit2 may echo the URL; strip credentials from anything URL-like.
-  for (size_t pos = 0; (pos = msg.find("://", pos)) != std::string::npos; pos += 3) {
-    auto start = msg.rfind(' ', pos);
-    start = start == std::string::npos ? 0 : start + 1;
-    auto end = msg.find_first_of(" '\"", pos);
-    if (end == std::string::npos) end = msg.size();
-    std::string url = msg.substr(start, end - start);
-    msg.replace(start, end - start, RedactUrl(url));
-  }
-  return what + ": " + msg;
-}
-
-void Check(int rc, const std::string& what) {
-  if (rc < 0) throw GitError(LastError(what));
-}
 
 std::string Sha256Hex(const std::string& s) {
   uint8_t md[SHA256_DIGEST_SIZE];
@@ -103,35 +86,6 @@ void RemoveStaleLibgit2Locks(const std::string& dir) {
     if (it->path().extension() == ".lock" && it->is_regular_file(ignored))
       fs::remove(it->path(), ignored);
   }
-}
-
-struct CredPayload {
-  const Credential* cred = nullptr;
-  int attempts = 0;
-};
-
-int CredentialCallback(git_credential** out, const char* url, const char* username_from_url,
-                       unsigned int allowed, void* payload) {
-  auto* p = static_cast<CredPayload*>(payload);
-  // libgit2 asks again after a rejected credential; give up instead of looping.
-  if (++p->attempts > 1 || !p->cred) return GIT_EUSER;
-  const Credential& c = *p->cred;
-  if ((allowed & GIT_CREDENTIAL_SSH_KEY) && !c.ssh_private_key.empty()) {
-    std::string user = !c.username.empty() ? c.username
-                       : username_from_url  ? username_from_url
-                                            : "git";
-    return git_credential_ssh_key_new(out, user.c_str(),
-                                      c.ssh_public_key.empty() ? nullptr : c.ssh_public_key.c_str(),
-                                      c.ssh_private_key.c_str(), c.ssh_passphrase.c_str());
-  }
-  if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && !c.password.empty()) {
-    std::string user = c.username.empty() ? "x-access-token" : c.username;
-    return git_credential_userpass_plaintext_new(out, user.c_str(), c.password.c_str());
-  }
-  if (allowed & GIT_CREDENTIAL_USERNAME) {
-    return git_credential_username_new(out, c.username.empty() ? "git" : c.username.c_str());
-  }
-  return GIT_PASSTHROUGH;
 }
 
 bool IsHex(const std::string& s) {
@@ -207,12 +161,11 @@ void RepoCache::Fetch(const std::string& raw_url) {
   Remote remote;
   Check(git_remote_create_anonymous(&remote, repo, url.c_str()), RedactUrl(url));
 
-  CredPayload payload{creds_.Find(url), 0};
+  RemoteCallbacks remote_callbacks(creds_, url);
   git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
-  callbacks.credentials = CredentialCallback;
-  callbacks.payload = &payload;
-  Check(git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr),
-        RedactUrl(url) + ": connect");
+  remote_callbacks.Install(&callbacks);
+  if (git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) < 0)
+    throw GitError(remote_callbacks.Error(RedactUrl(url) + ": connect"));
 
   // The remote's HEAD (default branch), so that targetRevision HEAD works.
   git_buf head = GIT_BUF_INIT;
@@ -227,7 +180,8 @@ void RepoCache::Fetch(const std::string& raw_url) {
   opts.callbacks = callbacks;
   opts.prune = GIT_FETCH_PRUNE;
   opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
-  Check(git_remote_fetch(remote, &refspecs, &opts, "capstan fetch"), RedactUrl(url) + ": fetch");
+  if (git_remote_fetch(remote, &refspecs, &opts, "capstan fetch") < 0)
+    throw GitError(remote_callbacks.Error(RedactUrl(url) + ": fetch"));
 
   if (!head_ref.empty()) {
     Ref ref;

@@ -3,35 +3,21 @@
 
 #include <git2.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 
+#include "git/libgit2_error.h"
 #include "git/libgit2_stubs.h"
+#include "git/remote_callbacks.h"
 
 namespace fs = std::filesystem;
 
 namespace capstan::git {
 namespace {
-
-std::string LastError(const std::string& what) {
-  const git_error* e = git_error_last();
-  std::string msg = e && e->message ? e->message : "unknown libgit2 error";
-  for (size_t pos = 0; (pos = msg.find("://", pos)) != std::string::npos; pos += 3) {
-    auto start = msg.rfind(' ', pos);
-    start = start == std::string::npos ? 0 : start + 1;
-    auto end = msg.find_first_of(" '\"", pos);
-    if (end == std::string::npos) end = msg.size();
-    msg.replace(start, end - start, RedactUrl(msg.substr(start, end - start)));
-  }
-  return what + ": " + msg;
-}
-
-void Check(int rc, const std::string& what) {
-  if (rc < 0) throw GitError(LastError(what));
-}
 
 template <typename T, void (*Free)(T*)>
 struct Owned {
@@ -51,6 +37,7 @@ using Remote = Owned<git_remote, git_remote_free>;
 using Signature = Owned<git_signature, git_signature_free>;
 using Blob = Owned<git_blob, git_blob_free>;
 using StatusList = Owned<git_status_list, git_status_list_free>;
+using Diff = Owned<git_diff, git_diff_free>;
 
 std::string OidHex(const git_oid* oid) {
   char buf[GIT_OID_HEXSZ + 1];
@@ -58,41 +45,17 @@ std::string OidHex(const git_oid* oid) {
   return buf;
 }
 
-struct CallbackState {
-  const Credential* cred = nullptr;
-  int attempts = 0;
-  std::string rejected;  // status of a refused ref update
-};
-
-int OnCredential(git_credential** out, const char* /*url*/, const char* username_from_url,
-                 unsigned int allowed, void* payload) {
-  auto* p = static_cast<CallbackState*>(payload);
-  if (++p->attempts > 1 || !p->cred) return GIT_EUSER;
-  const Credential& c = *p->cred;
-  if ((allowed & GIT_CREDENTIAL_SSH_KEY) && !c.ssh_private_key.empty()) {
-    std::string user = !c.username.empty() ? c.username : username_from_url ? username_from_url : "git";
-    return git_credential_ssh_key_new(out, user.c_str(),
-                                      c.ssh_public_key.empty() ? nullptr : c.ssh_public_key.c_str(),
-                                      c.ssh_private_key.c_str(), c.ssh_passphrase.c_str());
-  }
-  if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && !c.password.empty()) {
-    std::string user = c.username.empty() ? "x-access-token" : c.username;
-    return git_credential_userpass_plaintext_new(out, user.c_str(), c.password.c_str());
-  }
-  if (allowed & GIT_CREDENTIAL_USERNAME) {
-    return git_credential_username_new(out, c.username.empty() ? "git" : c.username.c_str());
-  }
-  return GIT_PASSTHROUGH;
-}
-
-int OnPushUpdate(const char* /*refname*/, const char* status, void* payload) {
-  if (status != nullptr) static_cast<CallbackState*>(payload)->rejected = status;
-  return 0;
-}
-
 bool LooksNonFastForward(const std::string& s) {
   return s.find("fast-forward") != std::string::npos || s.find("fastforward") != std::string::npos ||
          s.find("fetch first") != std::string::npos || s.find("non-fast") != std::string::npos;
+}
+
+// Where a push goes: the remote's pushurl when set, else its url.
+std::string PushUrl(git_remote* remote) {
+  const char* push = git_remote_pushurl(remote);
+  if (push && *push) return push;
+  const char* url = git_remote_url(remote);
+  return url ? url : "";
 }
 
 void MakeSignature(git_signature** out, git_repository* repo) {
@@ -199,37 +162,30 @@ std::string Worktree::Commit(const std::vector<std::string>& paths, const std::s
   return OidHex(&id);
 }
 
-std::string Worktree::RemoteUrl(const std::string& name) const {
-  Remote remote;
-  Check(git_remote_lookup(&remote, repo_, name.c_str()), root_ + ": remote " + name);
-  const char* url = git_remote_url(remote);
-  return url ? url : "";
-}
-
-bool Worktree::Push(const std::string& name) {
+bool Worktree::Push(const std::string& name, bool* sent) {
+  if (sent) *sent = false;
   std::string branch = Branch();
   Remote remote;
   Check(git_remote_lookup(&remote, repo_, name.c_str()), root_ + ": remote " + name);
-  std::string url = git_remote_url(remote) ? git_remote_url(remote) : "";
-  CallbackState state{creds_.Find(url), 0, {}};
+  std::string url = PushUrl(remote);
+  RemoteCallbacks callbacks(creds_, url);
   git_push_options opts = GIT_PUSH_OPTIONS_INIT;
-  opts.callbacks.credentials = OnCredential;
-  opts.callbacks.push_update_reference = OnPushUpdate;
-  opts.callbacks.payload = &state;
+  callbacks.Install(&opts.callbacks);
   std::string spec = "refs/heads/" + branch + ":refs/heads/" + branch;
   char* specs[] = {spec.data()};
   git_strarray refspecs = {specs, 1};
   int rc = git_remote_push(remote, &refspecs, &opts);
   if (rc == GIT_ENONFASTFORWARD) return false;
   if (rc < 0) {
-    std::string msg = LastError("push to " + RedactUrl(url));
+    std::string msg = callbacks.Error("push to " + RedactUrl(url));
     if (LooksNonFastForward(msg)) return false;
     throw GitError(msg);
   }
-  if (!state.rejected.empty()) {
-    if (LooksNonFastForward(state.rejected)) return false;
-    throw GitError("push to " + RedactUrl(url) + ": " + branch + " rejected: " + state.rejected);
+  if (!callbacks.push_rejection().empty()) {
+    if (LooksNonFastForward(callbacks.push_rejection())) return false;
+    throw GitError("push to " + RedactUrl(url) + ": " + branch + " rejected: " + callbacks.push_rejection());
   }
+  if (sent) *sent = callbacks.refs_changed() > 0;
   return true;
 }
 
@@ -238,11 +194,10 @@ std::string Worktree::Fetch(const std::string& name) {
   Remote remote;
   Check(git_remote_lookup(&remote, repo_, name.c_str()), root_ + ": remote " + name);
   std::string url = git_remote_url(remote) ? git_remote_url(remote) : "";
-  CallbackState state{creds_.Find(url), 0, {}};
+  RemoteCallbacks callbacks(creds_, url);
   git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
-  opts.callbacks.credentials = OnCredential;
-  opts.callbacks.payload = &state;
-  Check(git_remote_fetch(remote, nullptr, &opts, nullptr), "fetch " + RedactUrl(url));
+  callbacks.Install(&opts.callbacks);
+  if (git_remote_fetch(remote, nullptr, &opts, nullptr) < 0) throw GitError(callbacks.Error("fetch " + RedactUrl(url)));
   git_oid oid;
   Check(git_reference_name_to_id(&oid, repo_, ("refs/remotes/" + name + "/" + branch).c_str()),
         "fetch " + RedactUrl(url) + ": no branch " + branch);
@@ -258,10 +213,29 @@ std::string Worktree::RebaseOnto(const std::string& onto, const std::vector<std:
   Check(git_commit_lookup(&onto_commit, repo_, &onto_id), "commit " + onto);
   if (git_commit_parentcount(head) != 1) throw GitError(root_ + ": HEAD is not a one-parent commit; rebase by hand");
   Check(git_commit_parent(&base, head, 0), root_ + ": parent of HEAD");
+  const git_oid* base_id = git_commit_id(base);
+  if (git_oid_cmp(base_id, &onto_id) != 0 && git_graph_descendant_of(repo_, &onto_id, base_id) != 1) {
+    throw GitError(root_ + ": the branch has other commits that " + onto.substr(0, 12) +
+                   " does not hold; push or drop them first (capstan moves only its own last commit)");
+  }
   Tree head_tree, onto_tree, base_tree;
   Check(git_commit_tree(&head_tree, head), "tree");
   Check(git_commit_tree(&onto_tree, onto_commit), "tree");
   Check(git_commit_tree(&base_tree, base), "tree");
+  // Only `paths` are replayed: a HEAD commit touching anything else is not
+  // one capstan can move without losing part of it.
+  {
+    Diff diff;
+    Check(git_diff_tree_to_tree(&diff, repo_, base_tree, head_tree, nullptr), root_ + ": diff of HEAD");
+    for (size_t i = 0, n = git_diff_num_deltas(diff); i < n; ++i) {
+      const git_diff_delta* d = git_diff_get_delta(diff, i);
+      for (const char* f : {d->old_file.path, d->new_file.path}) {
+        if (f && std::find(paths.begin(), paths.end(), f) == paths.end())
+          throw GitError(root_ + ": HEAD (" + HeadSha().substr(0, 12) + ") also changes " + f +
+                         "; capstan moves only a commit of its own files, rebase by hand");
+      }
+    }
+  }
   for (const std::string& p : paths) {
     git_oid a{}, b{};
     bool in_base = BlobAt(base_tree, p, &a), in_onto = BlobAt(onto_tree, p, &b);

@@ -10,8 +10,9 @@
 //   as GitError; credentials come from the same Credentials as the Git
 //   source (file://, https and ssh remotes) and never appear in messages.
 // - RebaseOnto() replays the last commit's files on top of another commit
-//   only when that commit did not change those files; otherwise GitError and
-//   the branch is left where it was.
+//   only when that commit did not change those files and already holds the
+//   last commit's parent; otherwise GitError and the branch is left where it
+//   was.
 #ifndef CAPSTAN_GIT_WORKTREE_H_
 #define CAPSTAN_GIT_WORKTREE_H_
 
@@ -41,16 +42,19 @@ class Worktree {
   std::vector<std::string> Changes() const;
   // Stages `paths` (relative to root) and commits them; returns the commit id.
   std::string Commit(const std::vector<std::string>& paths, const std::string& message);
-  // Pushes the current branch to the same branch of `remote`.
-  bool Push(const std::string& remote = "origin");
+  // Pushes the current branch to the same branch of `remote`; false when
+  // rejected as non-fast-forward. `sent` (optional) tells whether the remote
+  // took an update (false: it already had the branch at this commit).
+  bool Push(const std::string& remote = "origin", bool* sent = nullptr);
   // Fetches `remote` and returns the commit its copy of the current branch is at.
   std::string Fetch(const std::string& remote = "origin");
   // Moves HEAD's commit (which changed `paths`) onto `onto`, updating the
-  // branch, index and files. Returns the new commit id.
+  // branch, index and files. Returns the new commit id. Refused (GitError,
+  // nothing changed) when HEAD's parent is not in `onto`'s history: other
+  // local commits would be lost.
   std::string RebaseOnto(const std::string& onto, const std::vector<std::string>& paths);
 
  private:
-  std::string RemoteUrl(const std::string& remote) const;
   git_repository* repo_ = nullptr;
   std::string root_;
   Credentials creds_;

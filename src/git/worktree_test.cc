@@ -83,6 +83,60 @@ TEST_F(WorktreeTest, CommitPushRejectFetchRebase) {
   EXPECT_EQ(a.HeadSha(), mine);
 }
 
+TEST_F(WorktreeTest, PushTellsWhetherAnythingWasSent) {
+  Worktree a((root_ / "a").string());
+  bool sent = true;
+  EXPECT_TRUE(a.Push("origin", &sent));
+  EXPECT_FALSE(sent);  // origin already has main at this commit
+  Write("a/f.txt", "two\n");
+  a.Commit({"f.txt"}, "bump\n");
+  EXPECT_TRUE(a.Push("origin", &sent));
+  EXPECT_TRUE(sent);
+  EXPECT_EQ(Sh("git -C " + bare_ + " show main:f.txt"), "two");
+}
+
+TEST_F(WorktreeTest, RebaseRefusesToDropOtherLocalCommits) {
+  Worktree a((root_ / "a").string());
+  // An unpushed local commit of the user's, then capstan's own.
+  Write("a/notes.txt", "mine\n");
+  Sh("git -C " + (root_ / "a").string() + " add notes.txt && git -C " + (root_ / "a").string() +
+     " commit -qm notes");
+  Write("a/f.txt", "two\n");
+  std::string head = a.Commit({"f.txt"}, "bump\n");
+  Write("b/g.txt", "other\n");
+  Sh("git -C " + (root_ / "b").string() + " add g.txt && git -C " + (root_ / "b").string() +
+     " commit -qm other && git -C " + (root_ / "b").string() + " push -q origin main");
+  EXPECT_FALSE(a.Push());
+  try {
+    a.RebaseOnto(a.Fetch(), {"f.txt"});
+    FAIL() << "rebase dropped the notes commit";
+  } catch (const GitError& e) {
+    EXPECT_NE(std::string(e.what()).find("the branch has other commits"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(a.HeadSha(), head);
+  EXPECT_EQ(Sh("cat " + (root_ / "a" / "notes.txt").string()), "mine");
+}
+
+TEST_F(WorktreeTest, RebaseRefusesAHeadCommitTouchingOtherFiles) {
+  Worktree a((root_ / "a").string());
+  Write("a/f.txt", "two\n");
+  Write("a/notes.txt", "mine\n");
+  Sh("git -C " + (root_ / "a").string() + " add f.txt notes.txt && git -C " + (root_ / "a").string() +
+     " commit -qm both");
+  std::string head = a.HeadSha();
+  Write("b/g.txt", "other\n");
+  Sh("git -C " + (root_ / "b").string() + " add g.txt && git -C " + (root_ / "b").string() +
+     " commit -qm other && git -C " + (root_ / "b").string() + " push -q origin main");
+  EXPECT_FALSE(a.Push());
+  try {
+    a.RebaseOnto(a.Fetch(), {"f.txt"});
+    FAIL() << "rebase dropped notes.txt";
+  } catch (const GitError& e) {
+    EXPECT_NE(std::string(e.what()).find("also changes notes.txt"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(a.HeadSha(), head);
+}
+
 TEST_F(WorktreeTest, NotARepository) {
   EXPECT_THROW({ Worktree w("/"); }, GitError);
   EXPECT_THROW({ Worktree w(bare_); }, GitError);

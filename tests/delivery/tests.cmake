@@ -33,3 +33,16 @@ add_test(NAME delivery_sealed_sync_e2e
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/sealed_sync_e2e.sh $<TARGET_FILE:capstan>
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(delivery_sealed_sync_e2e PROPERTIES TIMEOUT 300)
+# Push to ssh:// (a real sshd on a free port) and https:// (git http-backend
+# behind a TLS server with basic auth) remotes, and the Git source's fetch
+# from them (git_fetch_probe); exit 77 = skipped (no sshd).
+add_executable(git_fetch_probe ${CMAKE_CURRENT_LIST_DIR}/git_fetch_probe.cc)
+target_link_libraries(git_fetch_probe PRIVATE capstan_git)
+add_test(NAME delivery_push_ssh
+         COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/push_ssh_test.py $<TARGET_FILE:capstan>
+                 $<TARGET_FILE:git_fetch_probe>)
+set_tests_properties(delivery_push_ssh PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
+add_test(NAME delivery_push_https
+         COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/push_https_test.py $<TARGET_FILE:capstan>
+                 $<TARGET_FILE:git_fetch_probe>)
+set_tests_properties(delivery_push_https PROPERTIES TIMEOUT 120)
