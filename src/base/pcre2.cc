@@ -30,6 +30,7 @@ pcre2_match_context* Pcre2Limits() {
     pcre2_match_context* c = pcre2_match_context_create(nullptr);
     pcre2_set_match_limit(c, 1000000);
     pcre2_set_depth_limit(c, 10000);
+    pcre2_set_heap_limit(c, 20000);  // KiB
     return c;
   }();
   return mc;

@@ -31,7 +31,7 @@ struct Pcre2MatchData {
 };
 
 // The shared match context that bounds backtracking of untrusted patterns
-// (match limit 1,000,000, depth limit 10,000).
+// (match limit 1,000,000, depth limit 10,000, heap limit 20 MiB).
 pcre2_match_context* Pcre2Limits();
 
 }  // namespace capstan::base

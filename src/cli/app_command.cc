@@ -22,6 +22,7 @@
 #include "app/commands.h"
 #include "cli/app_print.h"
 #include "cli/command.h"
+#include "cli/kube_flags.h"
 #include "delivery/unseal_sync.h"
 #include "kube/client.h"
 #include "yaml/yaml.h"
@@ -29,9 +30,8 @@
 namespace capstan::cli {
 namespace {
 
-void AddCommon(CLI::App* c, app::SessionOptions& o, std::string& output) {
-  c->add_option("--kubeconfig", o.kubeconfig, "Path to the kubeconfig file");
-  c->add_option("--context", o.context, "Kubeconfig context");
+void AddCommon(CLI::App* c, app::SessionOptions& o, KubeFlags& kube_flags, std::string& output) {
+  AddKubeFlags(c, &kube_flags);
   c->add_option("--file", o.file, "Work on Applications from this file instead of stored ones");
   c->add_option("--cache-dir", o.cache_dir, "Git cache directory (default $CAPSTAN_HOME/cache)");
   c->add_option("--credentials", o.credentials, "Repository credentials file");
@@ -53,6 +53,7 @@ int Run(int argc, char** argv) {
   CLI::App cli{"Applications from Git, synced to a cluster", "capstan app"};
   cli.require_subcommand(1);
   app::SessionOptions o;
+  KubeFlags kube_flags;  // app::Session loads them (kube::LoadKubeconfig)
   std::string output;
 
   std::string name, revision, id_text;
@@ -99,13 +100,15 @@ int Run(int argc, char** argv) {
   auto* del = cli.add_subcommand("delete", "Delete an Application");
   del->add_option("NAME", name)->required();
   del->add_flag("--cascade,!--no-cascade", cascade, "Delete its resources too (default true)");
-  for (auto* c : {create, list, get, diffc, syncc, history, rollback, wait, del}) AddCommon(c, o, output);
+  for (auto* c : {create, list, get, diffc, syncc, history, rollback, wait, del}) AddCommon(c, o, kube_flags, output);
 
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return cli.exit(e) == 0 ? 0 : 2;
   }
+  o.kubeconfig = kube_flags.kubeconfig;
+  o.context = kube_flags.context;
   if (!output.empty() && output != "json" && output != "yaml" && output != "wide") {
     std::fprintf(stderr, "capstan app: --output must be json, yaml or wide\n");
     return 2;

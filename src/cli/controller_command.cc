@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/kube_flags.h"
 #include "controller/controller.h"
 #include "controller/metrics_server.h"
 #include "git/git.h"
@@ -42,15 +43,15 @@ int Level(const std::string& l) {
 
 int Run(int argc, char** argv) {
   CLI::App cli{"Continuous GitOps: reconcile the Applications stored in a cluster", "capstan controller"};
-  std::string kubeconfig, context, apps_namespace = "argocd", resync = "120s", jitter = "60s", repo_poll;
+  capstan::cli::KubeFlags kube_flags;
+  std::string apps_namespace = "argocd", resync = "120s", jitter = "60s", repo_poll;
   std::string log_format = "text", log_level = "info", cache_dir, credentials, metrics_address = "127.0.0.1";
   std::string metrics_token_file, lease_name, identity, sharding_method;
   int status_processors = 20, operation_processors = 10, metrics_port = 8082, shard = -1, replicas = 0;
   int64_t heal_timeout = 2, heal_factor = 3, heal_cap = 300, lease_seconds = 15;
   bool leader_elect = false;
   cli.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // the last --flag wins
-  cli.add_option("--kubeconfig", kubeconfig, "Path to the kubeconfig file (default: in-cluster config, else KUBECONFIG)");
-  cli.add_option("--context", context, "Kubeconfig context");
+  capstan::cli::AddKubeFlags(&cli, &kube_flags);
   cli.add_option("--app-namespace", apps_namespace, "Namespace holding Applications and AppProjects");
   cli.add_option("--status-processors", status_processors, "Application status processors")->check(CLI::Range(1, 1000));
   cli.add_option("--operation-processors", operation_processors, "Application operation processors")->check(CLI::Range(1, 1000));
@@ -162,15 +163,7 @@ int Run(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
   try {
-    kube::Config cfg;
-    if (kubeconfig.empty() && getenv("KUBERNETES_SERVICE_HOST") && !getenv("KUBECONFIG")) {
-      cfg = kube::InClusterConfig();
-    } else {
-      kube::KubeconfigOptions ko;
-      ko.explicit_path = kubeconfig;
-      ko.context = context;
-      cfg = kube::LoadKubeconfig(ko);
-    }
+    kube::Config cfg = capstan::cli::LoadKubeConfig(kube_flags);
     if (!credentials.empty()) o.manager.credentials = capstan::git::Credentials::Load(credentials);
     o.server = cfg.server;
     kube::ClientOptions co = kube::ClientOptionsFromEnv();

@@ -3,13 +3,11 @@
 
 #include <cstdio>
 #include <exception>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/read_input.h"
 #include "health/health.h"
 #include "resource/resource.h"
 #include "yaml/yaml.h"
@@ -19,21 +17,7 @@ namespace {
 namespace health = capstan::health;
 namespace yaml = capstan::yaml;
 
-bool ReadInput(const std::string& path, std::string* text, std::string* error) {
-  std::ostringstream ss;
-  if (path == "-") {
-    ss << std::cin.rdbuf();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      *error = path + ": cannot open file";
-      return false;
-    }
-    ss << in.rdbuf();
-  }
-  *text = ss.str();
-  return true;
-}
+using capstan::cli::ReadInput;
 
 // Documents of a stream, with `kind: List` (kubectl get -o yaml) expanded.
 void Flatten(std::vector<yaml::Node>& docs, std::vector<yaml::Node>* out) {

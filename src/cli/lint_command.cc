@@ -2,13 +2,11 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/read_input.h"
 #include "kustomize/kustomize.h"
 #include "lint/lint.h"
 #include "validate/report.h"
@@ -80,20 +78,14 @@ int RunLint(int argc, char** argv) {
   std::vector<yaml::Node> objects;
   std::vector<Source> sources;
   for (const std::string& f : files) {
-    std::ostringstream ss;
-    if (f == "-") {
-      ss << std::cin.rdbuf();
-    } else {
-      std::ifstream in(f, std::ios::binary);
-      if (!in) {
-        std::fprintf(stderr, "capstan lint: %s: cannot open file\n", f.c_str());
-        return 1;
-      }
-      ss << in.rdbuf();
+    std::string text, error;
+    if (!capstan::cli::ReadInput(f, &text, &error)) {
+      std::fprintf(stderr, "capstan lint: %s\n", error.c_str());
+      return 1;
     }
     Source s{f == "-" ? "<stdin>" : f, objects.size(), 0, {}};
     try {
-      for (yaml::Node& d : yaml::ParseAll(ss.str(), s.name)) {
+      for (yaml::Node& d : yaml::ParseAll(text, s.name)) {
         if (!d.IsMap()) {
           std::fprintf(stderr, "capstan lint: %s: document %zu: not a Kubernetes object (expected a mapping)\n",
                        s.name.c_str(), objects.size() - s.first + 1);

@@ -5,13 +5,11 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/read_input.h"
 #include "policy/gatekeeper.h"
 #include "policy/policy.h"
 #include "policy/suite.h"
@@ -23,15 +21,9 @@ namespace policy = capstan::policy;
 namespace yaml = capstan::yaml;
 
 std::string ReadFile(const std::string& path) {
-  std::ostringstream ss;
-  if (path == "-") {
-    ss << std::cin.rdbuf();
-    return ss.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open file");
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text, error;
+  if (!capstan::cli::ReadInput(path, &text, &error)) throw std::runtime_error(error);
+  return text;
 }
 
 yaml::Node ReadOne(const std::string& path) {

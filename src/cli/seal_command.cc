@@ -16,6 +16,7 @@
 
 #include "base/base64.h"
 #include "cli/command.h"
+#include "cli/kube_flags.h"
 #include "delivery/error.h"
 #include "delivery/seal.h"
 #include "delivery/seal_keys.h"
@@ -45,10 +46,11 @@ int RunSeal(int argc, char** argv) {
   CLI::App app{"Seal Secrets into bitnami.com/v1alpha1 SealedSecrets (kubeseal format: RSA-OAEP + AES-256-GCM, "
                "scope label), fetch the certificate, generate or rotate sealing keys in the cluster",
                "capstan seal"};
-  std::string file = "-", cert, format = "yaml", scope_name, ns, name, from_file, kubeconfig, context,
+  std::string file = "-", cert, format = "yaml", scope_name, ns, name, from_file,
               controller_ns = delivery::kKeyNamespace, private_key;
   bool raw = false, fetch_cert = false, generate_key = false, recovery_unseal = false;
   int key_bits = 4096;
+  capstan::cli::KubeFlags kube_flags;
   app.add_option("-f,--file", file, "Secret to seal (YAML or JSON), - for stdin (default)");
   app.add_option("--cert", cert, "Certificate (PEM) of the sealing key: a file");
   app.add_option("-o,--format", format, "Output format: yaml (default) or json")->check(CLI::IsMember({"yaml", "json"}));
@@ -64,20 +66,14 @@ int RunSeal(int argc, char** argv) {
   app.add_option("--controller-namespace", controller_ns, "Namespace of the sealing keys (default kube-system)");
   app.add_flag("--recovery-unseal", recovery_unseal, "Unseal SealedSecrets of -f with --recovery-private-key");
   app.add_option("--recovery-private-key", private_key, "Private key (PEM) for --recovery-unseal");
-  app.add_option("--kubeconfig", kubeconfig, "Path to the kubeconfig file");
-  app.add_option("--context", context, "Kubeconfig context");
+  capstan::cli::AddKubeFlags(&app, &kube_flags);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   try {
-    auto client = [&]() {
-      kube::KubeconfigOptions ko;
-      ko.explicit_path = kubeconfig;
-      ko.context = context;
-      return std::make_unique<kube::Client>(kube::LoadKubeconfig(ko));
-    };
+    auto client = [&]() { return std::make_unique<kube::Client>(capstan::cli::LoadKubeConfig(kube_flags)); };
     if (generate_key) {
       std::string created = delivery::CreateKey(*client(), controller_ns, key_bits);
       std::printf("created sealing key %s/%s\n", controller_ns.c_str(), created.c_str());

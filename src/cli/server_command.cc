@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "cli/command.h"
+#include "cli/kube_flags.h"
 #include "kube/client.h"
 #include "server/server.h"
 
@@ -22,10 +23,10 @@ namespace {
 
 int Run(int argc, char** argv) {
   CLI::App cli{"Argo CD-compatible API server and web dashboard", "capstan server"};
-  std::string kubeconfig, context, port_file;
+  KubeFlags kube_flags;
+  std::string port_file;
   server::ServerOptions opt;
-  cli.add_option("--kubeconfig", kubeconfig, "Path to the kubeconfig file");
-  cli.add_option("--context", context, "Kubeconfig context");
+  AddKubeFlags(&cli, &kube_flags);
   cli.add_option("--port", opt.port, "Port to listen on (default 8080; 0 picks a free one)")->check(CLI::Range(0, 65535));
   cli.add_option("--address", opt.address, "Address to listen on (default 127.0.0.1)");
   cli.add_flag("--insecure", opt.insecure, "Serve plain HTTP (behind a TLS-terminating proxy)");
@@ -45,10 +46,7 @@ int Run(int argc, char** argv) {
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   try {
-    kube::KubeconfigOptions ko;
-    ko.explicit_path = kubeconfig;
-    ko.context = context;
-    kube::Client client(kube::LoadKubeconfig(ko), kube::ClientOptionsFromEnv());
+    kube::Client client(LoadKubeConfig(kube_flags), kube::ClientOptionsFromEnv());
     server::Server server(client, opt);
     std::string password = server.Start();
     std::printf("capstan server: serving on %s\n", server.url().c_str());

@@ -4,14 +4,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/read_input.h"
+#include "cli/kube_flags.h"
 #include "kube/client.h"
 #include "kustomize/kustomize.h"
 #include "validate/cluster_schemas.h"
@@ -30,22 +29,6 @@ struct Input {
   std::vector<validate::DocumentResult> documents;
   std::string error;  // cannot read / render
 };
-
-bool ReadFile(const std::string& path, std::string* text, std::string* error) {
-  std::ostringstream ss;
-  if (path == "-") {
-    ss << std::cin.rdbuf();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      *error = path + ": cannot open file";
-      return false;
-    }
-    ss << in.rdbuf();
-  }
-  *text = ss.str();
-  return true;
-}
 
 // Files named on the command line, directories walked for *.yaml/*.yml/*.json.
 std::vector<std::string> ExpandPaths(const std::vector<std::string>& args, std::vector<std::string>* errors) {
@@ -132,7 +115,8 @@ int RunValidate(int argc, char** argv) {
                "strictly, as kubectl-validate does",
                "capstan validate"};
   std::vector<std::string> paths, kustomize_dirs, crd_dirs;
-  std::string output = "text", schema_dir, patches, kubeconfig, context;
+  std::string output = "text", schema_dir, patches;
+  capstan::cli::KubeFlags kube_flags;
   bool from_cluster = false, ignore_missing = false;
   app.add_option("paths", paths, "Files, directories (*.yaml, *.yml, *.json) or - for stdin");
   app.add_option("-k,--kustomize", kustomize_dirs, "Render this kustomization, then validate the output")
@@ -143,8 +127,7 @@ int RunValidate(int argc, char** argv) {
                  "OpenAPI v3 documents of another Kubernetes version, laid out as /openapi/v3 "
                  "(api/v1.json, apis/<group>/<version>.json)");
   app.add_flag("--from-cluster", from_cluster, "Use the schemas the cluster of the kubeconfig serves");
-  app.add_option("--kubeconfig", kubeconfig, "Kubeconfig file (with --from-cluster)");
-  app.add_option("--context", context, "Kubeconfig context (with --from-cluster)");
+  capstan::cli::AddKubeFlags(&app, &kube_flags, "with --from-cluster");
   app.add_option("--crds", crd_dirs, "Directory of CustomResourceDefinition manifests (repeatable)")
       ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--schema-patches", patches,
@@ -166,10 +149,7 @@ int RunValidate(int argc, char** argv) {
   std::unique_ptr<validate::Schemas> schemas;
   try {
     if (from_cluster) {
-      capstan::kube::KubeconfigOptions ko;
-      ko.explicit_path = kubeconfig;
-      ko.context = context;
-      auto client = std::make_shared<capstan::kube::Client>(capstan::kube::LoadKubeconfig(ko));
+      auto client = std::make_shared<capstan::kube::Client>(capstan::cli::LoadKubeConfig(kube_flags));
       schemas = validate::SchemasFromCluster(client);
     } else if (!schema_dir.empty()) {
       schemas = validate::Schemas::FromDirectory(schema_dir);
@@ -191,7 +171,7 @@ int RunValidate(int argc, char** argv) {
     Input in;
     in.name = p == "-" ? "<stdin>" : p;
     std::string text;
-    if (!ReadFile(p, &text, &in.error)) {
+    if (!capstan::cli::ReadInput(p, &text, &in.error)) {
       inputs.push_back(std::move(in));
       continue;
     }

@@ -13,6 +13,7 @@
 
 #include "base/base64.h"
 #include "base/file_system.h"
+#include "base/x509.h"
 namespace capstan::cluster {
 namespace {
 
@@ -33,42 +34,24 @@ EVP_PKEY* NewKey() {
   return key;
 }
 
-void AddExt(X509* cert, X509* issuer, int nid, const char* value) {
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-  if (!ext) throw std::runtime_error("cannot build certificate extension");
-  X509_add_ext(cert, ext, -1);
-  X509_EXTENSION_free(ext);
-}
+using base::AddExtension;
 
 X509* NewCert(EVP_PKEY* key, const char* cn, X509* issuer, EVP_PKEY* issuer_key, bool ca) {
-  X509* cert = X509_new();
-  X509_set_version(cert, 2);
-  unsigned char serial[16];
-  RAND_bytes(serial, sizeof serial);
-  serial[0] &= 0x7f;
-  BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
-  BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert));
-  BN_free(bn);
-  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 10L * 365 * 24 * 3600);
-  X509_set_pubkey(cert, key);
+  X509* cert = base::NewCertificate(key, -3600, 10L * 365 * 24 * 3600);
   X509_NAME* name = X509_get_subject_name(cert);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn),
                              -1, -1, 0);
   X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : name);
   X509* iss = issuer ? issuer : cert;
   if (ca) {
-    AddExt(cert, iss, NID_basic_constraints, "critical,CA:TRUE");
-    AddExt(cert, iss, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
-    AddExt(cert, iss, NID_subject_key_identifier, "hash");
+    AddExtension(cert, iss, NID_basic_constraints, "critical,CA:TRUE");
+    AddExtension(cert, iss, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
+    AddExtension(cert, iss, NID_subject_key_identifier, "hash");
   } else {
-    AddExt(cert, iss, NID_basic_constraints, "critical,CA:FALSE");
-    AddExt(cert, iss, NID_key_usage, "critical,digitalSignature,keyEncipherment");
-    AddExt(cert, iss, NID_ext_key_usage, "serverAuth");
-    AddExt(cert, iss, NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost");
+    AddExtension(cert, iss, NID_basic_constraints, "critical,CA:FALSE");
+    AddExtension(cert, iss, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+    AddExtension(cert, iss, NID_ext_key_usage, "serverAuth");
+    AddExtension(cert, iss, NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost");
   }
   if (!X509_sign(cert, issuer_key ? issuer_key : key, EVP_sha256()))
     throw std::runtime_error("cannot sign certificate");

@@ -696,6 +696,18 @@ spec:
       paths:
 @PATHS@)";
 
+// The files of apps/<service>/base/, each a template of the service's vars.
+struct BaseFile {
+  const char* name;
+  const char* tmpl;
+};
+const BaseFile kBaseFiles[] = {
+    {"kustomization.yaml", kBaseKustomization}, {"deployment.yaml", kDeployment},
+    {"service.yaml", kService},                 {"configmap.yaml", kConfigMap},
+    {"serviceaccount.yaml", kServiceAccount},   {"rbac.yaml", kRbac},
+    {"pdb.yaml", kPdb},                         {"networkpolicy.yaml", kNetworkPolicy},
+};
+
 std::string Kustomization(const std::vector<std::string>& resources, const std::string& ns = "") {
   std::string s = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
   if (!ns.empty()) s += "namespace: " + ns + "\n";
@@ -755,14 +767,7 @@ std::map<std::string, std::string> ScaffoldFiles(const ScaffoldOptions& o) {
     for (char& c : db) c = c == '-' ? '_' : c;
     Vars v{{"S", s}, {"COMP", component(s)}, {"REGISTRY", o.registry}, {"TAG", o.tag}, {"DB", db}};
     std::string dir = "apps/" + s + "/";
-    files[dir + "base/kustomization.yaml"] = kBaseKustomization;
-    files[dir + "base/deployment.yaml"] = Fill(kDeployment, v);
-    files[dir + "base/service.yaml"] = Fill(kService, v);
-    files[dir + "base/configmap.yaml"] = Fill(kConfigMap, v);
-    files[dir + "base/serviceaccount.yaml"] = Fill(kServiceAccount, v);
-    files[dir + "base/rbac.yaml"] = Fill(kRbac, v);
-    files[dir + "base/pdb.yaml"] = Fill(kPdb, v);
-    files[dir + "base/networkpolicy.yaml"] = Fill(kNetworkPolicy, v);
+    for (const BaseFile& f : kBaseFiles) files[dir + "base/" + f.name] = Fill(f.tmpl, v);
     for (const std::string& e : o.environments) {
       Env env = EnvOf(e);
       Vars ev = v;

@@ -14,6 +14,7 @@
 
 #include "base/base64.h"
 #include "base/libcrypto.h"
+#include "base/x509.h"
 #include "delivery/error.h"
 
 namespace capstan::delivery {
@@ -369,17 +370,7 @@ KeyPair GenerateKeyPair(int bits) {
   base::LoadLibcrypto();
   EVP_PKEY* key = EVP_RSA_gen(static_cast<unsigned>(bits));
   if (key == nullptr) throw Error("cannot generate an RSA key");
-  X509* cert = X509_new();
-  X509_set_version(cert, 2);
-  unsigned char serial[16];
-  RAND_bytes(serial, sizeof serial);
-  serial[0] &= 0x7f;
-  BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
-  BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert));
-  BN_free(bn);
-  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 10L * 365 * 24 * 3600);
-  X509_set_pubkey(cert, key);
+  X509* cert = base::NewCertificate(key, 0, 10L * 365 * 24 * 3600);
   X509_NAME* subject = X509_get_subject_name(cert);
   X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("sealed-secret"), -1,
                              -1, 0);

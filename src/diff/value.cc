@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <vector>
 
+#include "yaml/json_string.h"
 #include "yaml/yaml.h"
 
 namespace capstan::diff {
@@ -153,34 +153,12 @@ std::string ScalarKey(const Node& n) {
 
 namespace {
 
-void AppendQuoted(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
-}
-
 void AppendSorted(std::string& out, const Node& n) {
   switch (TypeOf(n)) {
     case JType::kNull: out += "null"; return;
     case JType::kBool: out += n.AsBool() ? "true" : "false"; return;
     case JType::kNumber: out += FormatNumber(n); return;
-    case JType::kString: AppendQuoted(out, n.value); return;
+    case JType::kString: yaml::AppendJsonString(&out, n.value); return;
     case JType::kArray:
       out.push_back('[');
       for (size_t i = 0; i < n.items.size(); ++i) {
@@ -198,7 +176,7 @@ void AppendSorted(std::string& out, const Node& n) {
       out.push_back('{');
       for (size_t i = 0; i < fs.size(); ++i) {
         if (i) out.push_back(',');
-        AppendQuoted(out, fs[i]->key.value);
+        yaml::AppendJsonString(&out, fs[i]->key.value);
         out.push_back(':');
         AppendSorted(out, fs[i]->value);
       }

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "yaml/json_string.h"
+
 namespace capstan::policy {
 
 namespace {
@@ -29,34 +31,12 @@ int CompareNumbers(const Value& a, const Value& b) {
   return 0;
 }
 
-void AppendJsonString(std::string* out, const std::string& s) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          *out += buf;
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 void AppendJson(std::string* out, const Value& v, bool rego) {
   switch (v.type) {
     case Type::kNull: *out += "null"; return;
     case Type::kBool: *out += v.b ? "true" : "false"; return;
     case Type::kNumber: *out += NumberText(v); return;
-    case Type::kString: AppendJsonString(out, v.S()); return;
+    case Type::kString: yaml::AppendJsonString(out, v.S()); return;
     case Type::kArray:
     case Type::kSet: {
       if (rego && v.IsSet() && v.Size() == 0) {
@@ -82,7 +62,7 @@ void AppendJson(std::string* out, const Value& v, bool rego) {
         if (k.IsString() || rego) {
           AppendJson(out, k, rego);
         } else {
-          AppendJsonString(out, ToJson(k));
+          yaml::AppendJsonString(out, ToJson(k));
         }
         out->push_back(':');
         AppendJson(out, x, rego);

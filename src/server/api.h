@@ -131,6 +131,12 @@ class Api {
   bool StartOperation(const std::string& name, std::function<void()> op);
   void WriteOperationState(const std::string& name, const yaml::Node& operation, const std::string& phase,
                            const std::string& message);
+  // Runs `work` here as app `name`'s `operation`: recorded Running with
+  // `message`, cleared when it ends, Failed with the error when it throws.
+  // Answers with the app as it is then (`app_json` if it left the cache),
+  // 409 while another operation of the app runs.
+  Response RunOperation(const std::string& name, const yaml::Node& operation, const std::string& message,
+                        const std::string& app_json, std::function<void()> work);
 
   kube::Client& client_;
   ApiOptions options_;

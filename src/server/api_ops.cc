@@ -103,27 +103,10 @@ Response Api::SyncApp(Call& c, const std::string& name) {
     cache_.Put(updated);
     return Json(PublicApp(updated));
   }
-  {
-    std::lock_guard<std::mutex> l(ops_mu_);
-    if (running_ops_.count(name)) return ErrorResponse(409, "another operation is already in progress");
-  }
-  WriteOperationState(name, operation, "Running", "sync started by " + c.who->user);
-  bool started = StartOperation(name, [this, name, req, operation] {
-    try {
-      app::Application application = manager_->Get(name);
-      manager_->Sync(application, req);
-      Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, MergePatchOf("operation", Node::Null()), {});
-      cache_.Put(updated);
-    } catch (const std::exception& e) {
-      try {
-        WriteOperationState(name, operation, "Failed", e.what());
-      } catch (const std::exception&) {
-      }
-    }
+  return RunOperation(name, operation, "sync started by " + c.who->user, a->json, [this, name, req] {
+    app::Application application = manager_->Get(name);
+    manager_->Sync(application, req);
   });
-  if (!started) return ErrorResponse(409, "another operation is already in progress");
-  auto now = cache_.Get(name);
-  return JsonText(now ? now->json : a->json);
 }
 
 Response Api::RollbackApp(Call& c, const std::string& name) {
@@ -152,22 +135,30 @@ Response Api::RollbackApp(Call& c, const std::string& name) {
   rb.Set("id", Node::Int(id));
   rb.Set("prune", Node::Bool(prune));
   operation.Set("rollback", rb);
+  std::string message = "rollback to " + std::to_string(id) + " started by " + c.who->user;
+  return RunOperation(name, operation, message, a->json, [this, name, id, prune] {
+    app::Application application = manager_->Get(name);
+    manager_->Rollback(application, id, prune);
+    // Then compare with targetRevision again, as Argo CD's controller does
+    // after an operation: a rolled-back app is OutOfSync with Git.
+    app::Application after = manager_->Get(name);
+    try {
+      manager_->Refresh(after);
+    } catch (const app::AppError&) {
+    }
+  });
+}
+
+Response Api::RunOperation(const std::string& name, const Node& operation, const std::string& message,
+                           const std::string& app_json, std::function<void()> work) {
   {
     std::lock_guard<std::mutex> l(ops_mu_);
     if (running_ops_.count(name)) return ErrorResponse(409, "another operation is already in progress");
   }
-  WriteOperationState(name, operation, "Running", "rollback to " + std::to_string(id) + " started by " + c.who->user);
-  bool started = StartOperation(name, [this, name, id, prune, operation] {
+  WriteOperationState(name, operation, "Running", message);
+  bool started = StartOperation(name, [this, name, operation, work] {
     try {
-      app::Application application = manager_->Get(name);
-      manager_->Rollback(application, id, prune);
-      // Then compare with targetRevision again, as Argo CD's controller does
-      // after an operation: a rolled-back app is OutOfSync with Git.
-      app::Application after = manager_->Get(name);
-      try {
-        manager_->Refresh(after);
-      } catch (const app::AppError&) {
-      }
+      work();
       Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, MergePatchOf("operation", Node::Null()), {});
       cache_.Put(updated);
     } catch (const std::exception& e) {
@@ -179,7 +170,7 @@ Response Api::RollbackApp(Call& c, const std::string& name) {
   });
   if (!started) return ErrorResponse(409, "another operation is already in progress");
   auto now = cache_.Get(name);
-  return JsonText(now ? now->json : a->json);
+  return JsonText(now ? now->json : app_json);
 }
 
 Response Api::TerminateOperation(Call& c, const std::string& name) {

@@ -12,22 +12,13 @@
 #include <stdexcept>
 
 #include "base/libcrypto.h"
+#include "base/x509.h"
 #include "server/crypto.h"
 #include "yaml/yaml.h"
 
 namespace capstan::server {
 
 namespace {
-
-void AddExt(X509* cert, int nid, const std::string& value) {
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
-  if (!ext) throw std::runtime_error("cannot build certificate extension");
-  X509_add_ext(cert, ext, -1);
-  X509_EXTENSION_free(ext);
-}
 
 std::string Pem(BIO* b) {
   char* data;
@@ -51,28 +42,19 @@ TlsMaterial SelfSignedCertificate(const std::string& host) {
   base::LoadLibcrypto();
   EVP_PKEY* key = EVP_EC_gen("P-256");
   if (!key) throw std::runtime_error("cannot generate a TLS key");
-  X509* cert = X509_new();
-  X509_set_version(cert, 2);
-  std::string serial = RandomBytes(16);
-  serial[0] &= 0x7f;
-  BIGNUM* bn = BN_bin2bn(reinterpret_cast<const unsigned char*>(serial.data()), 16, nullptr);
-  BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert));
-  BN_free(bn);
-  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 365L * 24 * 3600);
-  X509_set_pubkey(cert, key);
+  X509* cert = base::NewCertificate(key, -3600, 365L * 24 * 3600);
   X509_NAME* name = X509_get_subject_name(cert);
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("Argo CD"), -1, -1, 0);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
   X509_set_issuer_name(cert, name);
-  AddExt(cert, NID_basic_constraints, "critical,CA:FALSE");
-  AddExt(cert, NID_key_usage, "critical,digitalSignature,keyEncipherment");
-  AddExt(cert, NID_ext_key_usage, "serverAuth");
+  base::AddExtension(cert, cert, NID_basic_constraints, "critical,CA:FALSE");
+  base::AddExtension(cert, cert, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+  base::AddExtension(cert, cert, NID_ext_key_usage, "serverAuth");
   std::string san = "IP:127.0.0.1,DNS:localhost";
   bool is_ip = !host.empty() && host.find_first_not_of("0123456789.") == std::string::npos;
   if (!host.empty() && host != "127.0.0.1" && host != "localhost" && host != "0.0.0.0")
     san += (is_ip ? ",IP:" : ",DNS:") + host;
-  AddExt(cert, NID_subject_alt_name, san);
+  base::AddExtension(cert, cert, NID_subject_alt_name, san.c_str());
   if (!X509_sign(cert, key, EVP_sha256())) throw std::runtime_error("cannot sign the TLS certificate");
   TlsMaterial m;
   BIO* b = BIO_new(BIO_s_mem());

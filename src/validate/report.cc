@@ -1,8 +1,9 @@
 #include "validate/report.h"
 
-#include <cstdio>
 #include <map>
 #include <set>
+
+#include "yaml/json_string.h"
 
 namespace capstan::validate {
 
@@ -25,25 +26,9 @@ std::string XmlEscape(const std::string& s) {
 }
 
 std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  yaml::AppendJsonString(&out, s);
+  return out;
 }
 
 std::string FormatText(const Report& report) {

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "yaml/json_string.h"
+
 namespace capstan::validate {
 namespace {
 
@@ -134,28 +136,6 @@ JsonType Resolve11(std::string_view s) {
   return JsonType::kString;
 }
 
-void JsonQuote(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\t': *out += "\\t"; break;
-      case '\r': *out += "\\r"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          *out += buf;
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 std::string NumberText(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
@@ -178,7 +158,7 @@ void GoValueInto(const yaml::Node& n, bool yaml11, std::string* out, int depth) 
     case JsonType::kBool: *out += BoolOf(n, yaml11) ? "true" : "false"; return;
     case JsonType::kInt:
     case JsonType::kFloat: *out += NumberText(NumberOf(n, yaml11)); return;
-    case JsonType::kString: JsonQuote(n.value, out); return;
+    case JsonType::kString: yaml::AppendJsonString(out, n.value); return;
     case JsonType::kArray:
       out->push_back('[');
       for (size_t i = 0; i < n.items.size(); ++i) {
@@ -192,7 +172,7 @@ void GoValueInto(const yaml::Node& n, bool yaml11, std::string* out, int depth) 
       std::string buf;
       for (size_t i = 0; i < n.fields.size(); ++i) {
         if (i) out->push_back(',');
-        JsonQuote(KeyText(n.fields[i].key, yaml11, &buf), out);
+        yaml::AppendJsonString(out, KeyText(n.fields[i].key, yaml11, &buf));
         out->push_back(':');
         GoValueInto(n.fields[i].value, yaml11, out, depth + 1);
       }
@@ -274,7 +254,7 @@ std::string Canonical(const yaml::Node& n, bool yaml11) {
     std::sort(kv.begin(), kv.end());
     std::string out = "{";
     for (const auto& [k, v] : kv) {
-      JsonQuote(k, &out);
+      yaml::AppendJsonString(&out, k);
       out += ":" + v + ",";
     }
     return out + "}";

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "yaml/canonical.h"
+#include "yaml/json_string.h"
 #include "yaml/yaml.h"
 
 namespace capstan::yaml {
@@ -262,6 +263,29 @@ std::string EmitJsonSorted(const Node& doc) {
   out.reserve(256);
   GoEmit(out, doc);
   return out;
+}
+
+void AppendJsonString(std::string* out, std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          *out += "\\u00";
+          out->push_back(hex[c >> 4]);
+          out->push_back(hex[c & 15]);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
 }
 
 std::string EmitJson(const Node& doc, int indent) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "yaml/json_string.h"
 #include "yaml/yaml.h"
 
 namespace capstan::yaml {
@@ -54,6 +55,15 @@ TEST(JsonTest, DeepNestingIsAnErrorNotACrash) {
   EXPECT_THROW(ParseJson(deep), ParseError);
   deep += std::string(100000, ']');
   EXPECT_THROW(ParseJson(deep), ParseError);
+}
+
+TEST(JsonTest, AppendJsonStringEscapesAsGoBefore122) {
+  std::string out = "x";
+  AppendJsonString(&out, std::string("q\"\\\n\r\t\b\f\x01\x1f<&> \xc3\xa9", 16));
+  EXPECT_EQ(out, "x\"q\\\"\\\\\\n\\r\\t\\u0008\\u000c\\u0001\\u001f<&> \xc3\xa9\"");
+  std::string nul;
+  AppendJsonString(&nul, std::string_view("\0", 1));
+  EXPECT_EQ(nul, "\"\\u0000\"");
 }
 
 TEST(JsonTest, EmitCompactAndIndented) {

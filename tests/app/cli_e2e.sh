@@ -3,32 +3,21 @@
 # local Git repository, `capstan app create|sync|list|diff|history|rollback|
 # wait|delete` as a user runs them. Fails on the first unexpected output.
 set -euo pipefail
-capstan=$(realpath "$1")
-root=$(pwd)
-tmp=$(mktemp -d /tmp/capstan-app-cli-XXXXXX)
-export CAPSTAN_HOME="$tmp/home"
-data="$tmp/cluster"
-cleanup() { "$capstan" cluster down --data "$data" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../lib/e2e.sh" app-cli "$1"
 
 cat > "$tmp/rules.yaml" <<'RULES'
 rules:
 - image: "registry.gitlab.com/ta-microservices/fulfillment:*"
   behavior: crashloop
 RULES
-"$capstan" cluster up --data "$data" --rules "$tmp/rules.yaml" --speed 20 >/dev/null
-export KUBECONFIG="$data/kubeconfig"
+cluster_up --rules "$tmp/rules.yaml" --speed 20
 export CAPSTAN_SYNC_WAVE_DELAY_MS=100
 
-repo="$tmp/gitops.git"
-work="$tmp/work"
 cp -r "$root/examples/ta-microservices" "$work"
 grep -rl 'https://gitlab.com/ta-microservices/gitops.git' "$work/environments" "$work/projects" |
   xargs sed -i "s#https://gitlab.com/ta-microservices/gitops.git#file://$repo#"
-git init -q --bare -b main "$repo"
-g() { git -C "$work" -c user.name=t -c user.email=t@example.com "$@"; }
-g init -q -b main && g add -A && g commit -q -m init && g push -q "$repo" main
+git_repo
+commit init
 
 "$capstan" app create -f "$work/projects/dev-environment.yaml" | grep -q "appproject.argoproj.io/dev-environment created" ||
   fail "create project"
@@ -54,7 +43,7 @@ echo "$out" | grep -Eq '^fulfillment-dev +Synced +(Progressing|Degraded) +core-b
 
 # A new image tag in Git: diff shows it (exit 1), sync applies it.
 sed -i 's/newTag: v1.0.0/newTag: v1.1.0/' "$work/apps/auth/overlays/dev/kustomization.yaml"
-g commit -q -am "auth v1.1.0" && g push -q "$repo" main
+commit "auth v1.1.0"
 set +e
 diff_out=$("$capstan" app diff auth-dev); rc=$?
 set -e

@@ -1,19 +1,16 @@
 // End-to-end: Applications from a local bare Git repository synced into the
 // in-process local cluster (src/cluster) through the Kubernetes client.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
-#include "app/kube_target.h"
 #include "app/manager.h"
 #include "app/sync_many.h"
 #include "base/clock.h"
-#include "cluster/cluster.h"
-#include "kube/client.h"
+#include "tests/lib/local_cluster.h"
 #include "yaml/yaml.h"
 
 namespace fs = std::filesystem;
@@ -50,20 +47,13 @@ std::string ConfigMap(const std::string& name, const std::string& extra_meta = "
 class E2E : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/capstan-e2e-XXXXXX";
-    root_ = mkdtemp(tmpl);
-    Write(root_ / "rules.yaml", "rules:\n- image: \"*crash*\"\n  behavior: crashloop\n");
     cluster::ServerOptions so;
-    so.data_dir = (root_ / "cluster").string();
-    so.rules_file = (root_ / "rules.yaml").string();
     so.speed = 50;
     so.pod_start_seconds = 1;
-    server_ = std::make_unique<cluster::Server>(so);
-    server_->Start();
-    kube::KubeconfigOptions ko;
-    ko.explicit_path = server_->kubeconfig_path();
-    client_ = std::make_unique<kube::Client>(kube::LoadKubeconfig(ko));
-    target_ = std::make_unique<app::KubeTarget>(*client_, &client_->discovery());
+    local_ = std::make_unique<e2e::LocalCluster>("e2e", so, "rules:\n- image: \"*crash*\"\n  behavior: crashloop\n");
+    root_ = local_->root;
+    client_ = local_->client.get();
+    target_ = local_->target.get();
 
     Sh("git init -q -b main " + Work());
     Git("config user.email t@example.com");
@@ -72,10 +62,7 @@ class E2E : public ::testing::Test {
   }
   void TearDown() override {
     manager_.reset();
-    target_.reset();
-    client_.reset();
-    if (server_) server_->Stop();
-    fs::remove_all(root_);
+    local_.reset();
   }
 
   app::Manager& M(base::Clock* clock = nullptr) {
@@ -115,10 +102,10 @@ class E2E : public ::testing::Test {
   }
   int64_t Rv(const yaml::Node& obj) { return std::stoll(obj.StrAt({"metadata", "resourceVersion"}, "0")); }
 
+  std::unique_ptr<e2e::LocalCluster> local_;
   fs::path root_;
-  std::unique_ptr<cluster::Server> server_;
-  std::unique_ptr<kube::Client> client_;
-  std::unique_ptr<app::KubeTarget> target_;
+  kube::Client* client_ = nullptr;
+  app::KubeTarget* target_ = nullptr;
   std::unique_ptr<app::Manager> manager_;
 };
 

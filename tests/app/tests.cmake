@@ -4,6 +4,7 @@
 if(TARGET capstan_app AND TARGET capstan_cluster)
   add_executable(app_e2e_test ${CMAKE_CURRENT_LIST_DIR}/e2e_test.cc)
   target_link_libraries(app_e2e_test PRIVATE capstan_app capstan_cluster GTest::gtest GTest::gtest_main)
+  target_include_directories(app_e2e_test PRIVATE ${CMAKE_SOURCE_DIR})  # tests/lib/local_cluster.h
   add_test(NAME app_e2e COMMAND app_e2e_test WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(app_e2e PROPERTIES TIMEOUT 300)
   add_test(NAME app_cli_e2e COMMAND ${CMAKE_CURRENT_LIST_DIR}/cli_e2e.sh $<TARGET_FILE:capstan>

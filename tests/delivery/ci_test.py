@@ -5,21 +5,13 @@ command in them exists with the flags used (`--help`); and the GitLab deploy
 jobs' scripts, run by bash with GitLab's variables against a file:// GitOps
 repository made by `capstan init`, bump staging and promote to production.
 usage: ci_test.py CAPSTAN"""
-import os, re, shlex, shutil, subprocess, sys, tempfile, yaml
+import os, re, shlex, shutil, sys, tempfile, yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+from e2e import check, finish, git_repo, push_all, run  # noqa: E402
 
 CAPSTAN = os.path.abspath(sys.argv[1])
-failures = []
 STAGES = ["test", "build", "security-scan", "deploy-staging", "deploy-production"]
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def run(args, **kw):
-    return subprocess.run(args, capture_output=True, text=True, **kw)
 
 
 def capstan_commands(lines):
@@ -84,16 +76,12 @@ for c in gh_cmds:
 tmp = tempfile.mkdtemp(prefix="capstan-ci-")
 try:
     bare = os.path.join(tmp, "gitops.git")
-    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", bare], check=True)
     seed = os.path.join(tmp, "seed")
     r = run([CAPSTAN, "init", seed, "--services", "orders", "--registry", "registry.example.com/shop",
              "--repo-url", "file://" + bare])
     check(r.returncode == 0, f"init: {r.stderr}")
-    g = ["git", "-C", seed, "-c", "user.name=t", "-c", "user.email=t@e"]
-    subprocess.run(g + ["init", "-q", "-b", "main"], check=True)
-    subprocess.run(g + ["add", "-A"], check=True)
-    subprocess.run(g + ["commit", "-qm", "init"], check=True)
-    subprocess.run(g + ["push", "-q", bare, "main"], check=True)
+    git_repo(bare, seed)
+    push_all(seed, bare, "init")
     r = run([CAPSTAN, "ci", "gitlab", "--registry", "registry.example.com/shop", "--gitops-repo", "file://" + bare])
     pipeline = yaml.safe_load(r.stdout)
     shim = os.path.join(tmp, "bin")
@@ -123,5 +111,4 @@ try:
 finally:
     shutil.rmtree(tmp)
 
-print(f"{'FAILED' if failures else 'OK'}: {len(failures)} failures ({len(gl_cmds)} gitlab, {len(gh_cmds)} github capstan commands checked)")
-sys.exit(1 if failures else 0)
+finish(f" ({len(gl_cmds)} gitlab, {len(gh_cmds)} github capstan commands checked)")

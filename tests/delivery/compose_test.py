@@ -9,34 +9,19 @@ an existing target, nothing half-written.
 usage: compose_test.py CAPSTAN SAMPLES_DIR MIN_PASSED"""
 import json, os, shutil, subprocess, sys, tempfile, time, yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+from e2e import check, cluster_down, cluster_up, failures, git_repo, push_all, run  # noqa: E402
+
 CAPSTAN = os.path.abspath(sys.argv[1])
 SAMPLES = os.path.abspath(sys.argv[2])
 MIN_PASSED = int(sys.argv[3])
-failures = []
 HAS_VALIDATE = subprocess.run([CAPSTAN, "validate", "--help"], capture_output=True).returncode == 0
 
 
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-    return cond
-
-
-def run(args, **kw):
-    return subprocess.run(args, capture_output=True, text=True, **kw)
-
-
 tmp = tempfile.mkdtemp(prefix="capstan-compose-")
-data = os.path.join(tmp, "cluster")
-env = dict(os.environ, CAPSTAN_HOME=os.path.join(tmp, "home"))
 passed, failed = 0, []
 try:
-    r = run([CAPSTAN, "cluster", "up", "--data", data, "--speed", "20"], env=env)
-    if r.returncode != 0:
-        print("cluster up failed:", r.stderr)
-        sys.exit(1)
-    env["KUBECONFIG"] = os.path.join(data, "kubeconfig")
+    env = cluster_up(CAPSTAN, tmp, "--speed", "20")
     out = os.path.join(tmp, "repo")
     os.makedirs(out)
     for sample in sorted(os.listdir(SAMPLES)):
@@ -110,15 +95,11 @@ try:
     # `capstan app sync` wave by wave (depends_on), Healthy.
     bare = os.path.join(tmp, "gitops.git")
     work = os.path.join(tmp, "gitops")
-    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", bare], check=True)
-    subprocess.run(["git", "init", "-q", "-b", "main", work], check=True)
+    git_repo(bare, work)
     r = run([CAPSTAN, "migrate", "compose", os.path.join(SAMPLES, "nginx-golang-postgres", "compose.yaml"),
              "--out", work, "--name", "shop", "--repo-url", "file://" + bare])
     check(r.returncode == 0, f"migrate --repo-url: {r.stderr}")
-    g = ["git", "-C", work, "-c", "user.name=t", "-c", "user.email=t@e"]
-    subprocess.run(g + ["add", "-A"], check=True)
-    subprocess.run(g + ["commit", "-qm", "migrated"], check=True)
-    subprocess.run(g + ["push", "-q", bare, "main"], check=True)
+    push_all(work, bare, "migrated")
     r = run([CAPSTAN, "app", "create", "-f", os.path.join(work, "environments/dev/apps/shop.yaml")], env=env)
     check(r.returncode == 0, f"app create: {r.stderr}")
     r = run([CAPSTAN, "app", "sync", "shop-dev"], env=dict(env, CAPSTAN_SYNC_WAVE_DELAY_MS="50"))
@@ -179,7 +160,7 @@ try:
     r = run([CAPSTAN, "migrate", "compose", os.path.join(bad, "compose.yaml"), "--out", target, "--name", "shop"])
     check(r.returncode != 0 and "already exists" in r.stderr, f"existing target refused: {r.stderr}")
 finally:
-    run([CAPSTAN, "cluster", "down", "--data", data], env=env)
+    cluster_down(CAPSTAN, tmp)
     shutil.rmtree(tmp, ignore_errors=True)
 
 for f in failed:

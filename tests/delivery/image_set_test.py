@@ -5,8 +5,10 @@ of the file outside the edited entries is unchanged. Also bad input.
 usage: image_set_test.py CAPSTAN"""
 import os, shutil, subprocess, sys, tempfile, yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+from e2e import check, finish  # noqa: E402
+
 CAPSTAN = sys.argv[1]
-failures = []
 
 BASE = """apiVersion: apps/v1
 kind: Deployment
@@ -42,12 +44,6 @@ images:
 
 namePrefix: dev-
 """
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def run(args, cwd=None):
@@ -150,5 +146,4 @@ bad("bad-yaml", write("resources: [\n"), ["nginx:1"], "kustomization.yaml: line"
 bad("images-not-list", write("resources: [deployment.yaml]\nimages: nginx\n"), ["nginx:1"], "images: expected a list")
 bad("entry-without-name", write("resources: [deployment.yaml]\nimages:\n- newTag: x\n"), ["nginx:1"], "images[0].name: missing")
 
-print(f"{'FAILED' if failures else 'OK'}: {len(failures)} failures")
-sys.exit(1 if failures else 0)
+finish()

@@ -1,35 +1,30 @@
 #!/usr/bin/env python3
-"""`capstan init`: the plan's layout for the 23 ta-microservices services is
-examples/ta-microservices (same files, same rendered objects); every
-kustomization renders with `capstan build` exactly as `kubectl kustomize`
-does; `capstan app create` (against `capstan cluster up`) accepts every
+"""`capstan init`: the plan's layout for the 23 ta-microservices services,
+with the flags the example's README gives, is examples/ta-microservices
+(same files, byte for byte); every kustomization renders with `capstan
+build` exactly as `kubectl kustomize` does; `capstan app create` (against `capstan cluster up`) accepts every
 AppProject and Application; bad input is refused with nothing written.
 usage: init_test.py CAPSTAN   (run from the repository root)"""
-import os, shutil, subprocess, sys, tempfile, yaml
+import os, shlex, shutil, sys, tempfile, yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+from e2e import check, cluster_down, cluster_up, finish, run  # noqa: E402
 
 CAPSTAN = os.path.abspath(sys.argv[1])
 EXAMPLE = os.path.abspath("examples/ta-microservices")
-failures = []
-SERVICES = ("auth,user,gateway,catalog,admin,warehouse,pricing,customer,frontend,order,checkout,return,"
-            "fulfillment,shipping,location,search,promotion,review,loyalty-rewards,notification,payment,"
-            "analytics,common-operations")
-PLAN_FLAGS = ["--services", SERVICES, "--repo-url", "https://gitlab.com/ta-microservices/gitops.git",
-              "--registry", "registry.gitlab.com/ta-microservices", "--domain", "ta-microservices.com",
-              "--default-group", "core-business", "--ingress-services", "auth,user,catalog",
-              "--group", "admin=frontend-services", "--group", "frontend=frontend-services",
-              "--group", "search=integration-services", "--group", "loyalty-rewards=integration-services",
-              "--group", "analytics=support-services", "--component", "admin=frontend",
-              "--component", "frontend=frontend"]
 
 
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
+def plan_flags():
+    """The flags of the `capstan init` command in the example's README: the
+    one place that says how the example was written."""
+    text = open(os.path.join(EXAMPLE, "README.md")).read()
+    block = text.split("```sh\n", 1)[1].split("```", 1)[0]
+    words = shlex.split(block.replace("\\\n", " "))
+    assert words[:3] == ["capstan", "init", "ta-microservices"], words[:3]
+    return words[3:]
 
 
-def run(args, **kw):
-    return subprocess.run(args, capture_output=True, text=True, **kw)
+PLAN_FLAGS = plan_flags()
 
 
 def files_under(d):
@@ -46,12 +41,11 @@ def identities(text):
 
 
 tmp = tempfile.mkdtemp(prefix="capstan-init-")
-data = os.path.join(tmp, "cluster")
 try:
     out = os.path.join(tmp, "gitops")
     r = run([CAPSTAN, "init", out] + PLAN_FLAGS)
     check(r.returncode == 0, f"init: {r.stderr}")
-    got, want = files_under(out), files_under(EXAMPLE) - {"README.md", "generate.py"}
+    got, want = files_under(out), files_under(EXAMPLE) - {"README.md"}
     # Added to the example by the controller work (the ApplicationSet and the
     # PrometheusRules with their promtool test); `init` does not write them.
     want = {f for f in want if not f.startswith(("applicationsets/", "monitoring/"))}
@@ -59,6 +53,8 @@ try:
                        f"only example {sorted(want - got)[:5]}")
     identical = sum(1 for f in got & want if open(os.path.join(out, f)).read() == open(os.path.join(EXAMPLE, f)).read())
     print(f"init vs examples/ta-microservices: {identical} of {len(want)} files byte-identical")
+    check(identical == len(want), "init's files differ from the example's: "
+          f"{sorted(f for f in got & want if open(os.path.join(out, f)).read() != open(os.path.join(EXAMPLE, f)).read())[:5]}")
 
     kdirs = sorted(os.path.dirname(f) for f in got if os.path.basename(f) == "kustomization.yaml")
     rendered = 0
@@ -84,10 +80,7 @@ try:
         check(r.returncode == 0, f"capstan check apps/ of the scaffold: {r.stdout[-2000:]} {r.stderr[-500:]}")
 
     # capstan app create accepts the AppProjects and Applications.
-    env = dict(os.environ, CAPSTAN_HOME=os.path.join(tmp, "home"))
-    r = run([CAPSTAN, "cluster", "up", "--data", data], env=env)
-    check(r.returncode == 0, f"cluster up: {r.stderr}")
-    env["KUBECONFIG"] = os.path.join(data, "kubeconfig")
+    env = cluster_up(CAPSTAN, tmp)
     for sub in ["projects", "environments/dev/apps", "environments/staging/apps", "environments/production/apps"]:
         r = run([CAPSTAN, "app", "create", "-f", os.path.join(out, sub)], env=env)
         check(r.returncode == 0, f"app create {sub}: {r.stderr.strip()}")
@@ -106,8 +99,7 @@ try:
           f"bad group: {r.stderr}")
     check(not [f for f in os.listdir(tmp) if "capstan-init" in f], "temp dir left behind")
 finally:
-    run([CAPSTAN, "cluster", "down", "--data", data])
+    cluster_down(CAPSTAN, tmp)
     shutil.rmtree(tmp, ignore_errors=True)
 
-print(f"{'FAILED' if failures else 'OK'}: {len(failures)} failures")
-sys.exit(1 if failures else 0)
+finish()

@@ -6,16 +6,12 @@ change refused, a dirty tree and a missing overlay refused.
 usage: promote_git_test.py CAPSTAN"""
 import os, shutil, subprocess, sys, tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+from e2e import check, finish  # noqa: E402
+
 CAPSTAN = os.path.abspath(sys.argv[1])
-failures = []
 ENV = dict(os.environ, GIT_AUTHOR_NAME="CI Bot", GIT_AUTHOR_EMAIL="ci@example.com",
            GIT_COMMITTER_NAME="CI Bot", GIT_COMMITTER_EMAIL="ci@example.com", HOME=tempfile.gettempdir())
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def git(cwd, *args):
@@ -133,5 +129,4 @@ try:
 finally:
     shutil.rmtree(tmp)
 
-print(f"{'FAILED' if failures else 'OK'}: {len(failures)} failures")
-sys.exit(1 if failures else 0)
+finish()

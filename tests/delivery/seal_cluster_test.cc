@@ -4,25 +4,20 @@
 // UnsealSealedSecrets (what `app sync` calls) writing Secrets with owner
 // references, refusing tampered or misplaced SealedSecrets with an Event.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
-#include "app/kube_target.h"
-#include "cluster/cluster.h"
 #include "base/base64.h"
 #include "delivery/error.h"
 #include "delivery/seal.h"
 #include "delivery/seal_keys.h"
 #include "delivery/unseal_sync.h"
-#include "kube/client.h"
+#include "tests/lib/local_cluster.h"
 #include "yaml/yaml.h"
 
-namespace fs = std::filesystem;
 using namespace capstan;
 
 namespace {
@@ -30,17 +25,11 @@ namespace {
 class SealCluster : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/capstan-seal-XXXXXX";
-    root_ = mkdtemp(tmpl);
     cluster::ServerOptions so;
-    so.data_dir = (root_ / "cluster").string();
     so.speed = 50;
-    server_ = std::make_unique<cluster::Server>(so);
-    server_->Start();
-    kube::KubeconfigOptions ko;
-    ko.explicit_path = server_->kubeconfig_path();
-    client_ = std::make_unique<kube::Client>(kube::LoadKubeconfig(ko));
-    target_ = std::make_unique<app::KubeTarget>(*client_, &client_->discovery());
+    local_ = std::make_unique<e2e::LocalCluster>("seal", so);
+    client_ = local_->client.get();
+    target_ = local_->target.get();
     std::ifstream crd("tests/delivery/testdata/sealedsecret-crd.yaml");
     std::stringstream ss;
     ss << crd.rdbuf();
@@ -60,10 +49,7 @@ class SealCluster : public ::testing::Test {
     }
   }
   void TearDown() override {
-    target_.reset();
-    client_.reset();
-    if (server_) server_->Stop();
-    fs::remove_all(root_);
+    local_.reset();
   }
   yaml::Node Sealed(const std::string& cert, const std::string& ns, const std::string& value) {
     delivery::SealingKey key = delivery::SealingKey::FromPem(cert, "cert");
@@ -76,10 +62,9 @@ class SealCluster : public ::testing::Test {
     return client_->Create(obj);
   }
 
-  fs::path root_;
-  std::unique_ptr<cluster::Server> server_;
-  std::unique_ptr<kube::Client> client_;
-  std::unique_ptr<app::KubeTarget> target_;
+  std::unique_ptr<e2e::LocalCluster> local_;
+  kube::Client* client_ = nullptr;
+  app::KubeTarget* target_ = nullptr;
 };
 
 TEST_F(SealCluster, KeysGenerateFetchRotateAndUnseal) {

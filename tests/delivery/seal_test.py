@@ -6,20 +6,16 @@ kubeseal does, capstan unseals. Tampered ciphertext, another namespace, name
 or scope, and a corrupt certificate are refused; no plaintext in any output.
 usage: seal_test.py CAPSTAN"""
 import base64, os, shutil, struct, subprocess, sys, tempfile, yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+from e2e import check, finish  # noqa: E402
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 CAPSTAN = os.path.abspath(sys.argv[1])
-failures = []
 SECRET_VALUE = "s3cr3t-Pa55word-do-not-leak"
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def oaep(label):
@@ -152,5 +148,4 @@ data:
 finally:
     shutil.rmtree(tmp)
 
-print(f"{'FAILED' if failures else 'OK'}: {len(failures)} failures")
-sys.exit(1 if failures else 0)
+finish()

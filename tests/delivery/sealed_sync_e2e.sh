@@ -6,28 +6,17 @@
 # (Event, Secret untouched); the plaintext never shows in Git, in any
 # command's output, or in `app diff` / `app get`.
 set -euo pipefail
-capstan=$(realpath "$1")
-root=$(pwd)
-tmp=$(mktemp -d /tmp/capstan-sealed-sync-XXXXXX)
-export CAPSTAN_HOME="$tmp/home"
-data="$tmp/cluster"
-cleanup() { "$capstan" cluster down --data "$data" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../lib/e2e.sh" sealed-sync "$1"
 plain="pl41n-$(date +%s%N)-value"
 logs="$tmp/all-output.log"
 run() { "$@" 2>&1 | tee -a "$logs"; return "${PIPESTATUS[0]}"; }
 
-"$capstan" cluster up --data "$data" --speed 20 >/dev/null
-export KUBECONFIG="$data/kubeconfig"
+cluster_up --speed 20
 kubectl apply -f "$root/tests/delivery/testdata/sealedsecret-crd.yaml" >/dev/null
 for i in $(seq 1 50); do kubectl get sealedsecrets -A >/dev/null 2>&1 && break; sleep 0.2; done
 run "$capstan" seal --generate-key --key-size 2048 | grep -q "created sealing key kube-system/sealed-secrets-key" || fail "generate key"
 
-repo="$tmp/gitops.git"; work="$tmp/work"
-git init -q --bare -b main "$repo"
-git init -q -b main "$work"
-g() { git -C "$work" -c user.name=t -c user.email=t@example.com "$@"; }
+git_repo
 mkdir -p "$work/shop"
 cat > "$work/shop/kustomization.yaml" <<'K'
 apiVersion: kustomize.config.k8s.io/v1beta1
@@ -42,7 +31,7 @@ printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode
 printf 'apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\ntype: Opaque\nstringData:\n  password: %s\n' "$plain" > "$tmp/secret.yaml"
 run "$capstan" seal --fetch-cert -f "$tmp/secret.yaml" > "$work/shop/sealed-db.yaml"
 grep -q "kind: SealedSecret" "$work/shop/sealed-db.yaml" || fail "seal output"
-g add -A && g commit -q -m "sealed db secret" && g push -q "$repo" main
+commit "sealed db secret"
 cat > "$tmp/app.yaml" <<A
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -71,7 +60,7 @@ ct = bytearray(base64.b64decode(d["spec"]["encryptedData"]["password"])); ct[-5]
 d["spec"]["encryptedData"]["password"] = base64.b64encode(bytes(ct)).decode()
 open(p, "w").write(yaml.safe_dump(d))
 P
-g commit -q -am "tampered" && g push -q "$repo" main
+commit "tampered"
 out=$(run "$capstan" app sync shop) || true
 echo "$out" | grep -q "encryptedData.password: no key could decrypt" || fail "tampered not refused: $out"
 got=$(kubectl get secret db -n shop -o jsonpath='{.data.password}' | base64 -d)
@@ -82,7 +71,7 @@ kubectl get events -n shop -o yaml | grep -q ErrUnsealFailed || fail "no ErrUnse
 sed 's/namespace: shop/namespace: other/; s/name: db,/name: api,/; s/name: db}/name: api}/' "$tmp/secret.yaml" > "$tmp/secret-other.yaml"
 run "$capstan" seal --fetch-cert -f "$tmp/secret-other.yaml" > "$work/shop/sealed-api.yaml"
 echo "- sealed-api.yaml" >> "$work/shop/kustomization.yaml"
-g add -A && g commit -q -m "api secret sealed for another namespace" && g push -q "$repo" main
+commit "api secret sealed for another namespace"
 out=$(run "$capstan" app sync shop) || true
 echo "$out" | grep -q "SealedSecret shop/api: encryptedData.password: no key could decrypt" || fail "wrong scope not refused: $out"
 kubectl get secret api -n shop >/dev/null 2>&1 && fail "a Secret was made from a SealedSecret sealed for another namespace"

@@ -26,6 +26,7 @@ if(TARGET capstan_app AND TARGET capstan_cluster)
   add_executable(delivery_seal_cluster_test ${CMAKE_CURRENT_LIST_DIR}/seal_cluster_test.cc)
   target_link_libraries(delivery_seal_cluster_test PRIVATE capstan_delivery capstan_app capstan_cluster
                         GTest::gtest GTest::gtest_main)
+  target_include_directories(delivery_seal_cluster_test PRIVATE ${CMAKE_SOURCE_DIR})  # tests/lib/local_cluster.h
   add_test(NAME delivery_seal_cluster COMMAND delivery_seal_cluster_test WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(delivery_seal_cluster PROPERTIES TIMEOUT 300)
 endif()

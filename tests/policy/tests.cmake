@@ -5,11 +5,11 @@
 set(POLICY_GATEKEEPER_MIN_PASSED 270)   # of 270
 set(POLICY_REGO_MIN_PASSED 334)         # of 334
 add_test(NAME policy_gatekeeper_conformance
-         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/policy/conformance_threshold.py
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/lib/conformance_threshold.py
                  ${CAPSTAN_SHARED_DIR}/conformance/policy/run.py
                  "$<TARGET_FILE:capstan> policy eval" ${POLICY_GATEKEEPER_MIN_PASSED})
 add_test(NAME policy_rego_conformance
-         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/policy/conformance_threshold.py
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/lib/conformance_threshold.py
                  ${CAPSTAN_SHARED_DIR}/conformance/policy/rego_run.py
                  "$<TARGET_FILE:capstan> policy eval" ${POLICY_REGO_MIN_PASSED})
 set_tests_properties(policy_gatekeeper_conformance policy_rego_conformance PROPERTIES TIMEOUT 600)

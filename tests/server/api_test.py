@@ -17,23 +17,12 @@ import traceback
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from env import Env, github_signature, http, wait_for, CTX  # noqa: E402
+from env import Env, check, failures, github_signature, http, report, wait_for, CTX  # noqa: E402
 
 CAPSTAN = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("CAPSTAN_BIN", "capstan")
-passes, failures = 0, []
 
 SECRET_VALUE = "hunter2-web-password"
 SECRET_B64 = base64.b64encode(SECRET_VALUE.encode()).decode()
-
-
-def check(name, cond, detail=""):
-    global passes
-    if cond:
-        passes += 1
-        print(f"ok   {name}", flush=True)
-    else:
-        failures.append(name)
-        print(f"FAIL {name}\n     {detail}"[:2000], flush=True)
 
 
 def no_secret(name, text):
@@ -151,10 +140,7 @@ def main():
             pass
     finally:
         env.stop()
-    print(f"{passes} passed, {len(failures)} failed")
-    if failures:
-        print("failed: " + ", ".join(failures))
-    return 1 if failures else 0
+    return report()
 
 
 def run_tests(env, first_commit, secret):

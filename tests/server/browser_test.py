@@ -41,7 +41,6 @@ def main():
         env.cluster_up('rules:\n- image: "registry.gitlab.com/ta-microservices/fulfillment:*"\n  behavior: crashloop\n')
         work = env.work
         shutil.copytree(os.path.join(REPO_ROOT, "examples", "ta-microservices"), work)
-        os.remove(os.path.join(work, "generate.py"))
         for d in ("environments", "projects"):
             for root, _, files in os.walk(os.path.join(work, d)):
                 for f in files:

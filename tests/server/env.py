@@ -1,6 +1,7 @@
 """Test fixture for `capstan server`: a local cluster (`capstan cluster up`
 in a temp dir), a local bare Git repository, and the server on a free port.
-Everything lives under one temp dir and is stopped by Env.stop()."""
+Everything lives under one temp dir and is stopped by Env.stop(). check()
+and report(): named checks and the `N passed, N failed` line."""
 import base64
 import hashlib
 import hmac
@@ -161,6 +162,28 @@ class Env:
         if p.returncode != 0:
             raise RuntimeError(f"{' '.join(args)}: exit {p.returncode}\n{p.stdout}\n{p.stderr}")
         return p.stdout
+
+
+failures = []
+_passes = [0]
+
+
+def check(name, cond, detail=""):
+    if cond:
+        _passes[0] += 1
+        print(f"ok   {name}", flush=True)
+    else:
+        failures.append(name)
+        print(f"FAIL {name}\n     {detail}"[:2000], flush=True)
+    return cond
+
+
+def report():
+    """Prints `N passed, N failed` and the failed names; returns the exit code."""
+    print(f"{_passes[0]} passed, {len(failures)} failed")
+    if failures:
+        print("failed: " + ", ".join(failures))
+    return 1 if failures else 0
 
 
 def github_signature(secret, body):

@@ -14,22 +14,11 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from env import Env, wait_for  # noqa: E402
+from env import Env, check, failures, report, wait_for  # noqa: E402
 
 CAPSTAN = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("CAPSTAN_BIN", "capstan")
-passes, failures = 0, []
 received = []
 calls = {"n": 0}
-
-
-def check(name, cond, detail=""):
-    global passes
-    if cond:
-        passes += 1
-        print(f"ok   {name}", flush=True)
-    else:
-        failures.append(name)
-        print(f"FAIL {name}\n     {detail}"[:1500], flush=True)
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):
@@ -113,8 +102,7 @@ def main():
     finally:
         env.stop()
         srv.shutdown()
-    print(f"{passes} passed, {len(failures)} failed")
-    return 1 if failures else 0
+    return report()
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 # server's check of CRD schema types.)
 set(VALIDATE_CONFORMANCE_MIN_PASSED 134)
 add_test(NAME validate_conformance
-         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/validate/conformance_threshold.py
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/lib/conformance_threshold.py
                  ${CAPSTAN_SHARED_DIR}/conformance/validate/run.py
                  "$<TARGET_FILE:capstan> validate" ${VALIDATE_CONFORMANCE_MIN_PASSED} --check-exit)
 set_tests_properties(validate_conformance PROPERTIES TIMEOUT 300)

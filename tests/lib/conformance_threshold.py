@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Runs a conformance corpus runner and fails below a pass threshold.
+"""Runs a conformance corpus runner and fails below a pass threshold
+(validate, policy; kustomize's also gates byte-identical outputs:
+tests/kustomize/conformance_threshold.py).
 
     conformance_threshold.py RUNNER CMD MIN_PASSED [RUNNER ARGS...]
 
-The runner's last line is "N passed, N failed"; fewer passing cases than
-MIN_PASSED is a regression. Raise MIN_PASSED when cases are fixed.
+The runner exits non-zero when any case fails and prints "N passed, N
+failed"; fewer passing cases than MIN_PASSED is a regression. Raise
+MIN_PASSED when cases are fixed.
 """
 import re
 import subprocess
