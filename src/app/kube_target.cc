@@ -114,6 +114,7 @@ void KubeTarget::Prefetch(const std::string& key, const std::string& value) {
   }
   std::lock_guard<std::mutex> l(mu_);
   prefetched_ = std::move(prefetched);
+  unlistable_.clear();
   prefetched_key_ = key;
   prefetched_value_ = value;
 }
@@ -121,12 +122,15 @@ void KubeTarget::Prefetch(const std::string& key, const std::string& value) {
 void KubeTarget::Invalidate() {
   std::lock_guard<std::mutex> l(mu_);
   prefetched_.reset();
+  unlistable_.clear();
 }
 
 void KubeTarget::Remember(const resource::ResId& id, const yaml::Node* obj) {
   std::shared_ptr<cache::ClusterCache> prefetched;
+  std::string kind = id.gvk.group + "/" + id.gvk.kind;
   {
     std::lock_guard<std::mutex> l(mu_);
+    if (unlistable_.count(kind)) return;
     prefetched = prefetched_;
   }
   if (!prefetched) return;
@@ -136,7 +140,11 @@ void KubeTarget::Remember(const resource::ResId& id, const yaml::Node* obj) {
     try {
       prefetched->EnsureWatched(id.gvk);
     } catch (const kube::KubeError&) {
-      return;  // not listable: answered by the API server as before the prefetch
+      // Not listable (no CRD, forbidden): answered by the API server as
+      // before the prefetch, and not listed again.
+      std::lock_guard<std::mutex> l(mu_);
+      if (prefetched_ == prefetched) unlistable_.insert(kind);
+      return;
     }
   }
   prefetched->Remember(id, obj);

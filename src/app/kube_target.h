@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,7 @@ class KubeTarget : public sync::Target {
   std::string prefetched_key_;
   std::string prefetched_value_;
   std::shared_ptr<cache::ClusterCache> prefetched_;  // null: not prefetched
+  std::set<std::string> unlistable_;                 // group/kind whose list failed since the prefetch
   std::mutex kinds_mu_;
 };
 

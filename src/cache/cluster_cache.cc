@@ -87,11 +87,11 @@ void ClusterCache::EnsureWatched(const resource::Gvk& gvk) {
   std::string key = KindKey(gvk);
   auto it = watchers_.find(key);
   if (it == watchers_.end()) {
-    auto w = std::make_unique<Watcher>();
+    auto w = std::make_shared<Watcher>();
     w->gvk = gvk;
     w->kind_key = key;
     Watcher* raw = w.get();
-    watchers_[key] = std::move(w);
+    watchers_[key] = w;
     if (options_.watch) {
       raw->thread = std::thread([this, raw] { Run(raw); });
     } else {
@@ -100,13 +100,17 @@ void ClusterCache::EnsureWatched(const resource::Gvk& gvk) {
       l.lock();
     }
     it = watchers_.find(key);
+    if (it == watchers_.end() || it->second != w) {  // removed by another caller meanwhile
+      if (w->failed) throw w->error;
+      return;
+    }
   }
-  Watcher* w = it->second.get();
+  std::shared_ptr<Watcher> w = it->second;
   cv_.wait(l, [&] { return w->ready || w->failed || stop_; });
   if (w->failed) {
     kube::KubeError error = w->error;
     std::thread t = std::move(w->thread);
-    watchers_.erase(key);
+    if (auto cur = watchers_.find(key); cur != watchers_.end() && cur->second == w) watchers_.erase(cur);
     l.unlock();
     if (t.joinable()) t.join();
     throw error;

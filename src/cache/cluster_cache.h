@@ -109,7 +109,9 @@ class ClusterCache {
   std::mutex mu_;
   std::condition_variable cv_;
   ChangeFn on_change_;
-  std::map<std::string, std::unique_ptr<Watcher>> watchers_;  // by group/kind
+  // By group/kind; shared so a caller waiting on a kind whose list failed
+  // keeps its Watcher while another caller removes it.
+  std::map<std::string, std::shared_ptr<Watcher>> watchers_;
   struct Entry {
     std::string value;  // tracking label value
     std::string kind_key;

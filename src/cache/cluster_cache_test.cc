@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
 
 #include "cache/packed_node.h"
 #include "yaml/yaml.h"
@@ -38,13 +41,17 @@ class FakeClient : public kube::ResourceClient {
   std::vector<kube::WatchEvent> events;
   std::vector<std::string> selectors;
   int lists = 0;
+  std::mutex mu;  // List is called from several threads
 
   kube::ApiResource Resource(const resource::Gvk& gvk) override { return {gvk.group, gvk.version, gvk.kind}; }
   std::string DefaultNamespace() const override { return "default"; }
   Node Get(const resource::ResId&) override { throw kube::KubeError(404, "NotFound", "no"); }
   Node List(const resource::Gvk& gvk, const std::string&, const kube::ListOptions& o) override {
-    ++lists;
-    selectors.push_back(o.label_selector);
+    {
+      std::lock_guard<std::mutex> l(mu);
+      ++lists;
+      selectors.push_back(o.label_selector);
+    }
     if (gvk.kind != "ConfigMap") throw kube::KubeError(403, "Forbidden", "secrets is forbidden");
     std::vector<Node> page;
     bool first = true;
@@ -159,6 +166,30 @@ TEST(ClusterCache, OneLabelValueAndListErrorsKeepTheirCode) {
     EXPECT_EQ(e.code, 403);
   }
   EXPECT_FALSE(cache.Watched(kSecret));
+}
+
+TEST(ClusterCache, ConcurrentCallersOfAFailingKindAllGetItsError) {
+  for (bool watch : {false, true}) {
+    FakeClient client;
+    Options o;
+    o.watch = watch;
+    ClusterCache cache(client, o);
+    std::atomic<int> refused{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i)
+      threads.emplace_back([&] {
+        for (int k = 0; k < 20; ++k) {
+          try {
+            cache.EnsureWatched(kSecret);
+          } catch (const kube::KubeError& e) {
+            if (e.code == 403) ++refused;
+          }
+        }
+      });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(refused.load(), 8 * 20);
+    EXPECT_FALSE(cache.Watched(kSecret));
+  }
 }
 
 TEST(ClusterCache, WatchEventsAndRelistsReportChanges) {
