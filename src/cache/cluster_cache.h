@@ -48,7 +48,9 @@ struct Options {
   // Keep metadata.managedFields (ignoreDifferences.managedFieldsManagers
   // reads them; the controller drops them to save memory).
   bool keep_managed_fields = false;
-  int64_t list_page_size = 100;  // smaller pages: less parsed at once
+  // Pages parsed at once; the first lists of a restart run one kind after
+  // the other, so each page is also a round trip everyone waits for.
+  int64_t list_page_size = 500;
   // Keep every object of the watched kinds, not only labelled ones (the
   // controller's AppProject informer).
   bool all_objects = false;

@@ -274,7 +274,7 @@ void Controller::WatchApps() {
   kube::WatchOptions wo;
   wo.stop = &stop_;
   wo.timeout_seconds = 300;
-  wo.list_page_size = 100;
+  wo.list_page_size = 250;
   // The list arrives page by page (10,000 Applications with their status
   // would otherwise sit in memory whole, parsed): each page's apps are
   // taken in, and those no listing returned are gone at its end.
