@@ -9,8 +9,6 @@
 // change. Prints pairs/second for Diff() and the peak RSS of the process.
 // Rendering of the unified diff for modified pairs is included (it is part of
 // Diff()); --unified reports how many bytes of diff text were produced.
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -19,9 +17,12 @@
 #include <vector>
 
 #include "diff/diff.h"
+#include "lib/process_usage.h"
 #include "yaml/yaml.h"
 
 namespace {
+
+using capstan::bench::PeakRssKb;
 
 using capstan::yaml::Node;
 
@@ -243,12 +244,6 @@ struct Template {
 };
 
 void Rename(Node& obj, const std::string& name) { obj.Get("metadata")->Set("name", Node::String(name)); }
-
-long PeakRssKb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss;
-}
 
 }  // namespace
 

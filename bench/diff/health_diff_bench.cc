@@ -6,8 +6,6 @@
 // Live objects come from the health benchmark's generator (bench/health);
 // the desired object is the live one without status and server-owned
 // metadata, one in 8 with an extra label (modified).
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,8 +15,11 @@
 #include "diff/diff.h"
 #include "health/generate.h"
 #include "health/health.h"
+#include "lib/process_usage.h"
 
 namespace {
+
+using capstan::bench::PeakRssKb;
 
 using capstan::yaml::Node;
 
@@ -31,12 +32,6 @@ Node DesiredFrom(const Node& live, size_t i) {
     if (i % 8 == 7) meta->GetOrCreateMap("labels").Set("changed", Node::String("yes"));
   }
   return d;
-}
-
-long PeakRssKb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss;
 }
 
 }  // namespace

@@ -6,10 +6,6 @@
 // script for argoproj.io/Rollout, 1 object in 13) and the peak RSS of the
 // process. --write-yaml writes the same objects as a YAML stream, for timing
 // `capstan health` end to end under /usr/bin/time -v.
-#include <sys/resource.h>
-
-#include <time.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -19,9 +15,13 @@
 
 #include "health/generate.h"
 #include "health/health.h"
+#include "lib/process_usage.h"
 #include "yaml/yaml.h"
 
 namespace {
+
+using capstan::bench::CpuSeconds;
+using capstan::bench::PeakRssKb;
 
 constexpr char kRolloutScript[] = R"lua(
 hs = {}
@@ -44,19 +44,6 @@ hs.status = "Healthy"
 hs.message = ""
 return hs
 )lua";
-
-// CPU time of this process: stable when the machine is shared, unlike wall time.
-double CpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-long PeakRssKb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss;
-}
 
 }  // namespace
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """capstan helm template vs helm template (v3.17.2): wall time and peak memory.
 
-    run_bench.py --capstan BUILD/capstan --helm HELM [--shared ../shared] [--repeat N] [--filter REGEX]
+    run_bench.py --capstan BUILD/capstan --helm HELM [--shared ../shared] [--repeat N] [--runs N] [--filter REGEX]
 
 Renders every case of the Helm conformance corpus (charts from public
 repositories and feature charts, with the corpus runner's exact arguments)
@@ -9,7 +9,8 @@ with each tool in turn, each tool's runs in a fresh child process so that
 getrusage(RUSAGE_CHILDREN) covers that tool only. Prints total wall time, CPU
 time (user+sys of the children; the fairer figure on a shared, loaded
 machine) and the peak RSS of the largest single process per tool, and the
-ratios.
+ratios; with --runs N, N such measurements one after the other, each with
+the load average before it (the machine is shared: report the load).
 Get the reference with tests/clients/fetch_helm.sh.
 """
 import argparse
@@ -62,6 +63,7 @@ def main():
     ap.add_argument('--helm')
     ap.add_argument('--shared', default=os.path.join(os.path.dirname(__file__), '..', '..', '..', 'shared'))
     ap.add_argument('--repeat', type=int, default=1)
+    ap.add_argument('--runs', type=int, default=1)
     ap.add_argument('--filter', default='')
     ap.add_argument('--child')
     a = ap.parse_args()
@@ -71,16 +73,20 @@ def main():
         return 0
     a.capstan, a.helm = os.path.abspath(a.capstan), os.path.abspath(a.helm)
     items = cases(a.shared, a.filter)
-    cap = measure([a.capstan, 'helm', 'template'], items, a.repeat)
-    ref = measure([a.helm, 'template'], items, a.repeat)
-    n = len(items) * a.repeat
-    print('cases rendered: %d (x%d)' % (len(items), a.repeat))
-    print('capstan: %.2f s wall, %.2f s CPU, %.1f ms/case, peak RSS %.1f MB, %d non-zero exits' % (
-        cap['wall'], cap['cpu'], 1000 * cap['wall'] / n, cap['rss_kb'] / 1024, cap['failures']))
-    print('helm:    %.2f s wall, %.2f s CPU, %.1f ms/case, peak RSS %.1f MB, %d non-zero exits' % (
-        ref['wall'], ref['cpu'], 1000 * ref['wall'] / n, ref['rss_kb'] / 1024, ref['failures']))
-    print('speed-up: %.1fx wall, %.1fx CPU; memory: %.1fx less peak RSS' % (
-        ref['wall'] / cap['wall'], ref['cpu'] / max(cap['cpu'], 1e-9), ref['rss_kb'] / max(cap['rss_kb'], 1)))
+    for run in range(a.runs):
+        if a.runs > 1:
+            print('run %d of %d' % (run + 1, a.runs))
+        print('load average before: %.2f %.2f %.2f' % os.getloadavg())
+        cap = measure([a.capstan, 'helm', 'template'], items, a.repeat)
+        ref = measure([a.helm, 'template'], items, a.repeat)
+        n = len(items) * a.repeat
+        print('cases rendered: %d (x%d)' % (len(items), a.repeat))
+        print('capstan: %.2f s wall, %.2f s CPU, %.1f ms/case, peak RSS %.1f MB, %d non-zero exits' % (
+            cap['wall'], cap['cpu'], 1000 * cap['wall'] / n, cap['rss_kb'] / 1024, cap['failures']))
+        print('helm:    %.2f s wall, %.2f s CPU, %.1f ms/case, peak RSS %.1f MB, %d non-zero exits' % (
+            ref['wall'], ref['cpu'], 1000 * ref['wall'] / n, ref['rss_kb'] / 1024, ref['failures']))
+        print('speed-up: %.1fx wall, %.1fx CPU; memory: %.1fx less peak RSS' % (
+            ref['wall'] / cap['wall'], ref['cpu'] / max(cap['cpu'], 1e-9), ref['rss_kb'] / max(cap['rss_kb'], 1)))
     return 0
 
 

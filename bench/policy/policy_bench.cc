@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/process_usage.h"
 #include "policy/gatekeeper.h"
 #include "policy/suite.h"
 #include "yaml/yaml.h"
@@ -28,6 +29,8 @@ namespace policy = capstan::policy;
 namespace yaml = capstan::yaml;
 
 namespace {
+
+using capstan::bench::CpuSeconds;
 
 std::string Read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -38,14 +41,6 @@ std::string Read(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-// CPU time of this process (the machine may be shared: wall time varies
-// with load, CPU time much less).
-double CpuSeconds() {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 double Seconds(std::chrono::steady_clock::time_point since) {

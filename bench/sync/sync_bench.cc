@@ -10,7 +10,6 @@
 // Prints apps/second for store and sync, the engine's CPU time
 // (getrusage of this process: Git, render, compare, plan, client) and its
 // peak RSS.
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,6 +23,7 @@
 #include "app/manager.h"
 #include "app/sync_many.h"
 #include "kube/client.h"
+#include "lib/process_usage.h"
 #include "sync/fake_target.h"
 #include "yaml/yaml.h"
 
@@ -32,17 +32,8 @@ using namespace capstan;
 
 namespace {
 
-double CpuSeconds() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-long PeakRssMb() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss / 1024;
-}
+using capstan::bench::CpuSeconds;
+using capstan::bench::PeakRssKb;
 
 double Now() {
   using namespace std::chrono;
@@ -157,7 +148,7 @@ int main(int argc, char** argv) {
   std::printf("store: %.2f s (%.0f apps/s), engine CPU %.2f s\n", t1 - t0, apps / (t1 - t0), cpu1 - cpu0);
   std::printf("sync:  %.2f s (%.1f apps/s), engine CPU %.2f s (%.2f ms/app)\n", t2 - t1, apps / (t2 - t1),
               cpu2 - cpu1, (cpu2 - cpu1) * 1000 / apps);
-  std::printf("peak RSS of the engine process: %ld MB\n", PeakRssMb());
+  std::printf("peak RSS of the engine process: %ld MB\n", PeakRssKb() / 1024);
   fs::remove_all(workdir);
   return failed ? 1 : 0;
 }

@@ -9,6 +9,7 @@
 #include "app/project.h"
 #include "app/render.h"
 #include "sync/fake_target.h"
+#include "tests/lib/shell.h"
 #include "yaml/yaml.h"
 
 namespace fs = std::filesystem;
@@ -145,20 +146,8 @@ TEST(Glob, BracesClassesAndSeparators) {
 
 // --- a local Git repository ---------------------------------------------------
 
-std::string Sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[256];
-  while (fgets(buf, sizeof buf, p)) out += buf;
-  if (pclose(p) != 0) ADD_FAILURE() << "command failed: " << cmd;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
-void Write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
+using capstan::testlib::Sh;
+using capstan::testlib::Write;
 
 class Repo {
  public:

@@ -10,7 +10,8 @@
 // to); a missing one fails to link.
 #define CAPSTAN_NETTLE_FUNCTIONS(X) \
   X(nettle_sha256_init) X(nettle_sha256_update) X(nettle_sha256_digest) \
-  X(nettle_sha1_init) X(nettle_sha1_update) X(nettle_sha1_digest)
+  X(nettle_sha1_init) X(nettle_sha1_update) X(nettle_sha1_digest) \
+  X(nettle_pbkdf2_hmac_sha256)
 
 #define CAPSTAN_NETTLE_STUB(name) CAPSTAN_LAZY_STUB(nettle, name)
 CAPSTAN_NETTLE_FUNCTIONS(CAPSTAN_NETTLE_STUB)

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "base/http_server.h"
 #include "cluster/api.h"
 #include "cluster/certs.h"
 #include "cluster/cluster.h"
@@ -177,11 +178,7 @@ void Server::Start() {
     req.method = hreq.method;
     req.path = hreq.path;
     for (const auto& [k, v] : hreq.params) req.query.emplace(k, v);
-    for (const auto& [k, v] : hreq.headers) {
-      std::string lk = k;
-      for (auto& c : lk) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers[lk] = v;
-    }
+    req.headers = base::LowerCaseHeaders(hreq.headers);
     req.body = hreq.body;
     Response res;
     if (!Public(req.path) && !Authorized(req.Header("authorization"), token)) {
@@ -193,27 +190,12 @@ void Server::Start() {
       res = api->Handle(req);
     }
     hres.status = res.status;
-    if (res.stream) {
-      auto stream = res.stream;
-      hres.set_chunked_content_provider(
-          res.content_type, [stream](size_t, httplib::DataSink& sink) {
-            stream([&sink](const std::string& chunk) {
-              if (chunk.empty()) return sink.is_writable();
-              return sink.write(chunk.data(), chunk.size());
-            });
-            sink.done();
-            return true;
-          });
-      return;
-    }
-    hres.set_content(res.body, res.content_type.c_str());
+    if (res.stream)
+      base::SetChunkedContent(hres, res.content_type, res.stream);
+    else
+      hres.set_content(res.body, res.content_type.c_str());
   };
-  s.http->Get(".*", handler);
-  s.http->Post(".*", handler);
-  s.http->Put(".*", handler);
-  s.http->Patch(".*", handler);
-  s.http->Delete(".*", handler);
-  s.http->Options(".*", handler);
+  base::RouteAllMethods(*s.http, handler, /*options=*/true);
 
   s.kubeconfig = WriteKubeconfig(s.opt.data_dir, server_url(), s.creds);
   httplib::SSLServer* http = s.http.get();

@@ -18,21 +18,14 @@
 #include <vector>
 
 #include "git/git.h"
+#include "tests/lib/shell.h"
 
 namespace fs = std::filesystem;
 using capstan::git::RepoCache;
 
 namespace {
 
-std::string Sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[256];
-  while (fgets(buf, sizeof buf, p)) out += buf;
-  if (pclose(p) != 0) ADD_FAILURE() << "command failed: " << cmd;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
+using capstan::testlib::Sh;
 
 std::string ReadAll(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);

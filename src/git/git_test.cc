@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/lib/shell.h"
+
 namespace fs = std::filesystem;
 using capstan::git::Credentials;
 using capstan::git::GitError;
@@ -15,21 +17,8 @@ using capstan::git::RepoCache;
 
 namespace {
 
-std::string Sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[256];
-  while (fgets(buf, sizeof buf, p)) out += buf;
-  int rc = pclose(p);
-  if (rc != 0) ADD_FAILURE() << "command failed: " << cmd;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
-void Write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
+using capstan::testlib::Sh;
+using capstan::testlib::Write;
 
 // A bare "remote" repository with a work dir to commit from.
 class GitRepoTest : public ::testing::Test {

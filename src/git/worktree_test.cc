@@ -7,20 +7,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/lib/shell.h"
+
 namespace fs = std::filesystem;
 
 namespace capstan::git {
 namespace {
 
-std::string Sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[256];
-  while (fgets(buf, sizeof buf, p)) out += buf;
-  EXPECT_EQ(pclose(p), 0) << cmd;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
+using capstan::testlib::Sh;
 
 class WorktreeTest : public ::testing::Test {
  protected:

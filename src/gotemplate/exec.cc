@@ -46,7 +46,7 @@ class State {
     }
   }
 
-  void Write(const std::string& s) {
+  void Write(std::string_view s) {
     if (out_->size() + s.size() > st_.limits.max_output)
       Fail("rendered output exceeds the limit of " + std::to_string(st_.limits.max_output) + " bytes");
     out_->append(s);
@@ -62,7 +62,7 @@ class State {
         }
         return Flow::kNormal;
       case NodeType::kText:
-        Write(n.text);
+        Write(n.raw);
         return Flow::kNormal;
       case NodeType::kComment:
         return Flow::kNormal;
@@ -359,7 +359,7 @@ class State {
     Node cmd;
     cmd.type = NodeType::kCommand;
     cmd.pos = ident.pos;
-    cmd.nodes.push_back(std::make_shared<Node>(ident));
+    cmd.nodes.push_back(const_cast<Node*>(&ident));
     return EvalFunction(dot, ident, cmd, nullptr);
   }
 

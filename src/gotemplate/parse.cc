@@ -24,12 +24,22 @@ struct Item {
 };
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-bool IsAlnum(unsigned char c) { return c == '_' || std::isalnum(c) || c >= 0x80; }
+// Go's isAlphaNumeric for ASCII; any byte of a multi-byte rune counts (Go
+// accepts Unicode letters and digits there).
+bool IsAlnum(unsigned char c) {
+  return c == '_' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+}
 
-const std::set<std::string_view>& Keywords() {
-  static const std::set<std::string_view> k = {"block", "break", "continue", "define", "else", "end",
-                                               "if", "range", "template", "with"};
-  return k;
+bool IsKeyword(std::string_view w) {
+  switch (w.size()) {
+    case 2: return w == "if";
+    case 3: return w == "end";
+    case 4: return w == "else" || w == "with";
+    case 5: return w == "block" || w == "break" || w == "range";
+    case 6: return w == "define";
+    case 8: return w == "continue" || w == "template";
+    default: return false;
+  }
 }
 
 class Lexer {
@@ -37,6 +47,7 @@ class Lexer {
   Lexer(std::string_view text, const std::string& name) : s_(text), name_(name) {}
 
   std::vector<Item> Run() {
+    items_.reserve(s_.size() / 16 + 16);
     size_t pos = 0;
     while (pos < s_.size()) {
       size_t open = s_.find("{{", pos);
@@ -201,7 +212,7 @@ class Lexer {
         size_t b = p;
         while (p < s_.size() && IsAlnum(s_[p])) ++p;
         std::string_view w = s_.substr(b, p - b);
-        if (Keywords().count(w)) Emit(Tok::kKeyword, b, p);
+        if (IsKeyword(w)) Emit(Tok::kKeyword, b, p);
         else if (w == "true" || w == "false") Emit(Tok::kBool, b, p);
         else if (w == "nil") Emit(Tok::kNil, b, p);
         else Emit(Tok::kIdent, b, p);
@@ -338,8 +349,7 @@ class Parser {
   std::vector<std::shared_ptr<Tree>> Parse() {
     Lexer lx(*text_, name_);
     items_ = lx.Run();
-    auto root = std::make_shared<Node>();
-    root->type = NodeType::kList;
+    Node* root = Make(NodeType::kList, 0);
     vars_ = {"$"};
     while (Peek().tok != Tok::kEOF) {
       if (Peek().tok == Tok::kLeft) {
@@ -361,6 +371,7 @@ class Parser {
     t->name = name_;
     t->parse_name = name_;
     t->text = text_;
+    t->arena = arena_;
     t->root = root;
     // Go: a file that is only whitespace and defines does not replace an existing template.
     main_ = t;
@@ -385,12 +396,7 @@ class Parser {
     throw ParseError("template: " + name_ + ":" + std::to_string(line) + ": " + msg, name_, line, msg);
   }
 
-  NodePtr Make(NodeType t, size_t pos) {
-    auto n = std::make_shared<Node>();
-    n->type = t;
-    n->pos = pos;
-    return n;
-  }
+  NodePtr Make(NodeType t, size_t pos) { return arena_->New(t, pos); }
 
   void ParseDefine() {
     const Item& nm = NextNonSpace();
@@ -406,6 +412,7 @@ class Parser {
     t->name = name;
     t->parse_name = name_;
     t->text = text_;
+    t->arena = arena_;
     t->root = list;
     defs_.push_back(t);
   }
@@ -434,7 +441,7 @@ class Parser {
     switch (it.tok) {
       case Tok::kText: {
         NodePtr n = Make(NodeType::kText, it.pos);
-        n->text = std::string(it.val);
+        n->raw = it.val;
         return n;
       }
       case Tok::kComment: return Make(NodeType::kComment, it.pos);
@@ -533,6 +540,7 @@ class Parser {
     t->name = name;
     t->parse_name = name_;
     t->text = text_;
+    t->arena = arena_;
     t->root = list;
     defs_.push_back(t);
     return n;
@@ -753,7 +761,8 @@ class Parser {
   std::vector<Item> items_;
   size_t i_ = 0;
   std::vector<std::string> vars_;
-  NodePtr last_;
+  NodePtr last_ = nullptr;
+  std::shared_ptr<NodeArena> arena_ = std::make_shared<NodeArena>();
   int range_depth_ = 0;
   int paren_depth_ = 0;
   int control_depth_ = 0;
@@ -763,7 +772,7 @@ class Parser {
 bool IsEmptyTree(const Node& list) {
   for (const auto& n : list.nodes) {
     if (n->type == NodeType::kText) {
-      for (char c : n->text) if (!IsSpace(c)) return false;
+      for (char c : n->raw) if (!IsSpace(c)) return false;
     } else if (n->type != NodeType::kComment) {
       return false;
     }
@@ -774,7 +783,7 @@ bool IsEmptyTree(const Node& list) {
 }  // namespace
 
 const Func* FuncMap::Find(std::string_view name) const {
-  auto it = funcs.find(std::string(name));
+  auto it = funcs.find(name);
   return it == funcs.end() ? nullptr : &it->second;
 }
 
@@ -858,6 +867,7 @@ std::string NodeString(const Node& n) {
     }
     case NodeType::kAction: return "{{" + NodeString(*n.pipe) + "}}";
     case NodeType::kTemplate: return "{{template \"" + n.text + "\"" + (n.pipe ? " " + NodeString(*n.pipe) : "") + "}}";
+    case NodeType::kText: return std::string(n.raw);
     default: return n.text;
   }
 }

@@ -52,8 +52,13 @@ struct Limits {
 // A function callable from templates. Arguments arrive evaluated; throw
 // FuncError for "error calling NAME: ..." failures.
 using Func = std::function<Value(Executor& ex, std::vector<Value>& args)>;
+// Looked up by string_view without building a std::string.
+struct FuncNameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
 struct FuncMap {
-  std::unordered_map<std::string, Func> funcs;
+  std::unordered_map<std::string, Func, FuncNameHash, std::equal_to<>> funcs;
   const Func* Find(std::string_view name) const;
 };
 

@@ -1,7 +1,12 @@
 // Chart loading (Helm's pkg/chart/loader): directories with .helmignore,
 // .tgz archives, Chart.yaml/requirements.yaml, values.yaml, subcharts.
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cstring>
@@ -35,16 +40,24 @@ namespace capstan::helm {
 namespace fs = std::filesystem;
 namespace {
 
+// One open, fstat and read (no iostream: a big chart is hundreds of files).
 std::string ReadFileBytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary | std::ios::ate);
-  if (!in) throw HelmError("open " + p.string() + ": no such file or directory");
-  std::streamoff size = in.tellg();
-  if (size < 0) throw HelmError("read " + p.string() + ": cannot read file");
-  if (size > (std::streamoff{1} << 30)) throw HelmError("read " + p.string() + ": file larger than 1 GiB");
-  std::string data(static_cast<size_t>(size), '\0');
-  in.seekg(0);
-  in.read(data.data(), size);
-  if (!in) throw HelmError("read " + p.string() + ": cannot read file");
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw HelmError("open " + p.string() + ": no such file or directory");
+  struct FdCloser { int fd; ~FdCloser() { ::close(fd); } } closer{fd};
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || st.st_size < 0) throw HelmError("read " + p.string() + ": cannot read file");
+  if (st.st_size > (off_t{1} << 30)) throw HelmError("read " + p.string() + ": file larger than 1 GiB");
+  std::string data(static_cast<size_t>(st.st_size), '\0');
+  size_t got = 0;
+  while (got < data.size()) {
+    ssize_t n = ::read(fd, data.data() + got, data.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw HelmError("read " + p.string() + ": cannot read file");
+    if (n == 0) break;  // the file shrank meanwhile
+    got += static_cast<size_t>(n);
+  }
+  data.resize(got);
   return data;
 }
 

@@ -110,6 +110,38 @@ TEST_F(ChartDir, ErrorsNameTheTemplate) {
   }
 }
 
+// Helm parses every template (in its order: deeper paths first, then names
+// descending) before executing any, so the first parse error wins over any
+// execution error, even when capstan parses a manifest only when it runs.
+TEST_F(ChartDir, FirstParseErrorComesBeforeExecutionErrors) {
+  Write("Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n");
+  auto error_of = [&] {
+    try {
+      Render();
+    } catch (const RenderError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  // z.yaml runs first and fails; a.yaml, run later, does not parse.
+  Write("templates/z.yaml", "{{ fail \"boom\" }}\n");
+  Write("templates/a.yaml", "{{ if }}{{ end }}\n");
+  EXPECT_EQ(error_of(), "parse error at (c/templates/a.yaml:1): missing value for if");
+  // Without the parse error, the execution error.
+  Write("templates/a.yaml", "a: b\n");
+  EXPECT_EQ(error_of(), "execution error at (c/templates/z.yaml:1:3): boom");
+  // A file with a define is parsed up front; a plain file sorting before it
+  // with a parse error is still the one reported.
+  Write("templates/y.yaml", "{{ define \"d\" }}{{ range }}{{ end }}{{ end }}\n");
+  Write("templates/z.yaml", "{{ end }}\n");
+  EXPECT_EQ(error_of().rfind("parse error at (c/templates/z.yaml:1)", 0), 0u) << error_of();
+  Write("templates/z.yaml", "z: {{ .Values.x }}\n");
+  EXPECT_EQ(error_of().rfind("parse error at (c/templates/y.yaml:1)", 0), 0u) << error_of();
+  // A plain file after it in Helm's order does not take precedence.
+  Write("templates/b.yaml", "{{ end }}\n");
+  EXPECT_EQ(error_of().rfind("parse error at (c/templates/y.yaml:1)", 0), 0u) << error_of();
+}
+
 TEST(Schema, ReportsLikeHelm) {
   std::string schema = R"({"type":"object","required":["name"],"properties":{"name":{"type":"string"},"age":{"type":"integer","minimum":0},
     "mode":{"enum":["a","b"]}},"additionalProperties":false})";

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "gotemplate/args.h"
@@ -562,29 +563,49 @@ std::map<std::string, std::string> Render(Chart& chart, const Value& top, const 
   const gt::FuncMap& funcs = HelmFuncs();
   gt::TemplateSet set(&funcs);
   // A manifest file without define/block only matters when it is executed:
-  // it is parsed here for errors (in Helm's order) and again just before it
-  // runs, so its parse tree does not stay in memory (a big chart's trees are
-  // ~25x its template text).
-  std::map<std::string, bool> lazy;
-  for (const auto& name : keys) {
-    try {
-      const std::string& text = *tpls[name].text;
-      if (Base(name).rfind('_', 0) != 0 && text.find("define") == std::string::npos &&
-          text.find("block") == std::string::npos) {
+  // it is parsed just before it runs and dropped after, so its parse tree
+  // does not stay in memory (a big chart's trees are ~25x its template
+  // text). Helm parses every file first, in this order, and reports the
+  // first parse error before any execution error; when anything fails, the
+  // lazy files are parsed for errors then (FirstLazyParseError), so errors
+  // come out as Helm's while a successful render parses each file once.
+  std::map<std::string, bool> lazy;  // name -> not parsed into `set` yet
+  auto parse_error = [](const gt::ParseError& e, const std::string& name) {
+    // cleanupParseError: "parse error at (LOCATION): LAST"
+    std::string msg = e.what();
+    size_t a = msg.find(": ");
+    size_t b = a == std::string::npos ? std::string::npos : msg.find(": ", a + 2);
+    std::string location = b == std::string::npos ? name : msg.substr(a + 2, b - a - 2);
+    std::string last = msg.substr(msg.rfind(": ") + 2);
+    return RenderError("parse error at (" + location + "): " + last);
+  };
+  // The first parse error of a lazy file that sorts before `limit` (all of
+  // them when empty), as Helm would have reported it.
+  auto first_lazy_parse_error = [&](const std::string& limit) -> std::optional<RenderError> {
+    for (const auto& name : keys) {
+      if (!limit.empty() && name == limit) break;
+      if (!lazy.count(name)) continue;
+      try {
         gt::TemplateSet check(&funcs);
-        check.Parse(name, text);
-        lazy[name] = true;
-        continue;
+        check.Parse(name, *tpls[name].text);
+      } catch (const gt::ParseError& e) {
+        return parse_error(e, name);
       }
+    }
+    return std::nullopt;
+  };
+  for (const auto& name : keys) {
+    const std::string& text = *tpls[name].text;
+    if (Base(name).rfind('_', 0) != 0 && text.find("define") == std::string::npos &&
+        text.find("block") == std::string::npos) {
+      lazy[name] = true;
+      continue;
+    }
+    try {
       set.Parse(name, text);
     } catch (const gt::ParseError& e) {
-      // cleanupParseError: "parse error at (LOCATION): LAST"
-      std::string msg = e.what();
-      size_t a = msg.find(": ");
-      size_t b = a == std::string::npos ? std::string::npos : msg.find(": ", a + 2);
-      std::string location = b == std::string::npos ? name : msg.substr(a + 2, b - a - 2);
-      std::string last = msg.substr(msg.rfind(": ") + 2);
-      throw RenderError("parse error at (" + location + "): " + last);
+      if (auto earlier = first_lazy_parse_error(name)) throw *earlier;
+      throw parse_error(e, name);
     }
   }
   set.SetLoader([&](gt::TemplateSet& s, const std::string& name) {
@@ -622,9 +643,14 @@ std::map<std::string, std::string> Render(Chart& chart, const Value& top, const 
       } else {
         gt::Execute(set, name, r.vals, st, &out);
       }
+    } catch (const gt::ParseError& e) {
+      if (auto first = first_lazy_parse_error("")) throw *first;
+      throw parse_error(e, name);
     } catch (const gt::ExecError& e) {
+      if (auto first = first_lazy_parse_error("")) throw *first;
       throw RenderError(ReformatExecError(e, name));
     } catch (const std::runtime_error& e) {
+      if (auto first = first_lazy_parse_error("")) throw *first;
       throw RenderError(e.what());
     }
     total += out.size();

@@ -119,6 +119,7 @@ Api::Api(kube::Client& client, ApiOptions options)
   mo.servers = options_.servers;
   mo.servers.push_back(client_.config().server);
   mo.fetch_interval_ms = 0;  // every refresh and sync sees the latest push
+  mo.engine.terminated = [] { return OperationTerminateRequested(); };
   manager_ = std::make_unique<app::Manager>(*target_, mo);
 }
 

@@ -10,7 +10,9 @@
 // Operations (sync, rollback) run in-process through app::Manager, as
 // `capstan app sync` does, unless a controller holds the Lease
 // argocd-application-controller in the apps namespace: then the server
-// only writes the Application's `operation` field for it.
+// only writes the Application's `operation` field for it. Terminating an
+// in-process operation stops it at its next wait, as Argo CD's controller
+// does (sync::EngineOptions::terminated).
 #ifndef CAPSTAN_SERVER_API_H_
 #define CAPSTAN_SERVER_API_H_
 
@@ -128,7 +130,9 @@ class Api {
   yaml::Node ResourceTreeOf(const yaml::Node& app);
   bool ControllerActive();
   // Runs `op` for app `name` on a background thread; false when one runs.
-  bool StartOperation(const std::string& name, std::function<void()> op);
+  // A `terminable` op (sync, rollback) runs with its terminate flag as the
+  // thread's (OperationTerminateRequested in api_internal.h).
+  bool StartOperation(const std::string& name, std::function<void()> op, bool terminable = false);
   void WriteOperationState(const std::string& name, const yaml::Node& operation, const std::string& phase,
                            const std::string& message);
   // Runs `work` here as app `name`'s `operation`: recorded Running with
@@ -147,7 +151,10 @@ class Api {
   std::unique_ptr<app::Manager> manager_;
   std::atomic<bool> stopping_{false};
   std::mutex ops_mu_;
-  std::set<std::string> running_ops_;
+  struct RunningOp {
+    std::shared_ptr<std::atomic<bool>> terminate;  // null: cannot be terminated (delete, refresh)
+  };
+  std::map<std::string, RunningOp> running_ops_;  // guarded by ops_mu_
   std::vector<std::thread> op_threads_;
 };
 

@@ -32,6 +32,9 @@ std::string ProjectOf(const yaml::Node& app);
 // Removes what must never leave the server (Secret data is masked by the
 // callers that return live objects).
 yaml::Node PublicApp(const yaml::Node& app);
+// True when the operation running on this thread was asked to terminate
+// (the app::Manager's sync::EngineOptions::terminated).
+bool OperationTerminateRequested();
 
 }  // namespace capstan::server
 

@@ -11,6 +11,8 @@ using yaml::Node;
 
 namespace {
 
+thread_local const std::atomic<bool>* t_terminate = nullptr;
+
 int64_t ParseTime(const std::string& s) {
   struct tm tm = {};
   if (!strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
@@ -25,6 +27,8 @@ Node MergePatchOf(const std::string& key, Node value) {
 
 }  // namespace
 
+bool OperationTerminateRequested() { return t_terminate && t_terminate->load(); }
+
 bool Api::ControllerActive() {
   try {
     Node lease = client_.Get({{"coordination.k8s.io", "v1", "Lease"}, options_.ns, "argocd-application-controller"});
@@ -37,12 +41,16 @@ bool Api::ControllerActive() {
   }
 }
 
-bool Api::StartOperation(const std::string& name, std::function<void()> op) {
+bool Api::StartOperation(const std::string& name, std::function<void()> op, bool terminable) {
   std::lock_guard<std::mutex> l(ops_mu_);
   if (stopping_ || running_ops_.count(name)) return false;
-  running_ops_.insert(name);
-  op_threads_.emplace_back([this, name, op = std::move(op)] {
+  RunningOp running;
+  if (terminable) running.terminate = std::make_shared<std::atomic<bool>>(false);
+  running_ops_[name] = running;
+  op_threads_.emplace_back([this, name, flag = running.terminate, op = std::move(op)] {
+    t_terminate = flag.get();
     op();
+    t_terminate = nullptr;
     std::lock_guard<std::mutex> g(ops_mu_);
     running_ops_.erase(name);
   });
@@ -157,17 +165,42 @@ Response Api::RunOperation(const std::string& name, const Node& operation, const
   }
   WriteOperationState(name, operation, "Running", message);
   bool started = StartOperation(name, [this, name, operation, work] {
+    std::string error;
     try {
       work();
-      Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, MergePatchOf("operation", Node::Null()), {});
-      cache_.Put(updated);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    std::lock_guard<std::mutex> l(ops_mu_);
+    // From here on the operation cannot be terminated; a request that
+    // raced its end must not leave its phase (Terminating) behind.
+    running_ops_[name].terminate = nullptr;
+    try {
+      if (!error.empty()) {
+        WriteOperationState(name, operation, "Failed", error);
+        return;
+      }
+      Node patch = MergePatchOf("operation", Node::Null());
+      if (OperationTerminateRequested()) {
+        Node now = client_.Get({kApplicationGvk, options_.ns, name});
+        if (now.StrAt({"status", "operationState", "phase"}) == "Terminating") {
+          Node state = Node::Map();
+          state.Set("phase", Node::String("Failed"));
+          state.Set("message", Node::String("Operation terminated"));
+          state.Set("finishedAt", Node::String(Rfc3339(NowSeconds())));
+          Node status = Node::Map();
+          status.Set("operationState", state);
+          patch.Set("status", status);
+        }
+      }
+      cache_.Put(client_.Patch({kApplicationGvk, options_.ns, name}, patch, {}));
     } catch (const std::exception& e) {
       try {
         WriteOperationState(name, operation, "Failed", e.what());
       } catch (const std::exception&) {
       }
     }
-  });
+  }, /*terminable=*/true);
   if (!started) return ErrorResponse(409, "another operation is already in progress");
   auto now = cache_.Get(name);
   return JsonText(now ? now->json : app_json);
@@ -177,22 +210,35 @@ Response Api::TerminateOperation(Call& c, const std::string& name) {
   Response denied;
   auto a = AppFor(c, name, "sync", &denied);
   if (!a) return denied;
-  {
-    std::lock_guard<std::mutex> l(ops_mu_);
-    if (running_ops_.count(name))
-      return ErrorResponse(409, "the operation runs in this server and cannot be interrupted; it ends on its own");
-  }
-  if (a->object.StrAt({"status", "operationState", "phase"}) != "Running")
-    return ErrorResponse(400, "Unable to terminate operation. No operation is in progress");
-  // The controller sees phase Terminating and stops the operation.
+  // As Argo CD's API server: phase Terminating; whoever runs the operation
+  // (a controller, or this server) stops it at its next wait and writes
+  // Failed "Operation terminated".
   Node state = Node::Map();
   state.Set("phase", Node::String("Terminating"));
   Node status = Node::Map();
   status.Set("operationState", state);
-  Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, MergePatchOf("status", status), {});
-  cache_.Put(updated);
   Node b = Node::Map();
   b.Set("message", Node::String("operation terminating"));
+  {
+    std::lock_guard<std::mutex> l(ops_mu_);
+    auto it = running_ops_.find(name);
+    if (it != running_ops_.end() && it->second.terminate) {
+      if (!it->second.terminate->load()) {
+        // Terminating is written before the flag is raised, so the final
+        // state the operation writes comes after it.
+        Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, MergePatchOf("status", status), {});
+        cache_.Put(updated);
+        it->second.terminate->store(true);
+      }
+      return Json(b);
+    }
+    if (it != running_ops_.end())
+      return ErrorResponse(400, "Unable to terminate operation. No operation is in progress");
+  }
+  if (a->object.StrAt({"status", "operationState", "phase"}) != "Running")
+    return ErrorResponse(400, "Unable to terminate operation. No operation is in progress");
+  Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, MergePatchOf("status", status), {});
+  cache_.Put(updated);
   return Json(b);
 }
 

@@ -18,6 +18,11 @@ Node DefaultProjectObject(const std::string& ns) {
   return p;
 }
 
+std::string ProjectConflict(const std::string& name) {
+  return "Operation cannot be fulfilled on appprojects.argoproj.io \"" + name +
+         "\": the object has been modified; please apply your changes to the latest version and try again";
+}
+
 // Project role tokens are not shown in full to readers: jwtTokens stay
 // (ids and times, not secrets); nothing else in an AppProject is secret.
 }  // namespace
@@ -70,27 +75,50 @@ Response Api::WriteProject(Call& c, const std::string& name, bool create) {
   if (!Can(c, "projects", create ? "create" : "update", pname))
     return ErrorResponse(403, std::string("permission denied: projects, ") + (create ? "create" : "update") + ", " + pname);
   app::ParseAppProject(obj, "request body");
+  Node live;
   bool exists = true;
   try {
-    client_.Get({kAppProjectGvk, options_.ns, pname});
+    live = client_.Get({kAppProjectGvk, options_.ns, pname});
   } catch (const kube::KubeError& e) {
     if (e.code != 404) throw;
     exists = false;
   }
   if (create && exists && !(body->Get("upsert") && body->Get("upsert")->AsBool()))
     return ErrorResponse(409, "appprojects.argoproj.io \"" + pname + "\" already exists");
-  if (!create && !exists) return ErrorResponse(404, "appprojects.argoproj.io \"" + pname + "\" not found");
-  md.Remove("resourceVersion");
-  manager_->Store(obj, "request body");
+  // "default" may exist only implicitly (allow-all): saving it stores it.
+  if (!create && !exists && pname != "default") return ErrorResponse(404, "appprojects.argoproj.io \"" + pname + "\" not found");
+  if (!exists) {
+    md.Remove("resourceVersion");
+    manager_->Store(obj, "request body");
+    sessions_.Invalidate();
+    return Json(PublicApp(client_.Get({kAppProjectGvk, options_.ns, pname})));
+  }
+  // An update is optimistic, as Kubernetes': the resourceVersion the caller
+  // read (or, without one, the one just read) must still be current.
+  std::string live_rv = live.StrAt({"metadata", "resourceVersion"});
+  std::string rv = md.StrAt({"resourceVersion"});
+  if (!rv.empty() && rv != live_rv) return ErrorResponse(409, ProjectConflict(pname));
+  md.Set("resourceVersion", Node::String(live_rv));
+  if (live.Get("status") && !obj.Get("status")) obj.Set("status", *live.Get("status"));
+  Node stored;
+  try {
+    stored = client_.Update(obj);
+  } catch (const kube::KubeError& e) {
+    if (e.code == 409) return ErrorResponse(409, ProjectConflict(pname));
+    throw;
+  }
   sessions_.Invalidate();
-  return Json(PublicApp(client_.Get({kAppProjectGvk, options_.ns, pname})));
+  return Json(PublicApp(stored));
 }
 
 Response Api::DeleteProject(Call& c, const std::string& name) {
   if (!Can(c, "projects", "delete", name)) return ErrorResponse(403, "permission denied: projects, delete, " + name);
+  size_t refs = 0;
+  std::string example;
   for (const auto& a : cache_.List())
-    if (a->project == name)
-      return ErrorResponse(400, "project is referenced by " + std::to_string(1) + " application(s), e.g. " + a->name);
+    if (a->project == name && refs++ == 0) example = a->name;
+  if (refs)
+    return ErrorResponse(400, "project is referenced by " + std::to_string(refs) + " applications, e.g. " + example);
   client_.Delete({kAppProjectGvk, options_.ns, name});
   sessions_.Invalidate();
   return JsonText("{}");

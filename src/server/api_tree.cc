@@ -216,7 +216,9 @@ Response Api::Manifests(Call& c, const std::string& name) {
   auto a = AppFor(c, name, "get", &denied);
   if (!a) return denied;
   app::Application application = manager_->Get(name);
-  app::Comparison cmp = manager_->Refresh(application);
+  // Argo CD's GetManifests: rendered at ?revision= (SHA, tag or branch;
+  // default the target revision); the Application's status is untouched.
+  app::Comparison cmp = manager_->Preview(application, c.req.Query("revision"));
   Node manifests = Node::Seq();
   for (Node d : cmp.desired) {
     diff::HideSecretData(&d, nullptr);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "base/http_server.h"
 #include "base/httplib.h"
 #include "base/libcrypto.h"
 #include "server/server.h"
@@ -123,11 +124,7 @@ std::string Server::Start() {
     req.path = hreq.path;
     req.remote_addr = hreq.remote_addr;
     for (const auto& [k, v] : hreq.params) req.query.emplace(k, v);
-    for (const auto& [k, v] : hreq.headers) {
-      std::string lk = k;
-      for (auto& c : lk) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers[lk] = v;
-    }
+    req.headers = base::LowerCaseHeaders(hreq.headers);
     req.body = hreq.body;
     auto started = std::chrono::steady_clock::now();
     Response res = api->Handle(req);
@@ -136,22 +133,12 @@ std::string Server::Start() {
     if (!res.stream) hres.set_header("Server-Timing", "handler;dur=" + std::to_string(ms));
     SecurityHeaders(hres);
     for (const auto& [k, v] : res.headers) hres.set_header(k, v);
-    if (res.stream) {
-      auto stream = res.stream;
-      hres.set_chunked_content_provider(res.content_type, [stream](size_t, httplib::DataSink& sink) {
-        stream([&sink](const std::string& chunk) { return sink.is_writable() && sink.write(chunk.data(), chunk.size()); });
-        sink.done();
-        return true;
-      });
-      return;
-    }
-    hres.set_content(res.body, res.content_type.c_str());
+    if (res.stream)
+      base::SetChunkedContent(hres, res.content_type, res.stream);
+    else
+      hres.set_content(res.body, res.content_type.c_str());
   };
-  s.http->Get(".*", handler);
-  s.http->Post(".*", handler);
-  s.http->Put(".*", handler);
-  s.http->Patch(".*", handler);
-  s.http->Delete(".*", handler);
+  base::RouteAllMethods(*s.http, handler);
   if (s.opt.port == 0) {
     s.port = s.http->bind_to_any_port(s.opt.address);
   } else {

@@ -74,6 +74,7 @@ class Run {
     bool failed = false;
     for (size_t s = 0; s < steps.size() && !failed; ++s) {
       if (s > 0) clock_.SleepMs(engine_.wave_delay_ms);
+      if (Terminated()) return Terminate();
       auto [begin, end] = steps[s];
       std::vector<size_t> await;
       for (size_t i = begin; i < end; ++i) {
@@ -85,6 +86,7 @@ class Run {
       bool more = s + 1 < steps.size();
       if ((more || has_hooks) && !Await(await, /*resources_too=*/more)) failed = true;
     }
+    if (terminated_) return Terminate();
     if (failed) {
       RunSyncFailHooks();
       return Finish("Failed", failure_);
@@ -195,7 +197,7 @@ class Run {
 
   void WaitGone(const resource::ResId& id) {
     int64_t deadline = clock_.NowMs() + engine_.health_timeout_ms;
-    while (target_.Get(id) && clock_.NowMs() < deadline) clock_.SleepMs(engine_.poll_interval_ms);
+    while (target_.Get(id) && clock_.NowMs() < deadline && !Terminated()) clock_.SleepMs(engine_.poll_interval_ms);
   }
 
   // Waits until every hook in `idx` completed and, when `resources_too`,
@@ -235,6 +237,7 @@ class Run {
         ++it;
       }
       if (pending.empty()) return true;
+      if (Terminated()) return false;
       if (last_wait != last_reported) Progress(last_reported = last_wait);
       if (clock_.NowMs() >= deadline) {
         failure_ = "timed out " + last_wait;
@@ -242,6 +245,41 @@ class Run {
       }
       clock_.SleepMs(engine_.poll_interval_ms);
     }
+  }
+
+  bool Terminated() {
+    if (!terminated_ && engine_.terminated && engine_.terminated()) terminated_ = true;
+    return terminated_;
+  }
+
+  // Argo CD's syncContext.Terminate: every hook this run created that is
+  // still running is deleted; the others keep their outcome.
+  SyncResult Terminate() {
+    Progress("terminating");
+    bool clean = true;
+    for (const Task& t : tasks_) {
+      if (!t.hook) continue;
+      bool running = std::any_of(result_.resources.begin(), result_.resources.end(), [&](const ResourceResult& r) {
+        return r.id == t.id && r.hook_type == PhaseName(t.phase) && r.hook_phase == "Running";
+      });
+      if (!running) continue;
+      try {
+        std::optional<yaml::Node> live = target_.Get(t.id);
+        if (!live) continue;
+        Health h = health_(*live);
+        if (h.status == "Progressing" || h.status == "Suspended") {
+          target_.Delete(t.id, {});
+          SetHookPhase(t, "Succeeded", "Deleted");
+        } else {
+          SetHookPhase(t, h.status == "Degraded" || h.status == "Unknown" ? "Failed" : "Succeeded", h.message);
+        }
+      } catch (const TargetError& e) {
+        SetHookPhase(t, "Failed", std::string("Failed to delete: ") + e.what());
+        clean = false;
+      }
+    }
+    result_.terminated = true;
+    return clean ? Finish("Failed", "Operation terminated") : Finish("Error", "Operation termination had errors");
   }
 
   void RunSyncFailHooks() {
@@ -301,6 +339,7 @@ class Run {
   const EngineOptions& engine_;
   SyncResult result_;
   std::string failure_;
+  bool terminated_ = false;
 };
 
 }  // namespace
@@ -322,14 +361,14 @@ SyncResult RunWithRetry(const std::function<SyncResult()>& attempt, const RetryP
   int64_t started = clock.NowMs();
   SyncResult r = attempt();
   int64_t retries = 0;
-  while (r.phase != "Succeeded" && (policy.limit < 0 || retries < policy.limit)) {
+  while (r.phase != "Succeeded" && !r.terminated && (policy.limit < 0 || retries < policy.limit)) {
     clock.SleepMs(BackoffMs(policy, retries));
     ++retries;
     r = attempt();
   }
   r.retry_count = retries;
   r.started_ms = started;
-  if (r.phase != "Succeeded" && retries > 0)
+  if (r.phase != "Succeeded" && !r.terminated && retries > 0)
     r.message += " (retried " + std::to_string(retries) + " times)";
   return r;
 }

@@ -37,6 +37,11 @@ struct EngineOptions {
   // Each step as it happens, for a terminal: "deployment.apps/x created",
   // "waiting for healthy state of ...", "PreSync hook job/y Succeeded".
   std::function<void(const std::string& line)> progress;
+  // Asked before each wave and at each wait (never during an apply): true
+  // stops the sync as Argo CD's terminate does: hooks still running are
+  // deleted, nothing more is applied, no SyncFail hooks, no retry; phase
+  // Failed, message "Operation terminated".
+  std::function<bool()> terminated;
 };
 
 struct ResourceResult {
@@ -54,6 +59,7 @@ struct SyncResult {
   std::vector<ResourceResult> resources;
   int64_t started_ms = 0, finished_ms = 0;
   int64_t retry_count = 0;
+  bool terminated = false;  // stopped by EngineOptions::terminated
 };
 
 SyncResult RunPlan(const Plan& plan, const SyncOptions& options, Target& target, base::Clock& clock,

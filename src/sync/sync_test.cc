@@ -223,6 +223,51 @@ TEST(Engine, FailedPreSyncHookStopsAndRunsSyncFail) {
   EXPECT_TRUE(target.Has("Job", "ns", "cleanup"));
 }
 
+TEST(Engine, TerminateStopsBetweenWavesAndDeletesRunningHooks) {
+  FakeTarget target;
+  base::FakeClock clock;
+  target.Put(Obj("v1", "Namespace", "", "ns"));
+  target.on_apply = [](yaml::Node& obj) {  // the PreSync Job never finishes
+    if (obj.StrAt({"metadata", "name"}) == "migrate")
+      obj.GetOrCreateMap("status").Set("health", yaml::Node::String("Progressing"));
+  };
+  PlanInput in;
+  in.desired = {Obj("batch/v1", "Job", "ns", "migrate", "    argocd.argoproj.io/hook: PreSync\n"),
+                Obj("v1", "ConfigMap", "ns", "cfg"),
+                Obj("batch/v1", "Job", "ns", "cleanup", "    argocd.argoproj.io/hook: SyncFail\n")};
+  EngineOptions eo;
+  int asked = 0;
+  eo.terminated = [&] { return ++asked > 3; };  // a few polls, then terminate
+  RetryPolicy retry;
+  retry.limit = 3;
+  int attempts = 0;
+  SyncResult r = RunWithRetry([&] { ++attempts; return RunPlan(BuildPlan(in), in.options, target, clock, FromStatus, eo); },
+                              retry, clock);
+  EXPECT_EQ(r.phase, "Failed");
+  EXPECT_EQ(r.message, "Operation terminated");
+  EXPECT_TRUE(r.terminated);
+  EXPECT_EQ(attempts, 1);                               // a terminated sync is not retried
+  EXPECT_FALSE(target.Has("ConfigMap", "ns", "cfg"));   // the next phase is never applied
+  EXPECT_FALSE(target.Has("Job", "ns", "migrate"));     // the running hook is deleted
+  EXPECT_FALSE(target.Has("Job", "ns", "cleanup"));     // no SyncFail hooks
+  ASSERT_FALSE(r.resources.empty());
+  EXPECT_EQ(r.resources[0].hook_phase, "Succeeded");
+  EXPECT_EQ(r.resources[0].message, "Deleted");
+}
+
+TEST(Engine, TerminateBeforeTheFirstWaveAppliesNothing) {
+  FakeTarget target;
+  base::FakeClock clock;
+  target.Put(Obj("v1", "Namespace", "", "ns"));
+  PlanInput in;
+  in.desired = {Obj("v1", "ConfigMap", "ns", "cfg")};
+  EngineOptions eo;
+  eo.terminated = [] { return true; };
+  SyncResult r = RunPlan(BuildPlan(in), in.options, target, clock, AlwaysHealthy, eo);
+  EXPECT_EQ(r.message, "Operation terminated");
+  EXPECT_FALSE(target.Has("ConfigMap", "ns", "cfg"));
+}
+
 TEST(Engine, PruneOnlyWhenEnabled) {
   FakeTarget target;
   base::FakeClock clock;

@@ -11,6 +11,13 @@
 #include "yaml/yaml.h"
 
 namespace capstan::yaml {
+
+// simdjson_stubs.cc: loads libsimdjson and fills the tables the inline code
+// reads (hidden copies of at most 64 error_code_info entries).
+void LoadSimdjson();
+static_assert(simdjson::error_code::NUM_ERROR_CODES * sizeof(simdjson::internal::error_code_info) <= 64 * 16,
+              "simdjson_stubs.cc: grow the error_codes copy");
+
 namespace {
 
 namespace od = simdjson::ondemand;
@@ -165,6 +172,7 @@ class Converter {
 }  // namespace
 
 Node ParseJson(std::string_view text, std::string_view source) {
+  LoadSimdjson();
   // One parser per thread: it keeps its buffers between calls.
   thread_local od::parser parser;
   simdjson::padded_string padded(text);

@@ -10,6 +10,7 @@
 #include "app/manager.h"
 #include "app/sync_many.h"
 #include "base/clock.h"
+#include "tests/lib/git_remote.h"
 #include "tests/lib/local_cluster.h"
 #include "yaml/yaml.h"
 
@@ -17,21 +18,6 @@ namespace fs = std::filesystem;
 using namespace capstan;
 
 namespace {
-
-std::string Sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[256];
-  while (fgets(buf, sizeof buf, p)) out += buf;
-  if (pclose(p) != 0) ADD_FAILURE() << "command failed: " << cmd;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
-void Write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
 
 std::string Deployment(const std::string& name, const std::string& image, const std::string& extra_meta = "") {
   return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\n" + extra_meta +
@@ -55,20 +41,18 @@ class E2E : public ::testing::Test {
     client_ = local_->client.get();
     target_ = local_->target.get();
 
-    Sh("git init -q -b main " + Work());
-    Git("config user.email t@example.com");
-    Git("config user.name Test");
-    Sh("git init -q --bare -b main " + (root_ / "remote.git").string());
+    repo_ = std::make_unique<testlib::GitRemote>(root_);
   }
   void TearDown() override {
     manager_.reset();
     local_.reset();
   }
 
-  app::Manager& M(base::Clock* clock = nullptr) {
+  app::Manager& M(base::Clock* clock = nullptr, bool checked_status = false) {
     app::ManagerOptions o;
     o.cache_dir = (root_ / "cache").string();
     o.clock = clock;
+    if (checked_status) o.status_client = client_;  // as `capstan app` sets it
     o.engine.wave_delay_ms = 50;
     o.engine.poll_interval_ms = 100;
     o.engine.health_timeout_ms = 30000;
@@ -76,20 +60,10 @@ class E2E : public ::testing::Test {
     return *manager_;
   }
 
-  std::string Work() const { return (root_ / "work").string(); }
-  std::string Url() const { return "file://" + (root_ / "remote.git").string(); }
-  std::string Git(const std::string& a) { return Sh("git -C " + Work() + " " + a); }
-  void Put(const std::string& path, const std::string& text) { Write(fs::path(Work()) / path, text); }
-  std::string Commit(const std::string& msg) {
-    Git("add -A");
-    Git("commit -q -m '" + msg + "'");
-    Git("push -q " + (root_ / "remote.git").string() + " main");
-    return Git("rev-parse HEAD");
-  }
   app::Application StoreApp(app::Manager& m, const std::string& path, const std::string& project = "default",
                             const std::string& extra = "") {
     std::string text = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: demo\n"
-                       "  namespace: argocd\nspec:\n  project: " + project + "\n  source:\n    repoURL: " + Url() +
+                       "  namespace: argocd\nspec:\n  project: " + project + "\n  source:\n    repoURL: " + repo_->Url() +
                        "\n    targetRevision: main\n    path: " + path +
                        "\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: demo\n"
                        "  syncPolicy:\n    syncOptions:\n    - CreateNamespace=true\n" + extra;
@@ -106,19 +80,20 @@ class E2E : public ::testing::Test {
   fs::path root_;
   kube::Client* client_ = nullptr;
   app::KubeTarget* target_ = nullptr;
+  std::unique_ptr<testlib::GitRemote> repo_;
   std::unique_ptr<app::Manager> manager_;
 };
 
 TEST_F(E2E, SyncWavesHooksImageChangePruneAndRollback) {
-  Put("app/web.yaml", Deployment("web", "nginx:1.0"));
-  Put("app/config.yaml", ConfigMap("config", "  annotations:\n    argocd.argoproj.io/sync-wave: \"-1\"\n"));
-  Put("app/late.yaml", ConfigMap("late", "  annotations:\n    argocd.argoproj.io/sync-wave: \"2\"\n"));
-  Put("app/old.yaml", ConfigMap("old"));
-  Put("app/migrate.yaml",
+  repo_->Put("app/web.yaml", Deployment("web", "nginx:1.0"));
+  repo_->Put("app/config.yaml", ConfigMap("config", "  annotations:\n    argocd.argoproj.io/sync-wave: \"-1\"\n"));
+  repo_->Put("app/late.yaml", ConfigMap("late", "  annotations:\n    argocd.argoproj.io/sync-wave: \"2\"\n"));
+  repo_->Put("app/old.yaml", ConfigMap("old"));
+  repo_->Put("app/migrate.yaml",
       "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n"
       "    argocd.argoproj.io/hook: PreSync\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n"
       "      containers:\n      - name: m\n        image: busybox:1.36\n");
-  std::string first = Commit("first");
+  std::string first = repo_->Commit("first");
   app::Manager& m = M();
   app::Application app = StoreApp(m, "app");
 
@@ -140,9 +115,9 @@ TEST_F(E2E, SyncWavesHooksImageChangePruneAndRollback) {
   EXPECT_EQ(s.after.sync_status, "Synced");
 
   // Image tag change: OutOfSync, then Synced.
-  Put("app/web.yaml", Deployment("web", "nginx:1.1"));
-  fs::remove(fs::path(Work()) / "app/old.yaml");
-  std::string second = Commit("bump web, drop old");
+  repo_->Put("app/web.yaml", Deployment("web", "nginx:1.1"));
+  fs::remove(fs::path(repo_->Work()) / "app/old.yaml");
+  std::string second = repo_->Commit("bump web, drop old");
   app = m.Get("demo");
   app::Comparison c = m.Refresh(app);
   EXPECT_EQ(c.revision, second);
@@ -176,9 +151,44 @@ TEST_F(E2E, SyncWavesHooksImageChangePruneAndRollback) {
   EXPECT_EQ(app.object.StrAt({"status", "operationState", "syncResult", "revision"}), first);
 }
 
+// Status writers that read the Application before another writer wrote it
+// (issue 9, defect 2): a refresh from a stale read keeps the history and
+// operationState a sync wrote meanwhile, and two syncs from stale reads
+// both keep their history entries. Each write is checked by resourceVersion
+// and re-applied to a fresh read on conflict.
+TEST_F(E2E, StaleStatusWritersLoseNoHistoryEntry) {
+  repo_->Put("app/config.yaml", ConfigMap("config"));
+  repo_->Commit("first");
+  app::Manager& m = M(nullptr, /*checked_status=*/true);
+  StoreApp(m, "app");
+  auto stored = [&] { return m.Get("demo").object; };
+
+  app::Application refresher = m.Get("demo");  // read before the sync
+  app::Application syncer = m.Get("demo");
+  ASSERT_EQ(m.Sync(syncer, {}).result.phase, "Succeeded");
+  ASSERT_EQ(stored().At({"status", "history"})->size(), 1u);
+  m.Refresh(refresher);  // writes sync/health/resources from its stale read
+  yaml::Node now = stored();
+  ASSERT_TRUE(now.At({"status", "history"}));
+  EXPECT_EQ(now.At({"status", "history"})->size(), 1u) << yaml::EmitYaml(now);
+  EXPECT_EQ(now.StrAt({"status", "operationState", "phase"}), "Succeeded");
+  EXPECT_EQ(now.StrAt({"status", "sync", "status"}), "Synced");
+  // The refresher's object is the stored one now.
+  EXPECT_EQ(refresher.object.StrAt({"metadata", "resourceVersion"}), now.StrAt({"metadata", "resourceVersion"}));
+
+  app::Application a = m.Get("demo"), b = m.Get("demo");
+  ASSERT_EQ(m.Sync(a, {}).result.phase, "Succeeded");
+  ASSERT_EQ(m.Sync(b, {}).result.phase, "Succeeded");
+  now = stored();
+  ASSERT_EQ(now.At({"status", "history"})->size(), 3u) << yaml::EmitYaml(now);
+  std::vector<int64_t> ids;
+  for (const auto& h : now.At({"status", "history"})->items) ids.push_back(h.Get("id")->AsInt(-1));
+  EXPECT_EQ(ids, (std::vector<int64_t>{0, 1, 2}));
+}
+
 TEST_F(E2E, CrashLoopingImageIsDegradedWithReason) {
-  Put("app/web.yaml", Deployment("fulfillment", "registry.example.com/crash:1"));
-  Commit("crash");
+  repo_->Put("app/web.yaml", Deployment("fulfillment", "registry.example.com/crash:1"));
+  repo_->Commit("crash");
   app::Manager& m = M();
   app::Application app = StoreApp(m, "app");
   app::SyncOutcome s = m.Sync(app, {});
@@ -198,10 +208,10 @@ TEST_F(E2E, CrashLoopingImageIsDegradedWithReason) {
 }
 
 TEST_F(E2E, ProjectViolationAppliesNothing) {
-  Put("app/role.yaml",
+  repo_->Put("app/role.yaml",
       "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: too-much\nrules: []\n");
-  Put("app/cfg.yaml", ConfigMap("cfg"));
-  Commit("clusterrole");
+  repo_->Put("app/cfg.yaml", ConfigMap("cfg"));
+  repo_->Commit("clusterrole");
   app::Manager& m = M();
   m.Store(yaml::ParseOne("apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: dev\n"
                          "  namespace: argocd\nspec:\n  sourceRepos: ['*']\n  destinations:\n"
@@ -223,15 +233,15 @@ TEST_F(E2E, ParallelSyncOfManyAppsSharingANamespace) {
   const int n = 12;
   for (int i = 0; i < n; ++i) {
     std::string svc = "svc" + std::to_string(i);
-    Put("apps/" + svc + "/all.yaml", ConfigMap(svc + "-config") + "---\n" + Deployment(svc, "registry.example.com/" + svc + ":1"));
+    repo_->Put("apps/" + svc + "/all.yaml", ConfigMap(svc + "-config") + "---\n" + Deployment(svc, "registry.example.com/" + svc + ":1"));
   }
-  Put("apps/svc0/old.yaml", ConfigMap("svc0-old"));
-  Commit("services");
+  repo_->Put("apps/svc0/old.yaml", ConfigMap("svc0-old"));
+  repo_->Commit("services");
   app::Manager& m = M();
   for (int i = 0; i < n; ++i) {
     std::string svc = "svc" + std::to_string(i);
     m.Store(yaml::ParseOne("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: " + svc +
-                           "\n  namespace: argocd\nspec:\n  source:\n    repoURL: " + Url() +
+                           "\n  namespace: argocd\nspec:\n  source:\n    repoURL: " + repo_->Url() +
                            "\n    targetRevision: main\n    path: apps/" + svc +
                            "\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: shared\n"
                            "  syncPolicy:\n    syncOptions:\n    - CreateNamespace=true\n"),
@@ -249,8 +259,8 @@ TEST_F(E2E, ParallelSyncOfManyAppsSharingANamespace) {
     EXPECT_TRUE(Live("apps/v1", "Deployment", "shared", apps[i].name)) << apps[i].name;
   }
   // A file removed from Git: the prefetched view finds it to prune.
-  Git("rm -q apps/svc0/old.yaml");
-  Commit("drop old config");
+  repo_->Git("rm -q apps/svc0/old.yaml");
+  repo_->Commit("drop old config");
   app::Manager& fresh = M();
   app::Application svc0 = fresh.Get("svc0");
   target_->Prefetch(app::kInstanceLabel);
@@ -272,9 +282,9 @@ TEST_F(E2E, ParallelSyncOfManyAppsSharingANamespace) {
 
 TEST_F(E2E, RetryStopsAtLimitOnFakeClock) {
   // A custom resource whose CRD is not installed fails its dry run every time.
-  Put("app/widget.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n");
-  Put("app/cfg.yaml", ConfigMap("cfg"));
-  Commit("widget");
+  repo_->Put("app/widget.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n");
+  repo_->Put("app/cfg.yaml", ConfigMap("cfg"));
+  repo_->Commit("widget");
   base::FakeClock clock;
   app::Manager& m = M(&clock);
   app::Application app = StoreApp(m, "app", "default",

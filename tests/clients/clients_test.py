@@ -11,38 +11,19 @@ Usage: clients_test.py CAPSTAN_BIN kubectl|helm|python [HELM_DIR]"""
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+from e2e import check, cluster_down, cluster_up, finish, free_port  # noqa: E402
+
 CAPSTAN, SUITE = sys.argv[1], sys.argv[2]
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}\n     {detail}")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
 
 tmp = tempfile.mkdtemp(prefix=f"capstan-clients-{SUITE}-")
-data = os.path.join(tmp, "data")
+data = os.path.join(tmp, "cluster")  # cluster_up's
 ENV = dict(os.environ, KUBECONFIG=os.path.join(data, "kubeconfig"), HOME=tmp,
            KUBECACHEDIR=os.path.join(tmp, "kubecache"))
 
@@ -55,7 +36,7 @@ def run(args, timeout=120, stdin=None):
 def k(*args, expect=0, name=None, contains=None):
     rc, out, err = run(["kubectl"] + list(args))
     ok = rc == expect and (contains is None or contains in out + err)
-    check(name or "kubectl " + " ".join(args), ok,
+    check(ok, name or "kubectl " + " ".join(args),
           f"exit {rc} (want {expect}); want {contains!r}\n     stdout: {out.strip()}\n     stderr: {err.strip()}")
     return out, err
 
@@ -93,30 +74,30 @@ def kubectl_suite():
     k("create", "configmap", "settings", "--from-literal=mode=fast")
     # What was sent as protobuf is stored as the JSON a real server keeps.
     d = get_json("deployment", "web")
-    check("deployment from protobuf: replicas, image, selector",
-          d.get("spec", {}).get("replicas") == 2 and
+    check(d.get("spec", {}).get("replicas") == 2 and
           d["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27" and
-          d["spec"]["selector"]["matchLabels"] == {"app": "web"}, json.dumps(d)[:400])
+          d["spec"]["selector"]["matchLabels"] == {"app": "web"},
+          "deployment from protobuf: replicas, image, selector", json.dumps(d)[:400])
     j = get_json("job", "hello")
-    check("job from protobuf: command",
-          j.get("spec", {}).get("template", {}).get("spec", {}).get("containers", [{}])[0].get("command")
-          == ["echo", "hello from the job"], json.dumps(j)[:400])
+    check(j.get("spec", {}).get("template", {}).get("spec", {}).get("containers", [{}])[0].get("command")
+          == ["echo", "hello from the job"],
+          "job from protobuf: command", json.dumps(j)[:400])
     s = get_json("service", "web")
-    check("service from protobuf: port and targetPort (IntOrString)",
-          s.get("spec", {}).get("ports", [{}])[0].get("port") == 80 and
-          s["spec"]["ports"][0].get("targetPort") == 8080, json.dumps(s)[:400])
+    check(s.get("spec", {}).get("ports", [{}])[0].get("port") == 80 and
+          s["spec"]["ports"][0].get("targetPort") == 8080,
+          "service from protobuf: port and targetPort (IntOrString)", json.dumps(s)[:400])
     q = get_json("quota", "q")
-    check("quota from protobuf: hard (Quantity map)",
-          q.get("spec", {}).get("hard") == {"pods": "10", "services": "5"}, json.dumps(q)[:400])
+    check(q.get("spec", {}).get("hard") == {"pods": "10", "services": "5"},
+          "quota from protobuf: hard (Quantity map)", json.dumps(q)[:400])
     pdb = get_json("pdb", "web")
-    check("pdb from protobuf: minAvailable",
-          pdb.get("spec", {}).get("minAvailable") == 1, json.dumps(pdb)[:400])
+    check(pdb.get("spec", {}).get("minAvailable") == 1,
+          "pdb from protobuf: minAvailable", json.dumps(pdb)[:400])
     k("rollout", "status", "deployment/web", "--timeout=60s")
     k("autoscale", "deployment", "web", "--min=1", "--max=4", "--cpu-percent=70")
     hpa = get_json("hpa", "web")
-    check("autoscale made an HPA for the deployment",
-          hpa.get("spec", {}).get("maxReplicas") == 4 and
-          hpa.get("spec", {}).get("scaleTargetRef", {}).get("name") == "web", json.dumps(hpa)[:400])
+    check(hpa.get("spec", {}).get("maxReplicas") == 4 and
+          hpa.get("spec", {}).get("scaleTargetRef", {}).get("name") == "web",
+          "autoscale made an HPA for the deployment", json.dumps(hpa)[:400])
     k("get", "hpa", "web", contains="Deployment/web   cpu: <unknown>/70%")
     k("get", "endpointslices", name="kubectl get endpointslices")
     k("get", "priorityclasses", contains="high")
@@ -200,7 +181,7 @@ def helm_suite(helm_dir):
     if proc.returncode == 2:
         print("SKIP helm: " + proc.stderr.strip())
         return
-    check("fetch helm v3.17.2", proc.returncode == 0, proc.stderr)
+    check(proc.returncode == 0, "fetch helm v3.17.2", proc.stderr)
     if proc.returncode != 0:
         return
     helm = proc.stdout.strip()
@@ -213,32 +194,32 @@ def helm_suite(helm_dir):
     def h(*args, expect=0, contains=None, name=None):
         rc, out, err = run([helm] + list(args), timeout=180)
         ok = rc == expect and (contains is None or contains in out + err)
-        check(name or "helm " + " ".join(args), ok,
+        check(ok, name or "helm " + " ".join(args),
               f"exit {rc} (want {expect}); want {contains!r}\n     stdout: {out.strip()}\n     stderr: {err.strip()}")
         return out
 
     h("install", "demo", chart, "--wait", "--timeout=90s", contains="STATUS: deployed")
     cm = get_json("configmap", "demo-settings")
-    check("install created the chart's objects", cm.get("data", {}).get("message") == "first")
+    check(cm.get("data", {}).get("message") == "first", "install created the chart's objects")
     h("upgrade", "demo", chart, "--wait", "--timeout=90s", "--set", "replicas=3,message=second",
       contains="REVISION: 2")
     d = get_json("deployment", "demo-web")
-    check("upgrade --wait waited for 3 ready replicas",
-          d.get("status", {}).get("readyReplicas") == 3, json.dumps(d.get("status"))[:300])
+    check(d.get("status", {}).get("readyReplicas") == 3,
+          "upgrade --wait waited for 3 ready replicas", json.dumps(d.get("status"))[:300])
     out = h("history", "demo", "-o", "json")
     try:
         revs = [r["revision"] for r in json.loads(out)]
     except (ValueError, KeyError):
         revs = []
-    check("history lists revisions 1 and 2", revs == [1, 2], out)
+    check(revs == [1, 2], "history lists revisions 1 and 2", out)
     h("rollback", "demo", "1", "--wait", "--timeout=90s", contains="Rollback was a success")
     cm = get_json("configmap", "demo-settings")
-    check("rollback restored revision 1's values", cm.get("data", {}).get("message") == "first")
+    check(cm.get("data", {}).get("message") == "first", "rollback restored revision 1's values")
     h("uninstall", "demo", "--wait", "--timeout=90s", contains="uninstalled")
     rc, out, err = run(["kubectl", "get", "secrets", "-l", "owner=helm", "-o", "name"])
-    check("uninstall purged the release secrets", rc == 0 and out.strip() == "", out + err)
+    check(rc == 0 and out.strip() == "", "uninstall purged the release secrets", out + err)
     rc, out, err = run(["kubectl", "get", "deployment", "demo-web"])
-    check("uninstall deleted the chart's objects", rc != 0 and "NotFound" in err, out + err)
+    check(rc != 0 and "NotFound" in err, "uninstall deleted the chart's objects", out + err)
     h("list", "-q", name="helm list after uninstall")
 
 
@@ -276,19 +257,15 @@ print("python client: list, create, watch ok")
 def python_suite():
     py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
     probe = subprocess.run([py, "-c", "import kubernetes"], capture_output=True, text=True)
-    check("python3-kubernetes is installed", probe.returncode == 0, probe.stderr.strip())
+    check(probe.returncode == 0, "python3-kubernetes is installed", probe.stderr.strip())
     if probe.returncode != 0:
         return
     p = subprocess.run([py, "-c", PYTHON_CLIENT], capture_output=True, text=True, env=ENV, timeout=120)
-    check("python client: list, create, watch=True stream", p.returncode == 0,
+    check(p.returncode == 0, "python client: list, create, watch=True stream",
           (p.stdout + p.stderr).strip()[-1500:])
 
 
-port = free_port()
-rc, out, err = run([CAPSTAN, "cluster", "up", "--data", data, "--port", str(port), "--speed", "10"])
-if rc != 0:
-    print("cluster up failed:", out, err)
-    sys.exit(1)
+cluster_up(CAPSTAN, tmp, "--port", str(free_port()), "--speed", "10")
 try:
     if SUITE == "kubectl":
         kubectl_suite()
@@ -297,11 +274,9 @@ try:
     elif SUITE == "python":
         python_suite()
     else:
-        print("unknown suite " + SUITE)
-        failed += 1
+        check(False, "unknown suite " + SUITE)
 finally:
-    run([CAPSTAN, "cluster", "down", "--data", data])
+    cluster_down(CAPSTAN, tmp)
     shutil.rmtree(tmp, ignore_errors=True)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

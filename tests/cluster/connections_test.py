@@ -9,10 +9,12 @@ import resource
 import shutil
 import socket
 import ssl
-import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+from e2e import check, cluster_down, cluster_up, finish, free_port  # noqa: E402
 
 CAPSTAN = sys.argv[1]
 WATCHES, IDLE = 500, 200
@@ -20,34 +22,9 @@ soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))
 
 tmp = tempfile.mkdtemp(prefix="capstan-connections-")
-data = os.path.join(tmp, "data")
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
+data = os.path.join(tmp, "cluster")  # cluster_up's
 port = free_port()
-up = subprocess.run([CAPSTAN, "cluster", "up", "--data", data, "--port", str(port)],
-                    capture_output=True, text=True, timeout=60)
-if up.returncode != 0:
-    print("cluster up failed:", up.stdout, up.stderr)
-    sys.exit(1)
+cluster_up(CAPSTAN, tmp, "--port", str(port))
 token = open(os.path.join(data, "token")).read().strip()
 ctx = ssl.create_default_context(cafile=os.path.join(data, "ca.crt"))
 
@@ -95,20 +72,20 @@ try:
         s.settimeout(10)
         if s.recv(4096).startswith(b"HTTP/1.1 200"):
             answered += 1
-    check(f"{WATCHES} watches open", answered == WATCHES, f"{answered} answered")
+    check(answered == WATCHES, f"{WATCHES} watches open", f"{answered} answered")
     for i in range(IDLE):
         idle.append(socket.create_connection(("127.0.0.1", port), timeout=10))
     print(f"opened {WATCHES} watches and {IDLE} idle connections in {time.time() - t0:.1f}s")
 
     t = time.time()
     status, body = request("/healthz", auth=False)
-    check("/healthz answers under load", status == 200 and body == b"ok",
+    check(status == 200 and body == b"ok", "/healthz answers under load",
           f"{status} {body!r} after {time.time() - t:.1f}s")
     status, body = request("/api/v1/namespaces/default/configmaps",
                            "POST", json.dumps({"metadata": {"name": "under-load"}}))
-    check("create answers under load", status == 201, f"{status} {body!r}")
+    check(status == 201, "create answers under load", f"{status} {body!r}")
     status, body = request("/api/v1/namespaces/default/configmaps/under-load")
-    check("get answers under load", status == 200, f"{status} {body!r}")
+    check(status == 200, "get answers under load", f"{status} {body!r}")
 
     # Every watch receives the ADDED event of that ConfigMap.
     got = 0
@@ -125,15 +102,14 @@ try:
             buf += chunk
         if b"under-load" in buf:
             got += 1
-    check("every watch received the event", got == WATCHES, f"{got}/{WATCHES}")
+    check(got == WATCHES, "every watch received the event", f"{got}/{WATCHES}")
 finally:
     for s in watches + idle:
         try:
             s.close()
         except OSError:
             pass
-    subprocess.run([CAPSTAN, "cluster", "down", "--data", data], capture_output=True, timeout=60)
+    cluster_down(CAPSTAN, tmp)
     shutil.rmtree(tmp, ignore_errors=True)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

@@ -7,29 +7,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "cluster/cluster.h"
 #include "cluster/daemon.h"
+#include "tests/lib/temp_dir.h"
 
 namespace capstan::cluster {
 namespace {
 
-namespace fs = std::filesystem;
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/capstan-exclusion-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using testlib::TempDir;
 
 ServerOptions Options(const std::string& dir, int port = 0) {
   ServerOptions opt;
@@ -49,7 +37,7 @@ std::string StartError(Server& s) {
 }
 
 TEST(ExclusionTest, SecondServerOnATakenPortIsRefused) {
-  TempDir a, b;
+  TempDir a("exclusion"), b("exclusion");
   Server first(Options(a.path));
   first.Start();
   Server second(Options(b.path, first.port()));
@@ -59,7 +47,7 @@ TEST(ExclusionTest, SecondServerOnATakenPortIsRefused) {
 }
 
 TEST(ExclusionTest, SecondServerOnTheSameDataDirIsRefused) {
-  TempDir a;
+  TempDir a("exclusion");
   Server first(Options(a.path));
   first.Start();
   Server second(Options(a.path));
@@ -73,7 +61,7 @@ TEST(ExclusionTest, SecondServerOnTheSameDataDirIsRefused) {
 }
 
 TEST(ExclusionTest, PortOutOfRangeIsRefused) {
-  TempDir a;
+  TempDir a("exclusion");
   for (int port : {70000, -1, 65536}) {
     Server s(Options(a.path, port));
     std::string err = StartError(s);
@@ -82,7 +70,7 @@ TEST(ExclusionTest, PortOutOfRangeIsRefused) {
 }
 
 TEST(ExclusionTest, StalePidFileIsNotTrusted) {
-  TempDir a;
+  TempDir a("exclusion");
   // An unrelated process (here: a sleeping child) named by server.pid.
   pid_t other = fork();
   if (other == 0) {
@@ -104,7 +92,7 @@ TEST(ExclusionTest, StalePidFileIsNotTrusted) {
 }
 
 TEST(ExclusionTest, BearerSchemeIsCaseInsensitiveAndTokenMustMatch) {
-  TempDir a;
+  TempDir a("exclusion");
   Server s(Options(a.path));
   s.Start();
   httplib::SSLClient c("127.0.0.1", s.port());

@@ -15,6 +15,7 @@
 
 #include "cluster/cluster.h"
 #include "cluster/store.h"
+#include "tests/lib/temp_dir.h"
 #include "yaml/yaml.h"
 
 namespace capstan::cluster {
@@ -22,17 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/capstan-recovery-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using testlib::TempDir;
 
 yaml::Node ConfigMap(int i, size_t payload) {
   yaml::Node n = yaml::ParseJson(
@@ -60,7 +51,7 @@ std::string OpenError(const std::string& db) {
 }
 
 TEST(RecoveryTest, GarbageInTheMiddleOfStateDbRefusesToStart) {
-  TempDir dir;
+  TempDir dir("recovery");
   std::string db = dir.path + "/state.db";
   Fill(db, 400, 2000);  // about 1 MB: many pages of the objects table
   size_t size = fs::file_size(db);
@@ -79,7 +70,7 @@ TEST(RecoveryTest, GarbageInTheMiddleOfStateDbRefusesToStart) {
 }
 
 TEST(RecoveryTest, ZeroByteStateDbRefusesToStart) {
-  TempDir dir;
+  TempDir dir("recovery");
   std::string db = dir.path + "/state.db";
   std::ofstream(db).close();
   std::string err = OpenError(db);
@@ -100,7 +91,7 @@ TEST(RecoveryTest, ZeroByteStateDbRefusesToStart) {
 }
 
 TEST(RecoveryTest, GarbageHeaderIsNotADatabase) {
-  TempDir dir;
+  TempDir dir("recovery");
   std::string db = dir.path + "/state.db";
   std::ofstream(db) << std::string(10000, 'z');
   std::string err = OpenError(db);
@@ -108,7 +99,7 @@ TEST(RecoveryTest, GarbageHeaderIsNotADatabase) {
 }
 
 TEST(RecoveryTest, DatabaseFilesAreOwnerOnly) {
-  TempDir dir;
+  TempDir dir("recovery");
   std::string db = dir.path + "/state.db";
   umask(022);
   Fill(db, 3, 10);
@@ -123,7 +114,7 @@ TEST(RecoveryTest, DatabaseFilesAreOwnerOnly) {
 }
 
 TEST(RecoveryTest, KillNineKeepsEveryAcknowledgedWrite) {
-  TempDir dir;
+  TempDir dir("recovery");
   std::string db = dir.path + "/state.db";
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
@@ -159,7 +150,7 @@ TEST(RecoveryTest, KillNineKeepsEveryAcknowledgedWrite) {
 }
 
 TEST(RecoveryTest, ServerKilledWithSigkillRestartsOnTheSameDataDir) {
-  TempDir dir;
+  TempDir dir("recovery");
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
   pid_t child = fork();

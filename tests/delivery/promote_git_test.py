@@ -7,7 +7,7 @@ usage: promote_git_test.py CAPSTAN"""
 import os, shutil, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
-from e2e import check, finish  # noqa: E402
+from e2e import check, finish, gitops_tree  # noqa: E402
 
 CAPSTAN = os.path.abspath(sys.argv[1])
 ENV = dict(os.environ, GIT_AUTHOR_NAME="CI Bot", GIT_AUTHOR_EMAIL="ci@example.com",
@@ -23,44 +23,13 @@ def capstan(cwd, *args):
     return subprocess.run([CAPSTAN] + list(args), cwd=cwd, capture_output=True, text=True, env=ENV)
 
 
-DEPLOY = """apiVersion: apps/v1
-kind: Deployment
-metadata: {name: auth}
-spec:
-  selector: {matchLabels: {app: auth}}
-  template:
-    metadata: {labels: {app: auth}}
-    spec:
-      containers:
-      - {name: auth, image: registry.gitlab.com/ta/auth:v1.0.0}
-"""
-
-
-def overlay(env, tag, extra=""):
-    return f"""apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-- ../../base
-namespace: auth-{env}   # {env} namespace
-images:
-- name: registry.gitlab.com/ta/auth
-  newTag: {tag}
-{extra}"""
-
-
 tmp = tempfile.mkdtemp(prefix="capstan-promote-")
 try:
     bare = os.path.join(tmp, "origin.git")
     git(tmp, "init", "--bare", "-q", bare)
     seed = os.path.join(tmp, "seed")
     git(tmp, "clone", "-q", "file://" + bare, seed)
-    os.makedirs(os.path.join(seed, "apps/auth/base"))
-    open(os.path.join(seed, "apps/auth/base/deployment.yaml"), "w").write(DEPLOY)
-    open(os.path.join(seed, "apps/auth/base/kustomization.yaml"), "w").write("resources:\n- deployment.yaml\n")
-    for env, tag in [("dev", "v1.2.0"), ("staging", "v1.0.0"), ("production", "v1.0.0")]:
-        os.makedirs(os.path.join(seed, f"apps/auth/overlays/{env}"))
-        open(os.path.join(seed, f"apps/auth/overlays/{env}/kustomization.yaml"), "w").write(
-            overlay(env, tag, "replicas:\n- name: auth\n  count: 2\n"))
+    gitops_tree(seed, overlay_extra="replicas:\n- name: auth\n  count: 2\n")
     git(seed, "add", "-A")
     git(seed, "commit", "-qm", "initial")
     git(seed, "push", "-q", "origin", "HEAD:main")

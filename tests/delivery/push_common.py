@@ -1,37 +1,16 @@
 """Shared by push_ssh_test.py and push_https_test.py: a GitOps repository
 with one service and three overlays in a bare repository, a checkout whose
 origin is the remote under test, and the checks."""
-import os, socket, subprocess, tempfile
+import os, subprocess, sys, tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+from e2e import free_port, gitops_tree  # noqa: E402,F401 (free_port: for the push tests)
 
 ENV = dict(os.environ, GIT_AUTHOR_NAME="CI Bot", GIT_AUTHOR_EMAIL="ci@example.com",
            GIT_COMMITTER_NAME="CI Bot", GIT_COMMITTER_EMAIL="ci@example.com")
 for var in ("SSH_AUTH_SOCK", "SSL_CERT_FILE", "SSL_CERT_DIR", "GIT_SSH_COMMAND"):
     ENV.pop(var, None)
 failures = []
-
-DEPLOY = """apiVersion: apps/v1
-kind: Deployment
-metadata: {name: auth}
-spec:
-  selector: {matchLabels: {app: auth}}
-  template:
-    metadata: {labels: {app: auth}}
-    spec:
-      containers:
-      - {name: auth, image: registry.gitlab.com/ta/auth:v1.0.0}
-"""
-
-
-def overlay(env, tag):
-    return f"""apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-- ../../base
-namespace: auth-{env}   # {env} namespace
-images:
-- name: registry.gitlab.com/ta/auth
-  newTag: {tag}
-"""
 
 
 def check(cond, what):
@@ -54,12 +33,6 @@ def git(cwd, *args, env=None):
                 "-c", "protocol.file.allow=always"] + list(args), cwd=cwd, env=env).stdout
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def make_origin(tmp, name="origin.git"):
     """A bare repository holding apps/auth (base, overlays dev/staging/production)."""
     bare = os.path.join(tmp, name)
@@ -67,12 +40,7 @@ def make_origin(tmp, name="origin.git"):
     git(bare, "config", "http.receivepack", "true")
     seed = tempfile.mkdtemp(prefix="seed-", dir=tmp)
     git(seed, "init", "-q")
-    os.makedirs(os.path.join(seed, "apps/auth/base"))
-    open(os.path.join(seed, "apps/auth/base/deployment.yaml"), "w").write(DEPLOY)
-    open(os.path.join(seed, "apps/auth/base/kustomization.yaml"), "w").write("resources:\n- deployment.yaml\n")
-    for env, tag in [("dev", "v1.2.0"), ("staging", "v1.0.0"), ("production", "v1.0.0")]:
-        os.makedirs(os.path.join(seed, f"apps/auth/overlays/{env}"))
-        open(os.path.join(seed, f"apps/auth/overlays/{env}/kustomization.yaml"), "w").write(overlay(env, tag))
+    gitops_tree(seed)
     git(seed, "add", "-A")
     git(seed, "commit", "-qm", "initial")
     git(seed, "push", "-q", bare, "HEAD:main")

@@ -10,10 +10,10 @@
 #include <fstream>
 
 #include "app/helm_source.h"
-#include "app/kube_target.h"
 #include "app/manager.h"
-#include "cluster/cluster.h"
-#include "kube/client.h"
+#include "tests/lib/git_remote.h"
+#include "tests/lib/local_cluster.h"
+#include "tests/lib/shell.h"
 #include "yaml/yaml.h"
 
 namespace fs = std::filesystem;
@@ -21,47 +21,23 @@ using namespace capstan;
 
 namespace {
 
-std::string Sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[256];
-  while (fgets(buf, sizeof buf, p)) out += buf;
-  if (pclose(p) != 0) ADD_FAILURE() << "command failed: " << cmd;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
-void Write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
+using capstan::testlib::Sh;
+using capstan::testlib::Write;
 
 class HelmAppE2E : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/capstan-helm-e2e-XXXXXX";
-    root_ = mkdtemp(tmpl);
     cluster::ServerOptions so;
-    so.data_dir = (root_ / "cluster").string();
     so.speed = 50;
     so.pod_start_seconds = 1;
-    server_ = std::make_unique<cluster::Server>(so);
-    server_->Start();
-    kube::KubeconfigOptions ko;
-    ko.explicit_path = server_->kubeconfig_path();
-    client_ = std::make_unique<kube::Client>(kube::LoadKubeconfig(ko));
-    target_ = std::make_unique<app::KubeTarget>(*client_, &client_->discovery());
-    Sh("git init -q -b main " + Work());
-    Git("config user.email t@example.com");
-    Git("config user.name Test");
-    Sh("git init -q --bare -b main " + (root_ / "remote.git").string());
+    local_ = std::make_unique<e2e::LocalCluster>("helm-e2e", so);
+    root_ = local_->root;
+    target_ = local_->target.get();
+    repo_ = std::make_unique<testlib::GitRemote>(root_);
   }
   void TearDown() override {
     manager_.reset();
-    target_.reset();
-    client_.reset();
-    if (server_) server_->Stop();
-    fs::remove_all(root_);
+    local_.reset();
   }
   app::Manager& M() {
     app::ManagerOptions o;
@@ -72,25 +48,15 @@ class HelmAppE2E : public ::testing::Test {
     manager_ = std::make_unique<app::Manager>(*target_, o);
     return *manager_;
   }
-  std::string Work() const { return (root_ / "work").string(); }
-  std::string Url() const { return "file://" + (root_ / "remote.git").string(); }
-  std::string Git(const std::string& a) { return Sh("git -C " + Work() + " " + a); }
-  void Put(const std::string& path, const std::string& text) { Write(fs::path(Work()) / path, text); }
-  std::string Commit(const std::string& msg) {
-    Git("add -A");
-    Git("commit -q -m '" + msg + "'");
-    Git("push -q " + (root_ / "remote.git").string() + " main");
-    return Git("rev-parse HEAD");
-  }
   std::optional<yaml::Node> Live(const std::string& api, const std::string& kind, const std::string& ns,
                                  const std::string& name) {
     return target_->Get({resource::Gvk::FromApiVersion(api, kind), ns, name});
   }
 
+  std::unique_ptr<e2e::LocalCluster> local_;
   fs::path root_;
-  std::unique_ptr<cluster::Server> server_;
-  std::unique_ptr<kube::Client> client_;
-  std::unique_ptr<app::KubeTarget> target_;
+  app::KubeTarget* target_ = nullptr;
+  std::unique_ptr<testlib::GitRemote> repo_;
   std::unique_ptr<app::Manager> manager_;
 };
 
@@ -124,19 +90,19 @@ spec:
 )";
 
 TEST_F(HelmAppE2E, HelmSourceSyncsThenValuesChangeIsOutOfSyncAndSyncs) {
-  Put("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
-  Put("charts/web/values.yaml", "replicaCount: 1\nimage:\n  repository: nginx\n  tag: \"1.0\"\nenv: {}\n");
-  Put("charts/web/values-prod.yaml", "replicaCount: 2\n");
-  Put("charts/web/templates/_helpers.tpl",
+  repo_->Put("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+  repo_->Put("charts/web/values.yaml", "replicaCount: 1\nimage:\n  repository: nginx\n  tag: \"1.0\"\nenv: {}\n");
+  repo_->Put("charts/web/values-prod.yaml", "replicaCount: 2\n");
+  repo_->Put("charts/web/templates/_helpers.tpl",
       "{{- define \"web.fullname\" -}}{{ .Release.Name }}-{{ .Chart.Name }}{{- end -}}\n");
-  Put("charts/web/templates/deployment.yaml", kDeployment);
-  Put("charts/web/templates/config.yaml",
+  repo_->Put("charts/web/templates/deployment.yaml", kDeployment);
+  repo_->Put("charts/web/templates/config.yaml",
       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include \"web.fullname\" . }}\n"
       "data:\n  tag: {{ .Values.image.tag | quote }}\n");
-  Commit("chart");
+  repo_->Commit("chart");
   app::Manager& m = M();
   std::string text = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: shop\n"
-                     "  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: " + Url() +
+                     "  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: " + repo_->Url() +
                      "\n    targetRevision: main\n    path: charts/web\n    helm:\n      valueFiles:\n"
                      "      - values-prod.yaml\n      parameters:\n      - name: env.APP\n"
                      "        value: $ARGOCD_APP_NAME\n      - name: image.tag\n        value: \"1.1\"\n"
@@ -159,8 +125,8 @@ TEST_F(HelmAppE2E, HelmSourceSyncsThenValuesChangeIsOutOfSyncAndSyncs) {
   EXPECT_EQ(cm->StrAt({"data", "tag"}), "1.1");
 
   // A values change in Git: OutOfSync, then Synced with the new value.
-  Put("charts/web/values-prod.yaml", "replicaCount: 3\n");
-  std::string second = Commit("three replicas");
+  repo_->Put("charts/web/values-prod.yaml", "replicaCount: 3\n");
+  std::string second = repo_->Commit("three replicas");
   app = m.Get("shop");
   app::Comparison cmp = m.Refresh(app);
   EXPECT_EQ(cmp.revision, second);

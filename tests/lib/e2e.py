@@ -1,27 +1,40 @@
 """What the Python end-to-end tests share. Import with
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
     from e2e import check, failures, finish, run
-check() records and prints a failure, finish() prints the verdict and exits
-1 when anything failed; cluster_up()/cluster_down() run `capstan cluster up`
-in a test's temp dir; git_repo()/push_all() make a bare repository and a work
-tree and push to it."""
+check() counts a pass or records and prints a failure, finish() prints the
+verdict ("N passed, N failed") and exits 1 when anything failed;
+cluster_up()/cluster_down() run `capstan cluster up` in a test's temp dir;
+free_port() is a port nothing listens on; git_repo()/push_all() make a bare
+repository and a work tree and push to it; gitops_tree() writes the example
+GitOps tree (apps/auth: base and overlays dev/staging/production)."""
 import os
+import socket
 import subprocess
 import sys
 
 failures = []
+passed = 0
 
 
-def check(cond, what):
-    if not cond:
+def check(cond, what, detail=""):
+    global passed
+    if cond:
+        passed += 1
+    else:
         failures.append(what)
-        print("FAIL:", what)
+        print("FAIL:", what, *([detail] if detail else []), flush=True)
     return cond
 
 
 def finish(detail=""):
-    print(f"{'FAILED' if failures else 'OK'}: {len(failures)} failures{detail}")
+    print(f"{'FAILED' if failures else 'OK'}: {passed} passed, {len(failures)} failed{detail}")
     sys.exit(1 if failures else 0)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def run(args, **kw):
@@ -56,3 +69,42 @@ def push_all(work, bare, message):
     g = ["git", "-C", work, "-c", "user.name=t", "-c", "user.email=t@e"]
     for args in (["add", "-A"], ["commit", "-qm", message], ["push", "-q", bare, "main"]):
         subprocess.run(g + args, check=True)
+
+
+AUTH_DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: auth}
+spec:
+  selector: {matchLabels: {app: auth}}
+  template:
+    metadata: {labels: {app: auth}}
+    spec:
+      containers:
+      - {name: auth, image: registry.gitlab.com/ta/auth:v1.0.0}
+"""
+
+
+def auth_overlay(env, tag, extra=""):
+    return f"""apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+- ../../base
+namespace: auth-{env}   # {env} namespace
+images:
+- name: registry.gitlab.com/ta/auth
+  newTag: {tag}
+{extra}"""
+
+
+def gitops_tree(root, overlay_extra=""):
+    """apps/auth in ROOT: base/ (a Deployment of registry.gitlab.com/ta/auth)
+    and overlays/{dev,staging,production}/ at tags v1.2.0, v1.0.0, v1.0.0,
+    each overlay followed by OVERLAY_EXTRA."""
+    base = os.path.join(root, "apps/auth/base")
+    os.makedirs(base)
+    open(os.path.join(base, "deployment.yaml"), "w").write(AUTH_DEPLOYMENT)
+    open(os.path.join(base, "kustomization.yaml"), "w").write("resources:\n- deployment.yaml\n")
+    for env, tag in [("dev", "v1.2.0"), ("staging", "v1.0.0"), ("production", "v1.0.0")]:
+        os.makedirs(os.path.join(root, f"apps/auth/overlays/{env}"))
+        open(os.path.join(root, f"apps/auth/overlays/{env}/kustomization.yaml"), "w").write(
+            auth_overlay(env, tag, overlay_extra))

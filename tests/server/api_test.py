@@ -83,6 +83,33 @@ metadata:
 data:
   color: blue
 """,
+    # A PreSync hook Job that never finishes (its image is never pulled),
+    # then a ConfigMap in the Sync phase: a sync to terminate.
+    "slow/hook.yaml": """apiVersion: batch/v1
+kind: Job
+metadata:
+  name: slow-migrate
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+spec:
+  backoffLimit: 0
+  template:
+    metadata:
+      annotations:
+        capstan.dev/simulate: imagepull
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: migrate
+        image: example.com/migrate:1
+""",
+    "slow/after.yaml": """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: after-hook
+data:
+  applied: "yes"
+""",
     "team-b/config.yaml": """apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -215,6 +242,28 @@ def run_tests(env, first_commit, secret):
     upd["spec"]["description"] = "team b"
     r = env.api("PUT", "/api/v1/projects/team-b", {"project": upd}, token=admin)
     check("PUT /api/v1/projects/team-b updates it", r.status == 200 and r.json()["spec"]["description"] == "team b", r.body)
+    r = env.api("PUT", "/api/v1/projects/team-b", {"project": upd}, token=admin)
+    check("PUT with a stale resourceVersion is 409", r.status == 409 and "has been modified" in r.body, f"{r.status} {r.body}")
+    fresh = env.api("GET", "/api/v1/projects/team-b", token=admin).json()
+    fresh["spec"]["destinations"].append({"server": "https://kubernetes.default.svc", "namespace": "team-b-extra"})
+    fresh["spec"]["namespaceResourceBlacklist"] = [{"group": "", "kind": "ResourceQuota"}]
+    r = env.api("PUT", "/api/v1/projects/team-b", {"project": fresh}, token=admin)
+    got = env.api("GET", "/api/v1/projects/team-b", token=admin).json()["spec"]
+    check("PUT adds a destination and a deny-list entry, saved", r.status == 200 and
+          {"server": "https://kubernetes.default.svc", "namespace": "team-b-extra"} in got["destinations"] and
+          got.get("namespaceResourceBlacklist") == [{"group": "", "kind": "ResourceQuota"}], f"{r.status} {r.body[:300]}")
+    del fresh["metadata"]["resourceVersion"]
+    fresh["spec"]["description"] = "team b (no resourceVersion)"
+    r = env.api("PUT", "/api/v1/projects/team-b", {"project": fresh}, token=admin)
+    check("PUT without a resourceVersion updates the current object", r.status == 200 and
+          r.json()["spec"]["description"] == "team b (no resourceVersion)", r.body[:300])
+    r = env.api("PUT", "/api/v1/projects/nosuch", {"project": {"metadata": {"name": "nosuch"}, "spec": {}}}, token=admin)
+    check("PUT of a missing project is 404", r.status == 404, r.body)
+    r = env.api("POST", "/api/v1/projects", {"project": {"metadata": {"name": "scratch"}, "spec": {"sourceRepos": ["*"]}}}, token=admin)
+    check("POST creates project scratch", r.status == 200, r.body)
+    r = env.api("DELETE", "/api/v1/projects/scratch", token=admin)
+    check("DELETE /api/v1/projects/scratch", r.status == 200 and
+          env.api("GET", "/api/v1/projects/scratch", token=admin).status == 404, r.body)
     r = env.api("POST", "/api/v1/projects", {"project": {"metadata": {"name": "bad"}, "spec": {"destinations": "oops"}}}, token=admin)
     check("an invalid project is 400 naming the field", r.status == 400 and "destinations" in r.body, r.body)
 
@@ -335,6 +384,63 @@ def run_tests(env, first_commit, secret):
     r = env.api("DELETE", "/api/v1/applications/web/operation", token=admin)
     check("terminating with no operation running is 400", r.status == 400 and "No operation" in r.body, r.body)
 
+    # --- manifests at a revision (Argo CD's GetManifests) ---------------------------------
+    three = env.commit({"web/deployment.yaml": FILES["web/deployment.yaml"].replace("replicas: 1", "replicas: 3")}, "three replicas")
+    env.run(["git", "-C", env.work, "tag", "v1", first_commit])
+    env.run(["git", "-C", env.work, "push", "-q", env.repo, "v1"])
+    before = env.api("GET", "/api/v1/applications/web", token=admin).json()["status"]
+
+    def replicas(query):
+        r = env.api("GET", "/api/v1/applications/web/manifests" + query, token=admin)
+        if r.status != 200:
+            return r.status, None, r.body
+        deps = [json.loads(m) for m in r.json()["manifests"] if json.loads(m)["kind"] == "Deployment"]
+        return r.status, deps[0]["spec"]["replicas"] if deps else None, r.json().get("revision")
+    got = replicas(f"?revision={first_commit}")
+    check("manifests?revision=<old SHA> renders the old replicas", got == (200, 1, first_commit), got)
+    got = replicas("?revision=v1")
+    check("manifests?revision=<tag> renders the tagged commit", got == (200, 1, first_commit), got)
+    got = replicas("?revision=main")
+    check("manifests?revision=<branch> renders its head", got == (200, 3, three), got)
+    got = replicas("")
+    check("manifests without revision renders targetRevision", got == (200, 3, three), got)
+    got = replicas("?revision=no-such-branch")
+    check("manifests at an unknown revision is 400", got[0] == 400, got)
+    after = env.api("GET", "/api/v1/applications/web", token=admin).json()["status"]
+    check("manifests leave the Application's status unchanged",
+          after.get("sync") == before.get("sync") and after.get("conditions") == before.get("conditions"),
+          json.dumps([before.get("sync"), after.get("sync")])[:600])
+
+    # --- terminate an in-process operation ----------------------------------------------
+    r = env.api("POST", "/api/v1/applications", application("slow", "default", "slow", env.repo_url), token=admin)
+    check("POST /api/v1/applications creates slow", r.status == 200, r.body[:300])
+    r = env.api("POST", "/api/v1/applications/slow/sync", {}, token=admin)
+    check("sync of slow starts", r.status == 200, r.body[:300])
+    job = "/apis/batch/v1/namespaces/slow/jobs/slow-migrate"
+    check("its PreSync hook Job is created and never finishes", wait_for(lambda: env.kube("GET", job).status == 200, 60))
+    time.sleep(1.5)
+    running = env.api("GET", "/api/v1/applications/slow", token=admin).json()
+    check("the operation is Running while the hook runs",
+          running["status"]["operationState"]["phase"] == "Running" and running.get("operation"),
+          json.dumps(running["status"].get("operationState"))[:300])
+    r = env.api("DELETE", "/api/v1/applications/slow/operation", token=admin)
+    check("DELETE operation of an in-process sync is accepted", r.status == 200, r.body)
+    done = wait_phase(env, admin, "slow", ("Failed", "Error", "Succeeded"), timeout=30)
+    st = done["status"]["operationState"] if done else {}
+    check("the terminated operation is Failed: Operation terminated",
+          st.get("phase") == "Failed" and st.get("message") == "Operation terminated", json.dumps(st)[:600])
+    check("the terminated operation's .operation is cleared", done and not done.get("operation"))
+    check("the next phase (ConfigMap after-hook) was never applied",
+          env.kube("GET", "/api/v1/namespaces/slow/configmaps/after-hook").status == 404)
+    check("the still-running hook Job is deleted, as Argo CD's terminate does",
+          wait_for(lambda: env.kube("GET", job).status == 404, 30))
+    hooks = [x for x in st.get("syncResult", {}).get("resources", []) if x.get("kind") == "Job"]
+    check("the hook's result says Deleted", hooks and hooks[0].get("message") == "Deleted", json.dumps(hooks)[:300])
+    r = env.api("DELETE", "/api/v1/applications/slow/operation", token=admin)
+    check("terminating a finished operation is 400", r.status == 400, r.body)
+    r = env.api("DELETE", "/api/v1/applications/slow?cascade=true", token=admin)
+    check("slow is deleted", r.status == 200 and wait_for(lambda: env.api("GET", "/api/v1/applications/slow", token=admin).status == 404, 60), r.body)
+
     # --- a second commit, then rollback -----------------------------------------------
     second = env.commit({"web/config.yaml": FILES["web/config.yaml"].replace("blue", "green")}, "green")
     r = env.api("POST", "/api/v1/applications/web/sync", {}, token=admin)
@@ -386,6 +492,8 @@ def run_tests(env, first_commit, secret):
                                ("POST", "/api/v1/applications", application("x", "default", "web", env.repo_url)),
                                ("POST", "/api/v1/projects", {"project": {"metadata": {"name": "p2"}, "spec": {}}}),
                                ("DELETE", "/api/v1/projects/team-b", None),
+                               ("PUT", "/api/v1/projects/team-b", {"project": {"metadata": {"name": "team-b"}, "spec": {}}}),
+                               ("PUT", "/api/v1/projects/default", {"project": {"metadata": {"name": "default"}, "spec": {}}}),
                                ("GET", "/api/v1/projects/team-b", None),
                                ("POST", "/api/v1/projects/team-b/roles/ci/token", {})]:
         r = env.api(method, path, body, token=alice)

@@ -29,6 +29,32 @@ stringData:
   key: {value}
 """
 
+# A PreSync hook that never finishes (its image is never pulled), then a
+# ConfigMap: a sync the dashboard's Terminate button stops.
+SLOW_HOOK = """apiVersion: batch/v1
+kind: Job
+metadata:
+  name: slow-migrate
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+spec:
+  backoffLimit: 0
+  template:
+    metadata:
+      annotations:
+        capstan.dev/simulate: imagepull
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: migrate
+        image: example.com/migrate:1
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: after-hook
+"""
+
 
 def main():
     if not os.path.exists(os.path.join(HERE, "browser", "node_modules", "puppeteer-core")):
@@ -55,6 +81,9 @@ def main():
         app = os.path.join(work, "environments", "dev", "apps", "payment.yaml")
         t = re.sub(r"\n    automated:\n      prune: true\n      selfHeal: true", "", open(app).read())
         open(app, "w").write(t)
+        # Not an app of the demo: the browser test creates one from it to terminate its sync.
+        os.makedirs(os.path.join(work, "hooks", "slow"))
+        open(os.path.join(work, "hooks", "slow", "hook.yaml"), "w").write(SLOW_HOOK)
         env.run(["git", "init", "-q", "--bare", "-b", "main", env.repo])
         env.run(["git", "init", "-q", "-b", "main", work])
         env.commit({}, "ta-microservices GitOps repository")
@@ -78,7 +107,7 @@ def main():
                                                         "newPassword": "viewer-password-1"}, token=admin)
         assert r.status == 200, r.body
         p = subprocess.run(["node", os.path.join(HERE, "browser", "dashboard_test.js"), env.url, env.password,
-                            "viewer-password-1", SHOTS], timeout=600)
+                            "viewer-password-1", SHOTS, env.repo_url], timeout=600)
         if p.returncode != 0:
             print("server log (tail):\n" + open(os.path.join(env.root, "server.log")).read()[-3000:])
         return p.returncode

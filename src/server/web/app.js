@@ -1,5 +1,6 @@
 // capstan dashboard: a single-page app on Argo CD's REST API, no framework.
-// Pages: /login, /applications, /applications/<name>, /projects.
+// Pages: /login, /applications, /applications/<name>, /projects,
+// /projects/new, /projects/<name> (the project form).
 'use strict';
 
 const state = { apps: new Map(), user: null, appsStream: null, treeStream: null, page: 0, renderTimer: 0 };
@@ -40,6 +41,9 @@ document.addEventListener('click', (e) => {
   if (a) { e.preventDefault(); go(a.getAttribute('href')); }
 });
 window.addEventListener('popstate', route);
+// Event streams end with the page: a page kept in the back/forward cache
+// would otherwise hold two of the browser's six connections to the server.
+window.addEventListener('pagehide', () => closeStreams());
 const status = (a) => a.status || {};
 const syncOf = (a) => (status(a).sync || {}).status || 'Unknown';
 const healthOf = (a) => (status(a).health || {}).status || 'Unknown';
@@ -66,6 +70,9 @@ async function route() {
   const m = p.match(/^\/applications\/([^/]+)$/);
   if (m) return appPage(decodeURIComponent(m[1]));
   if (p === '/projects') return projectsPage();
+  if (p === '/projects/new') return projectPage(null);
+  const pm = p.match(/^\/projects\/([^/]+)$/);
+  if (pm) return projectPage(decodeURIComponent(pm[1]));
   if (p !== '/applications') history.replaceState({}, '', '/applications');
   return appsPage();
 }
@@ -203,7 +210,8 @@ function renderHead() {
   const msg = (status(a).health || {}).message || '';
   $('#apphead').innerHTML = `<h2 id="app-name">${esc(a.metadata.name)}</h2>
     <span>Health ${badge(healthOf(a))}</span><span id="app-sync">Sync <span data-sync>${badge(syncOf(a))}</span></span>
-    <span>Operation <span id="op-phase">${badge(op ? op.phase : '')}</span></span>
+    <span>Operation <span id="op-phase">${badge(op ? op.phase : '')}</span>${op && op.phase === 'Running' ? ' <button id="btn-terminate">Terminate</button>' : ''}</span>
+    <span class="muted" id="op-message">${esc(op && op.phase !== 'Succeeded' ? op.message : '')}</span>
     <span class="muted">rev <code>${esc(revOf(a))}</code> · ${esc(projectOf(a))} · ${esc(nsOf(a))}</span>
     <span class="muted" id="health-msg">${esc(msg)}</span>
     <span style="margin-left:auto"><button id="btn-refresh">Refresh</button> <button class="primary" id="btn-sync">Sync</button></span>`;
@@ -212,6 +220,11 @@ function renderHead() {
     catch (e) { banner(e.message); }
   };
   $('#btn-sync').onclick = () => syncDialog();
+  if ($('#btn-terminate')) $('#btn-terminate').onclick = async () => {
+    if (!confirm('Terminate the running operation of ' + a.metadata.name + '?')) return;
+    try { await api('DELETE', '/api/v1/applications/' + encodeURIComponent(a.metadata.name) + '/operation'); banner('Operation terminating', 'info'); }
+    catch (e) { banner('Terminate refused: ' + e.message); }
+  };
 }
 function syncDialog() {
   const a = state.current;
@@ -289,8 +302,80 @@ function renderTree() {
 async function projectsPage() {
   try {
     const list = await api('GET', '/api/v1/projects');
-    $('#main').innerHTML = `<table id="projects"><thead><tr><th>Name</th><th>Description</th><th>Sources</th><th>Destinations</th><th>Roles</th></tr></thead><tbody>${(list.items || []).map((p) => `<tr><td>${esc(p.metadata.name)}</td><td>${esc((p.spec || {}).description)}</td><td>${esc(((p.spec || {}).sourceRepos || []).join(', '))}</td><td>${esc(((p.spec || {}).destinations || []).map((d) => (d.server || d.name) + ' ' + d.namespace).join(', '))}</td><td>${esc(((p.spec || {}).roles || []).map((r) => r.name).join(', '))}</td></tr>`).join('')}</tbody></table>`;
+    const row = (p) => {
+      const sp = p.spec || {}, n = esc(p.metadata.name);
+      return `<tr class="project-row" data-project="${n}"><td><a href="/projects/${encodeURIComponent(p.metadata.name)}" data-link>${n}</a></td><td>${esc(sp.description)}</td><td>${esc((sp.sourceRepos || []).join(', '))}</td><td>${esc((sp.destinations || []).map(destText).join(', '))}</td><td>${esc((sp.roles || []).map((r) => r.name).join(', '))}</td></tr>`;
+    };
+    $('#main').innerHTML = `<p><a href="/projects/new" data-link><button class="primary" id="new-project">New project</button></a></p>
+      <table id="projects"><thead><tr><th>Name</th><th>Description</th><th>Sources</th><th>Destinations</th><th>Roles</th></tr></thead><tbody>${(list.items || []).map(row).join('')}</tbody></table>`;
   } catch (e) { banner(e.message); }
+}
+const destText = (d) => `${d.server || d.name || ''} ${d.namespace || ''}`.trim();
+// "group/kind" per line <-> [{group, kind}] ("" group is the core API: "/ConfigMap" or "ConfigMap").
+const gkText = (l) => (l || []).map((r) => `${r.group || ''}/${r.kind || ''}`).join('\n');
+const gkList = (t) => t.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => { if (l === '*') return { group: '*', kind: '*' }; const i = l.lastIndexOf('/'); return i < 0 ? { group: '', kind: l } : { group: l.slice(0, i), kind: l.slice(i + 1) }; });
+const lines = (t) => t.split('\n').map((l) => l.trim()).filter(Boolean);
+// Argo CD's project fields the form edits; everything else (roles, sync windows, ...) is kept as is.
+const GK_FIELDS = [['clusterResourceWhitelist', 'Cluster resources allowed'], ['clusterResourceBlacklist', 'Cluster resources denied'],
+  ['namespaceResourceWhitelist', 'Namespaced resources allowed'], ['namespaceResourceBlacklist', 'Namespaced resources denied']];
+
+async function projectPage(name) {
+  const isNew = name === null;
+  let proj = { metadata: { name: '' }, spec: { sourceRepos: [], destinations: [] } };
+  if (!isNew) {
+    try { proj = await api('GET', '/api/v1/projects/' + encodeURIComponent(name)); } catch (e) { banner(e.message); $('#main').textContent = ''; return; }
+  }
+  const sp = proj.spec || {};
+  $('#main').innerHTML = `<form class="panel projform" id="project-form">
+    <h2>${isNew ? 'New project' : 'Project ' + esc(name)}</h2>
+    <label for="pf-name">Name</label><input id="pf-name" value="${esc(proj.metadata.name)}" ${isNew ? '' : 'disabled'} size="40">
+    <label for="pf-desc">Description</label><input id="pf-desc" value="${esc(sp.description)}" size="60">
+    <label for="pf-repos">Source repositories <span class="muted">(one URL or glob per line; * for any)</span></label><textarea id="pf-repos" rows="3">${esc((sp.sourceRepos || []).join('\n'))}</textarea>
+    <label>Destinations</label>
+    <table id="pf-dests"><thead><tr><th>Server</th><th>Namespace</th><th></th></tr></thead><tbody></tbody></table>
+    <p><input id="pf-dest-server" placeholder="https://kubernetes.default.svc or *" size="36"> <input id="pf-dest-ns" placeholder="namespace or *" size="20"> <button type="button" id="pf-add-dest">Add destination</button></p>
+    ${GK_FIELDS.map(([f, label]) => `<label for="pf-${f}">${label} <span class="muted">(group/kind per line: apps/Deployment, /ConfigMap, */* for any)</span></label><textarea id="pf-${f}" rows="2">${esc(gkText(sp[f]))}</textarea>`).join('')}
+    <p><button class="primary" type="submit" id="pf-save">${isNew ? 'Create' : 'Save'}</button> ${isNew ? '' : '<button type="button" id="pf-delete">Delete</button>'} <a href="/projects" data-link>Back to projects</a></p>
+  </form>`;
+  const dests = (sp.destinations || []).map((d) => ({ ...d }));
+  const renderDests = () => {
+    $('#pf-dests tbody').innerHTML = dests.map((d, i) => `<tr class="pf-dest" data-i="${i}"><td>${esc(d.server || d.name)}</td><td>${esc(d.namespace)}</td><td><button type="button" class="pf-remove" data-i="${i}">Remove</button></td></tr>`).join('') || '<tr><td colspan="3" class="muted">No destinations: nothing can be deployed.</td></tr>';
+    for (const b of document.querySelectorAll('button.pf-remove')) b.onclick = () => { dests.splice(+b.dataset.i, 1); renderDests(); };
+  };
+  renderDests();
+  $('#pf-add-dest').onclick = () => {
+    const server = $('#pf-dest-server').value.trim(), namespace = $('#pf-dest-ns').value.trim();
+    if (!server || !namespace) { banner('A destination needs a server and a namespace'); return; }
+    dests.push({ server, namespace });
+    $('#pf-dest-server').value = ''; $('#pf-dest-ns').value = '';
+    banner('');
+    renderDests();
+  };
+  $('#project-form').onsubmit = async (e) => {
+    e.preventDefault();
+    const pname = $('#pf-name').value.trim();
+    if (!pname) { banner('The project needs a name'); return; }
+    const body = JSON.parse(JSON.stringify(proj));
+    body.metadata.name = pname;
+    const spec = body.spec = body.spec || {};
+    const desc = $('#pf-desc').value.trim();
+    if (desc) spec.description = desc; else delete spec.description;
+    spec.sourceRepos = lines($('#pf-repos').value);
+    spec.destinations = dests;
+    for (const [f] of GK_FIELDS) { const l = gkList($('#pf-' + f).value); if (l.length) spec[f] = l; else delete spec[f]; }
+    try {
+      const saved = isNew ? await api('POST', '/api/v1/projects', { project: body })
+        : await api('PUT', '/api/v1/projects/' + encodeURIComponent(pname), { project: body });
+      if (isNew) { history.replaceState({}, '', '/projects/' + encodeURIComponent(pname)); await projectPage(pname); }
+      else { proj = saved; }
+      banner('Project ' + pname + ' saved', 'info');
+    } catch (err) { banner('Save refused: ' + err.message); }
+  };
+  if (!isNew) $('#pf-delete').onclick = async () => {
+    if (!confirm('Delete project ' + name + '?')) return;
+    try { await api('DELETE', '/api/v1/projects/' + encodeURIComponent(name)); go('/projects'); banner('Project ' + name + ' deleted', 'info'); }
+    catch (err) { banner('Delete refused: ' + err.message); }
+  };
 }
 
 route();

@@ -2,13 +2,15 @@
 // log in, see the 25 demo apps with their health, open fulfillment-dev and
 // find the crash-looping Pod, refresh payment-dev and see its diff with the
 // Secret masked, sync it and watch the status change without reloading,
-// roll back, and be refused a sync as a read-only user.
-// Usage: node dashboard_test.js URL ADMIN_PASSWORD VIEWER_PASSWORD SCREENSHOT_DIR
+// roll back, create a project and add a destination, terminate a sync
+// stuck in a PreSync hook, and be refused a
+// sync and a project edit as a read-only user.
+// Usage: node dashboard_test.js URL ADMIN_PASSWORD VIEWER_PASSWORD SCREENSHOT_DIR REPO_URL
 'use strict';
 const puppeteer = require('puppeteer-core');
 const path = require('path');
 
-const [url, adminPassword, viewerPassword, shots] = process.argv.slice(2);
+const [url, adminPassword, viewerPassword, shots, repoUrl] = process.argv.slice(2);
 const SECRETS = ['demo-card-key-v1', 'demo-card-key-v2', 'ZGVtby1jYXJkLWtleS12MQ==', 'ZGVtby1jYXJkLWtleS12Mg=='];
 let passes = 0;
 const failures = [];
@@ -113,6 +115,63 @@ async function main() {
     check('after rolling back, payment-dev is OutOfSync with Git again', await waitText(page, '#app-sync', 'OutOfSync', 60000), await text(page, '#app-sync'));
     check('…still without a reload', (await page.evaluate(() => window.__noReload)) === 'marker');
 
+    // --- projects: create one, add a destination, see it saved --------------------------
+    await page.goto(url + '/projects', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#new-project', { timeout: 15000 });
+    await page.click('#new-project');
+    await page.waitForSelector('#project-form', { timeout: 10000 });
+    await page.type('#pf-name', 'team-web');
+    await page.type('#pf-desc', 'web team');
+    await page.type('#pf-repos', '*');
+    await page.type('#pf-dest-server', 'https://kubernetes.default.svc');
+    await page.type('#pf-dest-ns', 'web-dev');
+    await page.click('#pf-add-dest');
+    await page.type('#pf-clusterResourceWhitelist', '/Namespace');
+    await page.type('#pf-namespaceResourceBlacklist', '/ResourceQuota');
+    await page.click('#pf-save');
+    check('creating a project says saved', await waitText(page, '#banner', 'Project team-web saved', 10000), await text(page, '#banner'));
+    check('…and opens it for editing', page.url().endsWith('/projects/team-web'), page.url());
+    await page.waitForSelector('#pf-dest-server');
+    await page.type('#pf-dest-server', '*');
+    await page.type('#pf-dest-ns', 'web-*');
+    await page.click('#pf-add-dest');
+    await page.click('#pf-save');
+    check('adding a destination says saved', await waitText(page, '#banner', 'Project team-web saved', 10000), await text(page, '#banner'));
+    await page.goto(url + '/projects/team-web', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('tr.pf-dest', { timeout: 10000 }).catch(() => {});
+    const dests = await page.$$eval('tr.pf-dest', (t) => t.map((r) => r.textContent.replace('Remove', '').trim()));
+    check('after a reload the project has both destinations', dests.length === 2 && dests[1].includes('*') && dests[1].includes('web-*'), JSON.stringify(dests));
+    check('…and its resource allow/deny lists', (await page.$eval('#pf-clusterResourceWhitelist', (e) => e.value)) === '/Namespace' &&
+          (await page.$eval('#pf-namespaceResourceBlacklist', (e) => e.value)) === '/ResourceQuota');
+    await page.screenshot({ path: path.join(shots, 'dashboard-project.png') });
+    await page.goto(url + '/projects', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('tr.project-row[data-project="team-web"]', { timeout: 10000 }).catch(() => {});
+    const prow = await text(page, 'tr.project-row[data-project="team-web"]');
+    check('the projects table lists team-web with its destinations', prow.includes('web team') && prow.includes('https://kubernetes.default.svc web-dev'), prow);
+
+    // --- terminate a running sync -----------------------------------------------------
+    const slowApp = { metadata: { name: 'slow-hook', namespace: 'argocd' }, spec: { project: 'default',
+      source: { repoURL: repoUrl, targetRevision: 'main', path: 'hooks/slow' },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'slow-hook' }, syncPolicy: { syncOptions: ['CreateNamespace=true'] } } };
+    const created = await page.evaluate((a) => api('POST', '/api/v1/applications', a).then(() => 'ok', (e) => e.message), slowApp);
+    check('an app with a never-ending PreSync hook is created', created === 'ok', created);
+    await page.goto(url + '/applications/slow-hook', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#btn-sync');
+    await page.click('#btn-sync');
+    await page.click('#do-sync');
+    const term = await page.waitForSelector('#btn-terminate', { timeout: 30000 }).then(() => true).catch(() => false);
+    check('a running operation shows Terminate', term && (await text(page, '#op-phase')).includes('Running'), await text(page, '#apphead'));
+    await new Promise((r) => setTimeout(r, 3000));  // the hook Job is being awaited
+    page.once('dialog', (d) => d.accept());
+    if (term) await page.click('#btn-terminate');
+    check('Terminate ends the operation Failed: Operation terminated, live',
+          await waitText(page, '#op-phase', 'Failed', 30000) && await waitText(page, '#op-message', 'Operation terminated', 5000), await text(page, '#apphead'));
+    check('…and the Terminate button is gone', !(await page.$('#btn-terminate')));
+    await page.screenshot({ path: path.join(shots, 'dashboard-terminated.png') });
+    await page.evaluate(() => api('DELETE', '/api/v1/applications/slow-hook?cascade=true'));
+    const gone = await page.waitForFunction(() => fetch('/api/v1/applications/slow-hook').then((r) => r.status === 404), { timeout: 60000, polling: 500 }).then(() => true).catch(() => false);
+    check('the app is deleted again', gone);
+
     // --- RBAC: a read-only user is refused ---------------------------------------------
     await page.click('#logout');
     await page.waitForSelector('#login-form');
@@ -125,6 +184,16 @@ async function main() {
     await page.click('#do-sync');
     check('sync refused for the read-only user', await waitText(page, '#banner', 'permission denied', 10000), await text(page, '#banner'));
     await page.screenshot({ path: path.join(shots, 'dashboard-denied.png') });
+    await page.goto(url + '/projects/team-web', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#pf-dest-server', { timeout: 10000 });
+    await page.type('#pf-dest-server', '*');
+    await page.type('#pf-dest-ns', 'viewer-ns');
+    await page.click('#pf-add-dest');
+    await page.click('#pf-save');
+    check('editing a project is refused for the read-only user', await waitText(page, '#banner', 'permission denied', 10000), await text(page, '#banner'));
+    await page.goto(url + '/projects/team-web', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('tr.pf-dest', { timeout: 10000 }).catch(() => {});
+    check('…and nothing changed', (await page.$$('tr.pf-dest')).length === 2);
     check('no JavaScript errors', consoleErrors.length === 0, consoleErrors.join('; '));
   } finally {
     await browser.close();
