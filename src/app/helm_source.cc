@@ -1,20 +1,15 @@
 #include "app/helm_source.h"
 
-#include <curl/curl.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
+#include "app/chart_cache.h"
+#include "app/chart_http.h"
+#include "app/oci_chart.h"
 #include "app/project.h"
 #include "helm/helm.h"
+#include "helm/oci.h"
 #include "helm/repo.h"
-#include "kube/client.h"
-#include "kube/libcurl_stubs.h"
 #include "yaml/yaml.h"
 
 namespace fs = std::filesystem;
@@ -49,120 +44,76 @@ std::string CleanSetValue(const std::string& v) {
   return out;
 }
 
-// The URL without user:password@ (errors never show credentials).
-std::string Redact(const std::string& url) {
-  size_t scheme = url.find("://");
-  size_t at = url.find('@', scheme == std::string::npos ? 0 : scheme + 3);
-  size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  if (scheme == std::string::npos || at == std::string::npos || (slash != std::string::npos && at > slash)) return url;
-  return url.substr(0, scheme + 3) + url.substr(at + 1);
-}
-
-size_t Append(char* data, size_t size, size_t n, void* user) {
-  auto* out = static_cast<std::string*>(user);
-  if (out->size() + size * n > (size_t{256} << 20)) return 0;  // 256 MiB cap
-  out->append(data, size * n);
-  return size * n;
-}
-
-// GET `url`; throws AppError naming `field` and the URL on any failure.
-std::string HttpGet(const std::string& url, const std::string& field) {
-  try {
-    kube::LoadLibcurl();
-  } catch (const std::exception& e) {
-    throw AppError(field + ": " + e.what());
+// GET `url` (basic auth from `cred` when `send_auth`, its CA always); throws
+// AppError naming `field` and the URL (never the password) on any failure.
+std::string HttpGet(const std::string& url, const git::Credential* cred, bool send_auth, const std::string& field) {
+  ChartHttpRequest req;
+  req.url = url;
+  if (cred != nullptr) {
+    req.ca_file = cred->ca_file;
+    if (send_auth) {
+      req.username = cred->username;
+      req.password = cred->password;
+    }
   }
-  CURL* h = curl_easy_init();
-  if (h == nullptr) throw AppError(field + ": cannot start an HTTP request");
-  std::string body;
-  char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 15000L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 300000L);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "capstan-helm");
-  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Append);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-  CURLcode rc = curl_easy_perform(h);
-  long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_cleanup(h);
-  if (rc != CURLE_OK)
-    throw AppError(field + ": fetching " + Redact(url) + ": " + (errbuf[0] ? errbuf : curl_easy_strerror(rc)));
-  if (status < 200 || status >= 300)
-    throw AppError(field + ": fetching " + Redact(url) + ": HTTP " + std::to_string(status));
-  return body;
-}
-
-// Stable (FNV-1a) name for a repository URL in the cache.
-std::string RepoKey(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : url) h = (h ^ c) * 1099511628211ULL;
-  char buf[17];
-  snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
-std::string Temp(const fs::path& p) {
-  static std::atomic<int> n{0};
-  return p.string() + ".tmp." + std::to_string(getpid()) + "." + std::to_string(n++);
-}
-
-void WriteAtomically(const fs::path& p, const std::string& data) {
-  std::string tmp = Temp(p);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    if (!out) throw AppError("writing " + p.string() + " failed");
+  ChartHttpResponse r = ChartHttpGet(req, field);
+  if (r.status == 401 || r.status == 403) {
+    bool has_secret = cred != nullptr && (!cred->username.empty() || !cred->password.empty());
+    std::string who = !has_secret        ? "no credentials file entry matches " + RedactChartUrl(url)
+                      : !send_auth       ? "credentials are sent to another host only with spec.source.helm.passCredentials"
+                                         : "the credentials of " + cred->url_prefix + " were refused";
+    throw AppError(field + ": fetching " + RedactChartUrl(url) + ": authentication failed (HTTP " +
+                   std::to_string(r.status) + "): " + who);
   }
-  fs::rename(tmp, p);
-}
-
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  if (r.status < 200 || r.status >= 300)
+    throw AppError(field + ": fetching " + RedactChartUrl(url) + ": HTTP " + std::to_string(r.status));
+  return std::move(r.body);
 }
 
 }  // namespace
 
-RepoChart FetchRepoChart(const std::string& cache_dir, const Source& src, const std::string& revision, bool refresh) {
+RepoChart FetchRepoChart(const std::string& cache_dir, const Source& src, const std::string& revision, bool refresh,
+                         const git::Credentials* creds) {
   if (src.repo_url.empty()) throw AppError("spec.source.repoURL: required with spec.source.chart");
   if (src.chart.find('/') != std::string::npos || src.chart == "." || src.chart == "..")
     throw AppError("spec.source.chart: \"" + src.chart + "\" is not a chart name");
+  if (helm::IsOciRepoUrl(src.repo_url)) {
+    helm::OciReference ref;
+    try {
+      ref = helm::ParseOciReference(src.repo_url, src.chart, "spec.source.repoURL");
+    } catch (const helm::HelmError& e) {
+      throw AppError(e.what());
+    }
+    OciFetchOptions o;
+    o.credential = FindOciCredential(creds, ref);
+    o.refresh = refresh;
+    return FetchOciChart(cache_dir, ref, revision, o);
+  }
   std::string base = src.repo_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  fs::path dir = fs::path(cache_dir) / "helm" / RepoKey(base);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw AppError("helm chart cache " + dir.string() + ": " + ec.message());
+  fs::path dir = ChartRepoCacheDir(cache_dir, base);
+  const git::Credential* cred = creds != nullptr ? creds->Find(base) : nullptr;
   fs::path index_path = dir / "index.yaml";
-  std::string what = Redact(base) + "/index.yaml";
+  std::string what = RedactChartUrl(base) + "/index.yaml";
   std::string index;
   bool fetched = false;
   if (refresh || !fs::exists(index_path)) {
-    index = HttpGet(base + "/index.yaml", "spec.source.repoURL");
-    WriteAtomically(index_path, index);
+    index = HttpGet(base + "/index.yaml", cred, true, "spec.source.repoURL");
+    WriteCacheFile(index_path.string(), index);
     fetched = true;
   } else {
-    index = ReadAll(index_path);
+    index = ReadCacheFile(index_path.string());
   }
   helm::ChartVersionRef ref;
   try {
-    ref = helm::ResolveChartVersion(index, Redact(base), src.chart, revision, what);
+    ref = helm::ResolveChartVersion(index, RedactChartUrl(base), src.chart, revision, what);
   } catch (const helm::HelmError& e) {
     // A version published after the cached index was read: look again.
     if (fetched) throw AppError(std::string("spec.source.targetRevision: ") + e.what());
-    index = HttpGet(base + "/index.yaml", "spec.source.repoURL");
-    WriteAtomically(index_path, index);
+    index = HttpGet(base + "/index.yaml", cred, true, "spec.source.repoURL");
+    WriteCacheFile(index_path.string(), index);
     try {
-      ref = helm::ResolveChartVersion(index, Redact(base), src.chart, revision, what);
+      ref = helm::ResolveChartVersion(index, RedactChartUrl(base), src.chart, revision, what);
     } catch (const helm::HelmError& e2) {
       throw AppError(std::string("spec.source.targetRevision: ") + e2.what());
     }
@@ -171,18 +122,16 @@ RepoChart FetchRepoChart(const std::string& cache_dir, const Source& src, const 
     throw AppError(what + ": chart \"" + src.chart + "\" has an invalid version \"" + ref.version + "\"");
   fs::path chart_dir = dir / (src.chart + "-" + ref.version);
   if (!fs::exists(chart_dir / "Chart.yaml")) {
-    std::string tgz = HttpGet(ref.url, "spec.source.chart");
-    std::string tmp = Temp(chart_dir);
-    try {
-      helm::ExtractArchive(tgz, tmp, Redact(ref.url));
-    } catch (const helm::HelmError& e) {
-      fs::remove_all(tmp, ec);
-      throw AppError(std::string("spec.source.chart: ") + e.what());
-    }
-    fs::rename(tmp, chart_dir, ec);
-    if (ec) fs::remove_all(tmp, ec);  // another refresh extracted it first
-    if (!fs::exists(chart_dir / "Chart.yaml"))
-      throw AppError("spec.source.chart: " + Redact(ref.url) + " holds no Chart.yaml");
+    // Helm: the repository's credentials go to its own host; to an archive
+    // elsewhere only with --pass-credentials (passCredentials).
+    const yaml::Node* h = src.raw.Get("helm");
+    bool pass = h != nullptr && h->IsMap() && Bool(h->Get("passCredentials"));
+    bool same_host = UrlOrigin(ref.url) == UrlOrigin(base);
+    bool send_auth = same_host || pass;
+    const git::Credential* archive_cred = cred;
+    if (!send_auth && cred == nullptr && creds != nullptr) archive_cred = creds->Find(ref.url);  // its ca= only
+    std::string tgz = HttpGet(ref.url, archive_cred, send_auth, "spec.source.chart");
+    UnpackChartOnce(tgz, chart_dir.string(), RedactChartUrl(ref.url), "spec.source.chart");
   }
   return {ref.version, chart_dir.string()};
 }

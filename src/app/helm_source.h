@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/application.h"
+#include "git/git.h"
 #include "yaml/node.h"
 
 namespace capstan::app {
@@ -34,13 +35,20 @@ struct RepoChart {
 };
 
 // Resolves `revision` (an exact version or a semver constraint such as
-// `1.2.*`, `>=1.0 <2.0`, `*`; empty is `*`) against the repository's
-// index.yaml and unpacks that version under `cache_dir`/helm/<repo>/
-// <chart>-<version>, downloading only what is not cached yet. The index is
+// `1.2.*`, `>=1.0 <2.0`, `*`; empty is `*`) and unpacks that version under
+// `cache_dir`/helm/<repo>/<chart>-<version>, downloading only what is not
+// cached yet. An http(s) repoURL is an index.yaml repository: the index is
 // fetched when `refresh` is set or not cached (and once more when the cached
-// one lacks a match). Throws AppError for an unreachable repository, a
-// missing chart or version.
-RepoChart FetchRepoChart(const std::string& cache_dir, const Source& src, const std::string& revision, bool refresh);
+// one lacks a match). `oci://host/path` or a repoURL with no scheme
+// (Argo CD's rule) is an OCI registry (app/oci_chart.h): the tags list
+// plays the index's part. `creds` (the credentials file; may be null) gives
+// basic auth and a private CA by URL prefix: for an index repository, sent
+// for index.yaml and archives on the repository's own scheme://host:port,
+// and to archives on another host only with spec.source.helm.passCredentials
+// (Helm's --pass-credentials). Throws AppError for an unreachable
+// repository, refused credentials (never shown), a missing chart or version.
+RepoChart FetchRepoChart(const std::string& cache_dir, const Source& src, const std::string& revision, bool refresh,
+                         const git::Credentials* creds = nullptr);
 
 // Argo CD's build environment variables expanded in `s` ($VAR, ${VAR});
 // unknown names stay as written.

@@ -206,7 +206,7 @@ std::vector<Node> Manager::Render(const Application& app, const Source& source, 
   std::string root;
   try {
     root = source.chart.empty() ? repos_->Snapshot(source.repo_url, commit)
-                                : FetchRepoChart(options_.cache_dir, source, commit, false).dir;
+                                : FetchRepoChart(options_.cache_dir, source, commit, false, &options_.credentials).dir;
   } catch (const git::GitError& e) {
     throw AppError(e.what());
   }
@@ -287,7 +287,7 @@ Comparison Manager::Refresh(Application& app, RefreshMode mode, const std::strin
       bool fetch = mode == RefreshMode::kHard || (options_.fetch && !fresh);
       // A chart from a Helm repository: the revision is the resolved chart version.
       commit = source.chart.empty() ? repos_->Resolve(source.repo_url, rev, fetch)
-                                    : FetchRepoChart(options_.cache_dir, source, rev, fetch).version;
+                                    : FetchRepoChart(options_.cache_dir, source, rev, fetch, &options_.credentials).version;
       if (fetch) fetched_at_[source.repo_url] = now;
     } catch (const git::GitError& e) {
       throw AppError(e.what());

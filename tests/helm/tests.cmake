@@ -23,3 +23,29 @@ if(TARGET capstan_app AND TARGET capstan_cluster)
   add_test(NAME helm_app_e2e COMMAND helm_app_e2e_test WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(helm_app_e2e PROPERTIES TIMEOUT 300)
 endif()
+# Helm charts from an OCI registry (tests/helm/oci_registry_test.py): Debian's
+# docker-registry with TLS (test CA) and htpasswd auth, the chart pushed by
+# the reference helm v3.17.2; capstan helm template oci:// equals helm's, an
+# Application with an OCI chart syncs, wrong passwords and tampered layers
+# are refused. kubectl reads the synced objects back.
+find_package(Python3 COMPONENTS Interpreter)
+find_program(HELM_TESTS_KUBECTL kubectl)
+if(Python3_Interpreter_FOUND AND TARGET capstan AND HELM_TESTS_KUBECTL)
+  add_test(NAME helm_oci_registry
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/oci_registry_test.py
+                   $<TARGET_FILE:capstan> ${CMAKE_BINARY_DIR}/helm-bin)
+  # The same with token auth: Bearer challenges answered by a token server.
+  add_test(NAME helm_oci_registry_token
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/oci_registry_test.py
+                   $<TARGET_FILE:capstan> ${CMAKE_BINARY_DIR}/helm-bin token)
+  # Skipped (77) only when the npm registry holding the reference helm is unreachable.
+  set_tests_properties(helm_oci_registry helm_oci_registry_token PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
+endif()
+# index.yaml repositories behind basic auth (tests/helm/repo_credentials_test.py):
+# credentials to the repository's host, to an archive on another host only
+# with passCredentials, clear errors without the password.
+if(Python3_Interpreter_FOUND AND TARGET capstan AND HELM_TESTS_KUBECTL)
+  add_test(NAME helm_repo_credentials
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/repo_credentials_test.py $<TARGET_FILE:capstan>)
+  set_tests_properties(helm_repo_credentials PROPERTIES TIMEOUT 120)
+endif()
