@@ -71,6 +71,8 @@ Session::Session(const SessionOptions& o) {
   if (delay >= 0) mo.engine.wave_delay_ms = delay;
   mo.progress = o.progress;
   mo.after_sync = o.after_sync;
+  // Status writes checked by resourceVersion (app/operation_lock.h).
+  mo.status_client = client_.get();
   manager_ = std::make_unique<Manager>(*target_, mo);
   if (!o.file.empty()) {
     from_file_ = true;

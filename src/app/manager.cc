@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "app/operation_lock.h"
 #include "app/project.h"
 #include "app/status.h"
 #include "sync/plan.h"
@@ -65,6 +66,16 @@ Node Crd(const std::string& kind, const std::string& plural, const std::string& 
 }
 
 Node& StatusOf(Application& app) { return app.object.GetOrCreateMap("status"); }
+
+// The status keys a refresh writes; a sync's final write adds
+// operationState (and appends to history).
+const std::vector<std::string> kComparisonKeys = {"sync",    "health",     "resources",   "summary",
+                                                  "sourceType", "reconciledAt", "conditions"};
+std::vector<std::string> OperationKeys() {
+  std::vector<std::string> keys = kComparisonKeys;
+  keys.push_back("operationState");
+  return keys;
+}
 
 std::string SourceType(const std::string& root, const Source& s) {
   fs::path dir = fs::path(root) / s.path;
@@ -247,7 +258,21 @@ void Manager::SetCondition(Application& app, const std::string& type, const std:
   }
 }
 
-void Manager::WriteStatus(Application& app) {
+void Manager::WriteStatus(Application& app, const std::vector<std::string>& keys,
+                          const std::function<void(Node& status)>& also) {
+  const Node mine = app.object.Get("status") ? *app.object.Get("status") : Node::Map();
+  auto change = [&](Node& status) {
+    for (const auto& k : keys) {
+      if (const Node* v = mine.Get(k)) status.Set(k, *v);
+      else status.Remove(k);
+    }
+    if (also) also(status);
+  };
+  if (options_.status_client && !app.object.StrAt({"metadata", "resourceVersion"}).empty()) {
+    WriteStatusChecked(*options_.status_client, app, change);
+    return;
+  }
+  change(StatusOf(app));
   // Applications from a file (not stored) keep their status in memory.
   try {
     target_.UpdateStatus(app.object);
@@ -304,13 +329,13 @@ Comparison Manager::Refresh(Application& app, RefreshMode mode, const std::strin
     SetCondition(app, refusal.empty() ? "" : "PreSyncChecksFailed", refusal);
     std::string root = source.chart.empty() ? repos_->Snapshot(source.repo_url, commit) : "";
     SetComparisonStatus(StatusOf(app), app, source, c, SourceType(root, source), clock_->NowMs());
-    if (write_status) WriteStatus(app);
+    if (write_status) WriteStatus(app, kComparisonKeys);
     return c;
   } catch (const AppError& e) {
     SetCondition(app, "ComparisonError", e.what());
     Node& status = StatusOf(app);
     status.GetOrCreateMap("sync").Set("status", Node::String("Unknown"));
-    if (write_status) WriteStatus(app);
+    if (write_status) WriteStatus(app, kComparisonKeys);
     throw;
   }
 }
@@ -340,7 +365,7 @@ SyncOutcome Manager::Sync(Application& app, const SyncRequest& req) {
     out.result.started_ms = started;
     out.result.finished_ms = clock_->NowMs();
     StatusOf(app).Set("operationState", OperationState(op, out.result));
-    WriteStatus(app);
+    WriteStatus(app, OperationKeys());
     return out;
   };
 
@@ -421,10 +446,13 @@ SyncOutcome Manager::Sync(Application& app, const SyncRequest& req) {
     SetComparisonStatus(StatusOf(app), target_app, source, out.after, SourceType(root, source), clock_->NowMs());
   } catch (const AppError&) {
   }
-  Node& status = StatusOf(app);
-  status.Set("operationState", OperationState(op, out.result));
-  if (out.result.phase == "Succeeded" && !req.dry_run) AppendHistory(status, app, op, out.result);
-  WriteStatus(app);
+  StatusOf(app).Set("operationState", OperationState(op, out.result));
+  // The history entry is appended to the stored history as it is when
+  // written (again after a conflict), never to a stale copy.
+  std::function<void(Node&)> add_history;
+  if (out.result.phase == "Succeeded" && !req.dry_run)
+    add_history = [&](Node& status) { AppendHistory(status, app, op, out.result); };
+  WriteStatus(app, OperationKeys(), add_history);
   return out;
 }
 

@@ -25,6 +25,7 @@
 #include "base/clock.h"
 #include "git/git.h"
 #include "health/health.h"
+#include "kube/client.h"
 #include "sync/engine.h"
 #include "sync/target.h"
 
@@ -54,6 +55,14 @@ struct ManagerOptions {
   // Git and the target, e.g. to unseal SealedSecrets (src/delivery); the
   // lines it returns are appended to the operation's message.
   std::function<std::vector<std::string>(const std::vector<yaml::Node>& desired, sync::Target& target)> after_sync;
+  // When set, the status of a stored Application is written through this
+  // client with a resourceVersion precondition; on a conflict the object is
+  // read again and only this writer's part (the comparison; a sync's
+  // operationState and its new history entry) is applied to the fresh
+  // status, so concurrent writers never drop each other's history entries
+  // or operation state. Unset: target.UpdateStatus (the controller, which
+  // writes statuses itself, and tests on a fake target).
+  kube::ResourceClient* status_client = nullptr;
 };
 
 enum class RefreshMode { kNormal, kHard };
@@ -128,7 +137,11 @@ class Manager {
   std::vector<yaml::Node> Render(const Application& app, const Source& source,
                                  const std::string& commit, RefreshMode mode);
   std::vector<yaml::Node> Live(const Application& app);
-  void WriteStatus(Application& app);
+  // Writes the status keys `keys` of app.object (absent ones are removed)
+  // and then `also` (e.g. a history entry) over the stored status; see
+  // ManagerOptions::status_client.
+  void WriteStatus(Application& app, const std::vector<std::string>& keys,
+                   const std::function<void(yaml::Node& status)>& also = {});
   void SetCondition(Application& app, const std::string& type, const std::string& message);
   std::string PodReason(const resource::ResId& workload);
 

@@ -34,6 +34,10 @@ yaml::Node JsonPatch(kube::ResourceClient& client, const Application& app, const
   return client.Patch({kAppGvk, app.namespace_, app.name}, ops, po);
 }
 
+// A JSON patch's `test` of metadata.resourceVersion failed (422), or the
+// object changed between the server's read and write (409).
+bool IsPreconditionFailure(const kube::KubeError& e) { return e.code == 409 || e.code == 422; }
+
 std::string InProgress(const Application& app, const Node& obj) {
   return "application " + app.name + ": another operation is already in progress (" +
          obj.StrAt({"status", "operationState", "phase"}, "pending") + " since " +
@@ -91,7 +95,10 @@ Node OperationOf(const SyncRequest& r) {
 }
 
 void ClaimOperation(kube::ResourceClient& client, Application& app, const SyncRequest& request, int64_t now_ms) {
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  // Each attempt decides on what the server holds; a precondition failure
+  // means someone wrote in between (another claimant, a refresh): read
+  // again and decide again.
+  for (int attempt = 0; attempt < kStatusWriteAttempts; ++attempt) {
     Node obj;
     try {
       obj = attempt == 0 && !app.object.StrAt({"metadata", "resourceVersion"}).empty()
@@ -120,44 +127,91 @@ void ClaimOperation(kube::ResourceClient& client, Application& app, const SyncRe
       app.object = JsonPatch(client, app, ops);
       return;
     } catch (const kube::KubeError& e) {
-      if (e.code != 409 && e.code != 422) throw AppError("application " + app.name + ": claiming the operation: " + e.what());
-      // Someone wrote the app since we read it: read again and decide.
+      if (kube::IsNotFound(e)) return;
+      if (!IsPreconditionFailure(e))
+        throw AppError("application " + app.name + ": claiming the operation: " + e.what());
     }
   }
-  throw AppError("application " + app.name + ": another operation is already in progress (the application changed while claiming it)");
+  throw AppError("application " + app.name + ": claiming the operation: the application changed " +
+                 std::to_string(kStatusWriteAttempts) + " times while claiming it");
 }
 
 void AbortOperation(kube::ResourceClient& client, Application& app, const std::string& message, int64_t now_ms) {
   try {
-    Node obj = client.Get({kAppGvk, app.namespace_, app.name});
-    if (obj.StrAt({"status", "operationState", "phase"}) != "Running") return;
-    Node phase = Node::String("Error"), msg = Node::String(message), fin = Node::String(base::FormatTime(now_ms));
-    Node ops = Node::Seq();
-    ops.items.push_back(Op("add", "/status/operationState/phase", &phase));
-    ops.items.push_back(Op("add", "/status/operationState/message", &msg));
-    ops.items.push_back(Op("add", "/status/operationState/finishedAt", &fin));
-    JsonPatch(client, app, ops);
+    for (int attempt = 0; attempt < kStatusWriteAttempts; ++attempt) {
+      Node obj = client.Get({kAppGvk, app.namespace_, app.name});
+      if (obj.StrAt({"status", "operationState", "phase"}) != "Running") return;
+      Node rv = Node::String(obj.StrAt({"metadata", "resourceVersion"}));
+      Node phase = Node::String("Error"), msg = Node::String(message), fin = Node::String(base::FormatTime(now_ms));
+      Node ops = Node::Seq();
+      ops.items.push_back(Op("test", "/metadata/resourceVersion", &rv));
+      ops.items.push_back(Op("add", "/status/operationState/phase", &phase));
+      ops.items.push_back(Op("add", "/status/operationState/message", &msg));
+      ops.items.push_back(Op("add", "/status/operationState/finishedAt", &fin));
+      try {
+        app.object = JsonPatch(client, app, ops);
+        return;
+      } catch (const kube::KubeError& e) {
+        if (!IsPreconditionFailure(e)) return;
+      }
+    }
   } catch (const std::exception&) {
+  }
+}
+
+void WriteStatusChecked(kube::ResourceClient& client, Application& app,
+                        const std::function<void(Node& status)>& change) {
+  Node obj = app.object;
+  for (int attempt = 1;; ++attempt) {
+    Node status = obj.Get("status") ? *obj.Get("status") : Node::Map();
+    change(status);
+    Node rv = Node::String(obj.StrAt({"metadata", "resourceVersion"}));
+    Node ops = Node::Seq();
+    ops.items.push_back(Op("test", "/metadata/resourceVersion", &rv));
+    ops.items.push_back(Op("add", "/status", &status));
+    try {
+      app.object = JsonPatch(client, app, ops);
+      return;
+    } catch (const kube::KubeError& e) {
+      if (kube::IsNotFound(e)) return;  // deleted meanwhile, or never stored
+      if (!IsPreconditionFailure(e) || attempt >= kStatusWriteAttempts)
+        throw AppError("application " + app.name + ": writing status: " + e.what());
+    }
+    try {
+      obj = client.Get({kAppGvk, app.namespace_, app.name});
+    } catch (const kube::KubeError& e) {
+      if (kube::IsNotFound(e)) return;
+      throw AppError("application " + app.name + ": writing status: " + e.what());
+    }
   }
 }
 
 SyncOutcome RequestOperation(kube::ResourceClient& client, Application& app, const SyncRequest& request,
                              double timeout_s) {
-  Node obj = client.Get({kAppGvk, app.namespace_, app.name});
-  std::string phase = obj.StrAt({"status", "operationState", "phase"});
-  if (obj.Get("operation") || phase == "Running" || phase == "Terminating") throw AppError(InProgress(app, obj));
-  std::string before = obj.StrAt({"status", "operationState", "startedAt"}) + "|" +
-                       obj.StrAt({"status", "operationState", "finishedAt"});
-  Node op = OperationOf(request);
-  Node rv = Node::String(obj.StrAt({"metadata", "resourceVersion"}));
-  Node ops = Node::Seq();
-  ops.items.push_back(Op("test", "/metadata/resourceVersion", &rv));
-  ops.items.push_back(Op("add", "/operation", &op));
-  try {
-    JsonPatch(client, app, ops);
-  } catch (const kube::KubeError& e) {
-    if (e.code == 409 || e.code == 422) throw AppError(InProgress(app, obj));
-    throw AppError("application " + app.name + ": writing .operation: " + e.what());
+  // As Argo CD's SetAppOperation: refuse while an operation is set or
+  // running; otherwise write .operation checked by resourceVersion, and
+  // after a precondition failure (the controller writes status all the
+  // time) read again and decide again.
+  Node obj;
+  std::string before;
+  for (int attempt = 1;; ++attempt) {
+    obj = client.Get({kAppGvk, app.namespace_, app.name});
+    std::string phase = obj.StrAt({"status", "operationState", "phase"});
+    if (obj.Get("operation") || phase == "Running" || phase == "Terminating") throw AppError(InProgress(app, obj));
+    before = obj.StrAt({"status", "operationState", "startedAt"}) + "|" +
+             obj.StrAt({"status", "operationState", "finishedAt"});
+    Node op = OperationOf(request);
+    Node rv = Node::String(obj.StrAt({"metadata", "resourceVersion"}));
+    Node ops = Node::Seq();
+    ops.items.push_back(Op("test", "/metadata/resourceVersion", &rv));
+    ops.items.push_back(Op("add", "/operation", &op));
+    try {
+      JsonPatch(client, app, ops);
+      break;
+    } catch (const kube::KubeError& e) {
+      if (!IsPreconditionFailure(e) || attempt >= kStatusWriteAttempts)
+        throw AppError("application " + app.name + ": writing .operation: " + e.what());
+    }
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
   for (;;) {

@@ -15,6 +15,7 @@
 #define CAPSTAN_APP_OPERATION_LOCK_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "app/application.h"
@@ -38,6 +39,16 @@ void ClaimOperation(kube::ResourceClient& client, Application& app, const SyncRe
 // Marks a claimed operation Error when the sync threw before writing its
 // own final state.
 void AbortOperation(kube::ResourceClient& client, Application& app, const std::string& message, int64_t now_ms);
+
+// Writes app.object's status after change(status) with a resourceVersion
+// precondition (a JSON patch testing metadata.resourceVersion); when
+// another writer got there first, reads the object again and applies
+// change to the fresh status (up to kStatusWriteAttempts times). Updates
+// app.object to the stored object. A missing object (an Application from
+// a file) is left alone. Throws AppError.
+inline constexpr int kStatusWriteAttempts = 20;
+void WriteStatusChecked(kube::ResourceClient& client, Application& app,
+                        const std::function<void(yaml::Node& status)>& change);
 
 // Writes `.operation` for the controller and waits (polling every 200 ms,
 // up to timeout_s) until it removed it; the outcome is read back from

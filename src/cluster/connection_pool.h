@@ -26,7 +26,12 @@ class ConnectionPool : public httplib::TaskQueue {
   void enqueue(std::function<void()> fn) override {
     std::unique_lock<std::mutex> l(mu_);
     tasks_.push_back(std::move(fn));
-    if (idle_ == 0 && threads_ < max_) {
+    // Every queued connection needs a thread of its own: an idle thread
+    // that was notified but has not taken its task yet still counts in
+    // idle_, so compare against the queue, not against zero (two
+    // connections arriving together with one idle thread left the second
+    // waiting until the first, a keep-alive connection, closed).
+    if (tasks_.size() > idle_ && threads_ < max_) {
       try {
         std::thread(&ConnectionPool::Worker, this).detach();
         ++threads_;

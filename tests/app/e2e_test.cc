@@ -48,10 +48,11 @@ class E2E : public ::testing::Test {
     local_.reset();
   }
 
-  app::Manager& M(base::Clock* clock = nullptr) {
+  app::Manager& M(base::Clock* clock = nullptr, bool checked_status = false) {
     app::ManagerOptions o;
     o.cache_dir = (root_ / "cache").string();
     o.clock = clock;
+    if (checked_status) o.status_client = client_;  // as `capstan app` sets it
     o.engine.wave_delay_ms = 50;
     o.engine.poll_interval_ms = 100;
     o.engine.health_timeout_ms = 30000;
@@ -148,6 +149,41 @@ TEST_F(E2E, SyncWavesHooksImageChangePruneAndRollback) {
   app = m.Get("demo");
   EXPECT_EQ(app.object.At({"status", "history"})->size(), 4u);
   EXPECT_EQ(app.object.StrAt({"status", "operationState", "syncResult", "revision"}), first);
+}
+
+// Status writers that read the Application before another writer wrote it
+// (issue 9, defect 2): a refresh from a stale read keeps the history and
+// operationState a sync wrote meanwhile, and two syncs from stale reads
+// both keep their history entries. Each write is checked by resourceVersion
+// and re-applied to a fresh read on conflict.
+TEST_F(E2E, StaleStatusWritersLoseNoHistoryEntry) {
+  repo_->Put("app/config.yaml", ConfigMap("config"));
+  repo_->Commit("first");
+  app::Manager& m = M(nullptr, /*checked_status=*/true);
+  StoreApp(m, "app");
+  auto stored = [&] { return m.Get("demo").object; };
+
+  app::Application refresher = m.Get("demo");  // read before the sync
+  app::Application syncer = m.Get("demo");
+  ASSERT_EQ(m.Sync(syncer, {}).result.phase, "Succeeded");
+  ASSERT_EQ(stored().At({"status", "history"})->size(), 1u);
+  m.Refresh(refresher);  // writes sync/health/resources from its stale read
+  yaml::Node now = stored();
+  ASSERT_TRUE(now.At({"status", "history"}));
+  EXPECT_EQ(now.At({"status", "history"})->size(), 1u) << yaml::EmitYaml(now);
+  EXPECT_EQ(now.StrAt({"status", "operationState", "phase"}), "Succeeded");
+  EXPECT_EQ(now.StrAt({"status", "sync", "status"}), "Synced");
+  // The refresher's object is the stored one now.
+  EXPECT_EQ(refresher.object.StrAt({"metadata", "resourceVersion"}), now.StrAt({"metadata", "resourceVersion"}));
+
+  app::Application a = m.Get("demo"), b = m.Get("demo");
+  ASSERT_EQ(m.Sync(a, {}).result.phase, "Succeeded");
+  ASSERT_EQ(m.Sync(b, {}).result.phase, "Succeeded");
+  now = stored();
+  ASSERT_EQ(now.At({"status", "history"})->size(), 3u) << yaml::EmitYaml(now);
+  std::vector<int64_t> ids;
+  for (const auto& h : now.At({"status", "history"})->items) ids.push_back(h.Get("id")->AsInt(-1));
+  EXPECT_EQ(ids, (std::vector<int64_t>{0, 1, 2}));
 }
 
 TEST_F(E2E, CrashLoopingImageIsDegradedWithReason) {

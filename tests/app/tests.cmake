@@ -18,16 +18,11 @@ find_package(Python3 COMPONENTS Interpreter)
 if(TARGET capstan AND KUBECTL_BIN AND Python3_Interpreter_FOUND)
   add_test(NAME app_concurrency
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/concurrency_test.py $<TARGET_FILE:capstan>)
-  # Two `capstan app sync` of one app started together must be serialised
-  # (issue 9, defect 2). On 2026-12-04 both syncs ran, one after the other,
-  # in most runs of fresh builds of main (the second seems to wait for the
-  # first instead of being refused: suspect a lock held across the sync, e.g.
-  # the Git cache lock, since the operation claim itself is an atomic
-  # resourceVersion-checked patch). Disabled, not deleted, until that is
-  # fixed: the suite stays a reliable signal and the failing test is kept.
-  set_tests_properties(app_concurrency PROPERTIES TIMEOUT 300 ENVIRONMENT CAPSTAN_CONCURRENCY_PART=cli DISABLED TRUE)
-  # The same with a controller holding its Lease (same symptom).
+  set_tests_properties(app_concurrency PROPERTIES TIMEOUT 300 ENVIRONMENT CAPSTAN_CONCURRENCY_PART=cli)
+  # The same with a controller holding its Lease: app sync hands the
+  # operation over through `.operation`.
   add_test(NAME app_concurrency_controller
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/concurrency_test.py $<TARGET_FILE:capstan>)
-  set_tests_properties(app_concurrency_controller PROPERTIES TIMEOUT 300 DISABLED TRUE)
+  set_tests_properties(app_concurrency_controller PROPERTIES TIMEOUT 300
+                       ENVIRONMENT CAPSTAN_CONCURRENCY_PART=controller)
 endif()
