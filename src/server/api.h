@@ -155,7 +155,8 @@ class Api {
     std::shared_ptr<std::atomic<bool>> terminate;  // null: cannot be terminated (delete, refresh)
   };
   std::map<std::string, RunningOp> running_ops_;  // guarded by ops_mu_
-  std::vector<std::thread> op_threads_;
+  std::vector<std::thread> op_threads_;               // guarded by ops_mu_
+  std::vector<std::thread::id> finished_op_threads_;  // ended, to be joined (ops_mu_)
 };
 
 // JSON error body in grpc-gateway's shape {"error","code","message"}.

@@ -1,5 +1,6 @@
 // Sync, rollback and terminate: in-process through app::Manager unless a
 // controller holds the lease.
+#include <algorithm>
 #include <ctime>
 
 #include "app/application.h"
@@ -47,12 +48,25 @@ bool Api::StartOperation(const std::string& name, std::function<void()> op, bool
   RunningOp running;
   if (terminable) running.terminate = std::make_shared<std::atomic<bool>>(false);
   running_ops_[name] = running;
+  // Threads of operations that ended are joined here, so a long-running
+  // server does not keep one per sync, rollback or webhook refresh.
+  for (auto it = op_threads_.begin(); it != op_threads_.end();) {
+    auto done = std::find(finished_op_threads_.begin(), finished_op_threads_.end(), it->get_id());
+    if (done == finished_op_threads_.end()) {
+      ++it;
+      continue;
+    }
+    finished_op_threads_.erase(done);
+    it->join();  // it only returns now: it released ops_mu_ for the last time
+    it = op_threads_.erase(it);
+  }
   op_threads_.emplace_back([this, name, flag = running.terminate, op = std::move(op)] {
     t_terminate = flag.get();
     op();
     t_terminate = nullptr;
     std::lock_guard<std::mutex> g(ops_mu_);
     running_ops_.erase(name);
+    finished_op_threads_.push_back(std::this_thread::get_id());
   });
   return true;
 }
