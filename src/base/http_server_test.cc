@@ -1,7 +1,8 @@
 // The HTTP glue in the runtime configuration of the capstan binary: this
-// test links libstdc++ and libgcc statically (src/base/CMakeLists.txt) while
-// the lazily loaded cpp-httplib brings its own libstdc++.so, so a handler's
-// or a stream's exception must never unwind into cpp-httplib's frames.
+// test links libstdc++ statically (src/base/CMakeLists.txt) while the lazily
+// loaded cpp-httplib brings its own libstdc++.so; both share libgcc_s's
+// unwinder, so exceptions cross between them, and a handler's or a stream's
+// exception still ends as a 500 or a cut body, never the process.
 #include "base/http_server.h"
 
 #include <arpa/inet.h>
@@ -104,6 +105,19 @@ TEST_F(HttpServerTest, StreamExceptionEndsTheResponseNotTheProcess) {
   EXPECT_NE(cut.find("first"), std::string::npos) << cut;
   EXPECT_EQ(cut.find("\r\n0\r\n\r\n"), std::string::npos) << cut;  // truncated, not ended cleanly
   EXPECT_NE(Fetch(port_, "/hello").find("200 OK"), std::string::npos);
+}
+
+// An exception thrown inside cpp-httplib (std::stoi on a port too large for
+// an int) reaches capstan's catch by type. With a second, static unwinder in
+// the binary (-static-libgcc) this aborted the process instead.
+TEST(HttpLibraryException, ThrownInsideTheLibraryIsCaughtByType) {
+  bool caught = false;
+  try {
+    httplib::Client client("http://127.0.0.1:99999999999");
+  } catch (const std::out_of_range&) {
+    caught = true;
+  }
+  EXPECT_TRUE(caught);
 }
 
 }  // namespace
