@@ -175,7 +175,7 @@ void ShardLeaseKeeper::Run(const std::atomic<bool>& stop) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   });
-  int64_t tick = std::clamp<int64_t>(options_.duration_ms / 3, 100, 1000);
+  int64_t tick = std::clamp<int64_t>(options_.duration_ms / 6, 100, 1000);
   while (!stop) {
     Tick();
     for (int64_t waited = 0; waited < tick && !stop; waited += 50)
@@ -247,7 +247,8 @@ void ShardLeaseKeeper::Step(int shard) {
       if (ownership_.Holds(shard)) stop_taking("the lease is held by " + lease.holder);
       if (a == LeaseAction::kNone) return;
     }
-    // Renewal is due every duration/3; reading is cheap, writing is not.
+    // Renewal is due every duration/6 (the renew deadline, 2/3, leaves room
+    // for three missed or slow renewals); reading is cheap, writing is not.
     int64_t renewed = -1;
     {
       std::lock_guard<std::mutex> l(mu_);
@@ -255,7 +256,7 @@ void ShardLeaseKeeper::Step(int shard) {
     }
     bool write = true;
     if ((a == LeaseAction::kRenew || a == LeaseAction::kDrain) && renewed >= 0 &&
-        local - renewed < options_.duration_ms / 3 &&
+        local - renewed < options_.duration_ms / 6 &&
         lease.duration_ms == std::max<int64_t>(1, options_.duration_ms / 1000) * 1000 &&
         lease.holder_shard == options_.my_shard)
       write = false;

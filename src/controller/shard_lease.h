@@ -1,8 +1,8 @@
 // Takeover of a dead replica's shard: one coordination.k8s.io/v1 Lease per
 // shard, `capstan-controller-shard-N` in the apps namespace.
 //
-// - Every replica holds (creates, renews every duration/3) the Lease of its
-//   own shard and reads the others every min(duration/3, 1 s).
+// - Every replica holds (creates, renews every duration/6) the Lease of its
+//   own shard and reads the others every min(duration/6, 1 s).
 // - A Lease nobody renewed for leaseDurationSeconds (or with no holder) is
 //   taken by the first live replica that sees it. "Renewed" is judged as
 //   client-go's leaderelection does, on the local clock only: a replica
@@ -125,7 +125,7 @@ class ShardLeaseKeeper {
  public:
   ShardLeaseKeeper(kube::ResourceClient& client, ShardLeaseOptions options, ShardOwnership& ownership,
                    base::Clock& clock = base::RealClock());
-  // Keeps the Leases until `stop` (Tick every min(duration/3, 1 s), and
+  // Keeps the Leases until `stop` (Tick every min(duration/6, 1 s), and
   // CheckRenewDeadlines every 50 ms on a watchdog thread).
   void Run(const std::atomic<bool>& stop);
   // One pass over every shard's Lease (errors are logged).
