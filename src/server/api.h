@@ -132,10 +132,9 @@ class Api {
                                           Response* denied);
   yaml::Node ResourceTreeOf(const yaml::Node& app);
   bool ControllerActive();
-  // Runs `op` for app `name` on a background thread; false when one runs.
-  // A `terminable` op (sync, rollback) runs with its terminate flag as the
-  // thread's (OperationTerminateRequested in api_internal.h).
-  bool StartOperation(const std::string& name, std::function<void()> op, bool terminable = false);
+  // Runs `op` (a refresh, a delete) for app `name` on a background
+  // thread; false when this server runs one for it.
+  bool StartOperation(const std::string& name, std::function<void()> op);
   // Runs `work` on a background thread as app `name`'s operation, after
   // claiming it in the cluster as `capstan app` does (app::ClaimOperation:
   // operationState Running, checked by resourceVersion) and recording
@@ -143,7 +142,8 @@ class Api {
   // .operation is removed when it ends, Failed with the error when it
   // throws. 409 "another operation is already in progress" while another
   // operation (this server's, a CLI's, a controller's) holds the app.
-  // Answers with the app as it is then.
+  // The thread's terminate flag is what OperationTerminateRequested()
+  // (api_internal.h) reads. Answers with the app as it is then.
   Response RunOperation(const std::string& name, const yaml::Node& operation, const std::string& message,
                         const app::SyncRequest& claim, std::function<void(app::Application&)> work);
   // Ends the operation `work` ran: removes .operation and, when `error` is

@@ -76,16 +76,12 @@ bool Api::ControllerActive() {
   }
 }
 
-bool Api::StartOperation(const std::string& name, std::function<void()> op, bool terminable) {
+bool Api::StartOperation(const std::string& name, std::function<void()> op) {
   std::lock_guard<std::mutex> l(ops_mu_);
   if (stopping_ || running_ops_.count(name)) return false;
-  RunningOp running;
-  if (terminable) running.terminate = std::make_shared<std::atomic<bool>>(false);
-  running_ops_[name] = running;
-  op_threads_.emplace_back([this, name, flag = running.terminate, op = std::move(op)] {
-    t_terminate = flag.get();
+  running_ops_[name] = RunningOp{};
+  op_threads_.emplace_back([this, name, op = std::move(op)] {
     op();
-    t_terminate = nullptr;
     std::lock_guard<std::mutex> g(ops_mu_);
     running_ops_.erase(name);
   });
