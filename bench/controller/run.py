@@ -33,6 +33,8 @@ p.add_argument("--capstan", default="", help="capstan binary (default BUILD/src/
 p.add_argument("--qps", default="0")
 p.add_argument("--timeout", type=float, default=1800)
 p.add_argument("--check", action="store_true", help="exit 1 unless every phase completed (suite smoke run)")
+p.add_argument("--wrap", default="", help="prefix of the controller command, {phase} replaced by cold|restart "
+               "(e.g. 'heaptrack -o /tmp/ctl-{phase}')")
 args = p.parse_args()
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 capstan = args.capstan or os.path.join(root, args.build, "src", "cli", "capstan")
@@ -61,6 +63,11 @@ def run(cmd, **kw):
 def cleanup():
     for pr in procs:
         if pr.poll() is None:
+            if args.wrap:
+                try:
+                    os.killpg(pr.pid, 9)
+                except OSError:
+                    pass
             pr.kill()
             pr.wait()
     subprocess.run([capstan, "cluster", "down", "--data", os.path.join(tmp, "cluster")], env=env, capture_output=True)
@@ -83,11 +90,53 @@ def metric_sum(text, name, label_filter=None):
     return total
 
 
+def cpu_seconds(pid):
+    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return 0
+
+
 def rss_peak_mb(pid):
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("VmHWM"):
             return int(line.split()[1]) / 1024
     return 0
+
+
+def wrap(phase):
+    return [w.replace("{phase}", phase) for w in args.wrap.split()]
+
+
+def controller_pid(ctl):
+    """The capstan process itself (under --wrap, the child of the wrapper)."""
+    if not args.wrap:
+        return ctl.pid
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            if os.getpgid(int(d)) != ctl.pid:
+                continue
+            argv = open(f"/proc/{d}/cmdline").read().split("\0")
+        except OSError:
+            continue
+        if argv[0] == capstan and "controller" in argv:
+            return int(d)
+    return ctl.pid
+
+
+def stop_controller(ctl):
+    if args.wrap:  # the wrapper may not pass SIGTERM on: signal the group
+        os.kill(controller_pid(ctl), __import__("signal").SIGTERM)
+    else:
+        ctl.terminate()
+    ctl.wait(120)
 
 
 def pct(values, q):
@@ -162,9 +211,9 @@ spec:
     port = free_port()
     log = open(os.path.join(tmp, "controller.log"), "w")
     t0 = time.time()
-    ctl = subprocess.Popen([capstan, "controller", "--metrics-port", str(port), "--resync", "3600s",
+    ctl = subprocess.Popen(wrap("cold") + [capstan, "controller", "--metrics-port", str(port), "--resync", "3600s",
                             "--resync-jitter", "0s", "--repo-poll", "1s", "--log-level", "warn"],
-                           env=env, stdout=log, stderr=log)
+                           env=env, stdout=log, stderr=log, start_new_session=bool(args.wrap))
     procs.append(ctl)
 
     def count(status):
@@ -181,7 +230,9 @@ spec:
         except OSError:
             pass
     cold = done
-    print(f"cold start to all {n} Synced+Healthy: " + (f"{cold:.1f} s ({n / cold:.1f} apps/s)" if cold else "TIMEOUT"))
+    server_pid = int(open(os.path.join(tmp, "cluster", "server.pid")).read())
+    print(f"cold start to all {n} Synced+Healthy: " + (f"{cold:.1f} s ({n / cold:.1f} apps/s)" if cold else "TIMEOUT") +
+          f"; CPU in it: controller {cpu_seconds(controller_pid(ctl)):.1f} s, cluster server {cpu_seconds(server_pid):.1f} s")
 
     # One full resync with nothing changed: every app refreshed once (hard
     # work: Git resolve, render cache, compare from the cluster cache).
@@ -212,19 +263,20 @@ spec:
     print(f"full refresh of {n} apps with nothing changed: " +
           (f"{full:.1f} s (incl. {annotate:.1f} s of kubectl annotate), controller CPU {cpu:.2f} s "
            f"({cpu / n * 1000:.2f} ms/app), {reqs:.0f} API requests (the annotation removals)" if full else "TIMEOUT"))
-    print(f"controller peak RSS: {rss_peak_mb(ctl.pid):.0f} MiB")
+    hm = metrics(port)
+    print(f"controller peak RSS: {rss_peak_mb(controller_pid(ctl)):.0f} MiB (now {rss_mb(controller_pid(ctl)):.0f} MiB, "
+          f"heap in use {metric_sum(hm, 'go_memstats_heap_alloc_bytes') / 2**20:.0f} MiB)")
 
     # A restarted controller over the synced cluster: every app reconciled
     # once with nothing changed (list+watch, Git, render, compare, no
     # writes): an upper bound of a periodic resync, which also finds the
     # render cache warm.
-    ctl.terminate()
-    ctl.wait(60)
+    stop_controller(ctl)
     log2 = open(os.path.join(tmp, "controller-restart.log"), "w")
     t = time.time()
-    ctl = subprocess.Popen([capstan, "controller", "--metrics-port", str(port), "--resync", "3600s",
+    ctl = subprocess.Popen(wrap("restart") + [capstan, "controller", "--metrics-port", str(port), "--resync", "3600s",
                             "--resync-jitter", "0s", "--repo-poll", "1s", "--log-level", "warn"],
-                           env=env, stdout=log2, stderr=log2)
+                           env=env, stdout=log2, stderr=log2, start_new_session=bool(args.wrap))
     procs.append(ctl)
     restart = None
     while time.time() - t < args.timeout:
@@ -299,10 +351,11 @@ spec:
         time.sleep(0.05)
     print(f"commit-to-synced (push until the live ConfigMap has the new value): " +
           (f"{synced:.2f} s" if synced else "TIMEOUT"))
-    print(f"controller peak RSS at the end: {rss_peak_mb(ctl.pid):.0f} MiB; "
+    hm = metrics(port)
+    print(f"controller peak RSS at the end: {rss_peak_mb(controller_pid(ctl)):.0f} MiB (now {rss_mb(controller_pid(ctl)):.0f} MiB, "
+          f"heap in use {metric_sum(hm, 'go_memstats_heap_alloc_bytes') / 2**20:.0f} MiB); "
           f"cluster server peak RSS: {rss_peak_mb(int(open(os.path.join(tmp, 'cluster', 'server.pid')).read())):.0f} MiB")
-    ctl.terminate()
-    ctl.wait(60)
+    stop_controller(ctl)
     ok = cold and full and restart and synced and len(lat) == d
     if args.check and not ok:
         print(open(os.path.join(tmp, "controller.log")).read()[-3000:])

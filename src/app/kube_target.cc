@@ -10,11 +10,6 @@ namespace {
 
 sync::TargetError Convert(const kube::KubeError& e) { return sync::TargetError(e.what(), e.code, e.reason); }
 
-// group/kind/namespace/name: one entry per object whatever its version.
-std::string CacheKey(const resource::ResId& id) {
-  return id.gvk.group + "/" + id.gvk.kind + "/" + id.ns + "/" + id.name;
-}
-
 // "key" (any value) or "key=value".
 std::string LabelSelector(const std::string& key, const std::string& value) {
   return value.empty() ? key : key + "=" + value;
@@ -92,65 +87,67 @@ std::vector<yaml::Node> KubeTarget::ListAllKinds(const std::string& selector) {
 }
 
 std::vector<yaml::Node> KubeTarget::ListByLabel(const std::string& key, const std::string& value) {
+  std::shared_ptr<cache::ClusterCache> prefetched;
   {
     std::lock_guard<std::mutex> l(mu_);
-    if (prefetched_ && key == prefetched_key_ && (prefetched_value_.empty() || value == prefetched_value_)) {
-      if (value.empty()) {
-        std::vector<yaml::Node> all;
-        for (const auto& [v, objs] : by_value_)
-          for (const auto& [id, obj] : objs) all.push_back(obj);
-        return all;
-      }
-      std::vector<yaml::Node> out;
-      if (auto it = by_value_.find(value); it != by_value_.end())
-        for (const auto& [id, obj] : it->second) out.push_back(obj);
-      return out;
-    }
+    if (prefetched_ && key == prefetched_key_ && (prefetched_value_.empty() || value == prefetched_value_))
+      prefetched = prefetched_;
   }
+  if (prefetched) return prefetched->ByLabel(value);  // "" = every prefetched object
   return ListAllKinds(LabelSelector(key, value));
 }
 
 void KubeTarget::Prefetch(const std::string& key, const std::string& value) {
-  std::vector<yaml::Node> all = ListAllKinds(LabelSelector(key, value));
-  std::lock_guard<std::mutex> l(mu_);
-  by_value_.clear();
-  value_of_.clear();
-  for (auto& obj : all) {
-    const yaml::Node* v = obj.At({"metadata", "labels"});
-    v = v ? v->Get(key) : nullptr;
-    std::string id = CacheKey(resource::ResId::Of(obj));
-    value_of_[id] = v ? v->value : "";
-    by_value_[value_of_[id]][id] = std::move(obj);
+  cache::Options o;
+  o.label_key = key;
+  o.label_value = value;
+  o.watch = false;               // one-shot: list once, kept current by our own calls
+  o.keep_managed_fields = true;  // ignoreDifferences.managedFieldsManagers reads them
+  auto prefetched = std::make_shared<cache::ClusterCache>(client_, o);
+  for (const auto& r : ListableKinds()) {
+    try {
+      prefetched->EnsureWatched(r.gvk());
+    } catch (const kube::KubeError& e) {
+      if (e.code == 404 || e.code == 405 || e.code == 403) continue;
+      throw Convert(e);
+    }
   }
+  std::lock_guard<std::mutex> l(mu_);
+  prefetched_ = std::move(prefetched);
+  unlistable_.clear();
   prefetched_key_ = key;
   prefetched_value_ = value;
-  prefetched_ = true;
 }
 
 void KubeTarget::Invalidate() {
   std::lock_guard<std::mutex> l(mu_);
-  prefetched_ = false;
-  by_value_.clear();
-  value_of_.clear();
+  prefetched_.reset();
+  unlistable_.clear();
 }
 
 void KubeTarget::Remember(const resource::ResId& id, const yaml::Node* obj) {
-  std::lock_guard<std::mutex> l(mu_);
-  if (!prefetched_) return;
-  std::string key = CacheKey(id);
-  if (auto old = value_of_.find(key); old != value_of_.end()) {
-    by_value_[old->second].erase(key);
-    value_of_.erase(old);
+  std::shared_ptr<cache::ClusterCache> prefetched;
+  std::string kind = id.gvk.group + "/" + id.gvk.kind;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (unlistable_.count(kind)) return;
+    prefetched = prefetched_;
   }
-  if (!obj) return;
-  const yaml::Node* labels = obj->At({"metadata", "labels"});
-  const yaml::Node* v = labels ? labels->Get(prefetched_key_) : nullptr;
-  if (!v || (!prefetched_value_.empty() && v->value != prefetched_value_)) return;
-  yaml::Node copy = *obj;
-  copy.Set("apiVersion", yaml::Node::String(id.gvk.ApiVersion()));
-  copy.Set("kind", yaml::Node::String(id.gvk.kind));
-  value_of_[key] = v->value;
-  by_value_[v->value][key] = std::move(copy);
+  if (!prefetched) return;
+  if (!prefetched->Watched(id.gvk)) {
+    // A kind first met here (a custom resource whose CRD this sync created):
+    // list it now so the cache holds all of its objects, this one included.
+    try {
+      prefetched->EnsureWatched(id.gvk);
+    } catch (const kube::KubeError&) {
+      // Not listable (no CRD, forbidden): answered by the API server as
+      // before the prefetch, and not listed again.
+      std::lock_guard<std::mutex> l(mu_);
+      if (prefetched_ == prefetched) unlistable_.insert(kind);
+      return;
+    }
+  }
+  prefetched->Remember(id, obj);
 }
 
 yaml::Node KubeTarget::Apply(const yaml::Node& obj, const sync::ApplyOptions& opts) {

@@ -4,21 +4,26 @@
 // label-selected listing across every listable kind, deletes with a
 // propagation policy. Safe to use from several threads at once.
 //
-// Prefetch() is the command-sized version of Argo CD's cluster cache: one
+// Prefetch() is the command-sized use of the controller's cluster cache
+// (cache::ClusterCache, list-only: no watch for a one-shot command): one
 // list per kind up front, then kept current by this target's own writes
 // and reads (an applied object replaces its entry, a deleted one leaves,
-// every Get refreshes its entry), so syncing many Applications costs a few
-// requests per resource rather than one list per kind per comparison.
-// Changes made by others after the prefetch (controllers updating status)
-// are seen only through Get.
+// every Get refreshes its entry; a kind first met in a write is listed
+// then), so syncing many Applications costs a few requests per resource
+// rather than one list per kind per comparison. Changes made by others
+// after the prefetch (controllers updating status) are seen only through
+// Get.
 #ifndef CAPSTAN_APP_KUBE_TARGET_H_
 #define CAPSTAN_APP_KUBE_TARGET_H_
 
 #include <map>
+#include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "cache/cluster_cache.h"
 #include "kube/client.h"
 #include "sync/target.h"
 
@@ -53,10 +58,8 @@ class KubeTarget : public sync::Target {
   std::mutex mu_;
   std::string prefetched_key_;
   std::string prefetched_value_;
-  // label value -> object key -> object, and object key -> label value.
-  std::map<std::string, std::map<std::string, yaml::Node>> by_value_;
-  std::map<std::string, std::string> value_of_;
-  bool prefetched_ = false;
+  std::shared_ptr<cache::ClusterCache> prefetched_;  // null: not prefetched
+  std::set<std::string> unlistable_;                 // group/kind whose list failed since the prefetch
   std::mutex kinds_mu_;
 };
 

@@ -1,5 +1,7 @@
 #include "app/render.h"
 
+#include "cache/packed_node.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include <sstream>
 
 #include "app/project.h"
+#include "cache/packed_node.h"
 #include "kustomize/kustomize.h"
 #include "yaml/yaml.h"
 
@@ -281,21 +284,75 @@ std::string RenderCache::Key(const Source& s, const std::string& commit, const s
 }
 
 bool RenderCache::Get(const std::string& key, std::vector<yaml::Node>* out) {
-  std::lock_guard<std::mutex> l(mu_);
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return false;
-  *out = it->second;
+  Packed p;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return false;
+    p = it->second;
+  }
+  *out = std::move(cache::Unpack(*p).items);
   return true;
 }
 
 void RenderCache::Put(const std::string& key, std::vector<yaml::Node> objects) {
+  yaml::Node seq = yaml::Node::Seq();
+  seq.items = std::move(objects);
+  auto packed = std::make_shared<const std::string>(cache::Pack(seq));
+  size_t hash = std::hash<std::string>()(*packed);
   std::lock_guard<std::mutex> l(mu_);
-  entries_[key] = std::move(objects);
+  auto& same_hash = by_hash_[hash];
+  Packed shared;
+  for (const auto& p : same_hash)
+    if (*p == *packed) shared = p;
+  if (!shared) {
+    shared = packed;
+    same_hash.push_back(shared);
+    bytes_ += shared->size();
+  }
+  auto it = entries_.find(key);
+  if (it != entries_.end()) {
+    Packed old = it->second;
+    it->second = shared;
+    Release(old);
+  } else {
+    entries_[key] = shared;
+    order_.push_back(key);
+  }
+  while (bytes_ > max_bytes_ && order_.size() > 1) {
+    auto oldest = entries_.find(order_.front());
+    order_.pop_front();
+    if (oldest == entries_.end()) continue;
+    Packed p = oldest->second;
+    entries_.erase(oldest);
+    Release(p);
+  }
+}
+
+// Called with mu_ held, after an entry stopped pointing at `p`: the
+// contents go when no entry shares them any more.
+void RenderCache::Release(const Packed& p) {
+  if (p.use_count() > 2) return;  // `p` itself and the by_hash_ slot
+  auto bucket = by_hash_.find(std::hash<std::string>()(*p));
+  if (bucket == by_hash_.end()) return;
+  auto& v = bucket->second;
+  for (size_t i = 0; i < v.size(); ++i)
+    if (v[i] == p) {
+      bytes_ -= p->size();
+      v.erase(v.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
+  if (v.empty()) by_hash_.erase(bucket);
 }
 
 size_t RenderCache::size() {
   std::lock_guard<std::mutex> l(mu_);
   return entries_.size();
+}
+
+size_t RenderCache::bytes() {
+  std::lock_guard<std::mutex> l(mu_);
+  return bytes_;
 }
 
 }  // namespace capstan::app

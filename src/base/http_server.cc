@@ -17,16 +17,29 @@ std::map<std::string, std::string> LowerCaseHeaders(const httplib::Headers& head
 
 void SetChunkedContent(httplib::Response& res, const std::string& content_type, ChunkStream stream) {
   res.set_chunked_content_provider(content_type, [stream = std::move(stream)](size_t, httplib::DataSink& sink) {
-    stream([&sink](const std::string& chunk) {
-      if (chunk.empty()) return sink.is_writable();
-      return sink.write(chunk.data(), chunk.size());
-    });
+    try {
+      stream([&sink](const std::string& chunk) {
+        if (chunk.empty()) return sink.is_writable();
+        return sink.write(chunk.data(), chunk.size());
+      });
+    } catch (...) {
+      return false;  // cpp-httplib closes the connection: the body is cut, not ended
+    }
     sink.done();
     return true;
   });
 }
 
-void RouteAllMethods(httplib::Server& server, const httplib::Server::Handler& handler, bool options) {
+void RouteAllMethods(httplib::Server& server, const httplib::Server::Handler& routed, bool options) {
+  auto handler = [routed](const httplib::Request& req, httplib::Response& res) {
+    try {
+      routed(req, res);
+    } catch (...) {
+      res.headers.clear();
+      res.status = 500;
+      res.set_content("internal server error\n", "text/plain; charset=utf-8");
+    }
+  };
   server.Get(".*", handler);
   server.Post(".*", handler);
   server.Put(".*", handler);

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "cache/packed_node.h"
+
 namespace capstan::cache {
 
 using yaml::Node;
@@ -10,10 +12,12 @@ struct ClusterCache::Watcher {
   resource::Gvk gvk;
   std::string kind_key;
   std::thread thread;
-  bool ready = false;       // first list done
-  std::string error;        // first list failed
+  bool ready = false;  // first list done
+  bool failed = false;  // first list failed: error below
+  kube::KubeError error{0, "", ""};
   uint64_t events = 0;
   int64_t synced_at_ms = 0;
+  std::set<std::string> listed;  // keys seen by the listing in progress
 };
 
 namespace {
@@ -33,6 +37,13 @@ std::string ObjectKey(const resource::ResId& id) {
 
 void Compact(Node* obj) {
   if (Node* meta = obj->Get("metadata")) meta->Remove("managedFields");
+}
+
+bool OlderResourceVersion(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty() || a.find_first_not_of("0123456789") != std::string::npos ||
+      b.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  return a.size() != b.size() ? a.size() < b.size() : a < b;
 }
 
 ClusterCache::ClusterCache(kube::ResourceClient& client, Options options)
@@ -76,32 +87,67 @@ void ClusterCache::EnsureWatched(const resource::Gvk& gvk) {
   std::string key = KindKey(gvk);
   auto it = watchers_.find(key);
   if (it == watchers_.end()) {
-    auto w = std::make_unique<Watcher>();
+    auto w = std::make_shared<Watcher>();
     w->gvk = gvk;
     w->kind_key = key;
     Watcher* raw = w.get();
-    watchers_[key] = std::move(w);
-    raw->thread = std::thread([this, raw] { Run(raw); });
+    watchers_[key] = w;
+    if (options_.watch) {
+      raw->thread = std::thread([this, raw] { Run(raw); });
+    } else {
+      l.unlock();
+      Run(raw);  // list once, here
+      l.lock();
+    }
     it = watchers_.find(key);
+    if (it == watchers_.end() || it->second != w) {  // removed by another caller meanwhile
+      if (w->failed) throw w->error;
+      return;
+    }
   }
-  Watcher* w = it->second.get();
-  cv_.wait(l, [&] { return w->ready || !w->error.empty() || stop_; });
-  if (!w->error.empty()) {
-    std::string error = w->error;
+  std::shared_ptr<Watcher> w = it->second;
+  cv_.wait(l, [&] { return w->ready || w->failed || stop_; });
+  if (w->failed) {
+    kube::KubeError error = w->error;
     std::thread t = std::move(w->thread);
-    watchers_.erase(key);
+    if (auto cur = watchers_.find(key); cur != watchers_.end() && cur->second == w) watchers_.erase(cur);
     l.unlock();
     if (t.joinable()) t.join();
-    throw kube::KubeError(0, "CacheError", error);
+    throw error;
   }
 }
 
 void ClusterCache::Run(Watcher* w) {
+  std::string selector = options_.label_key;  // objects carrying the label, any value
+  if (!options_.label_value.empty()) selector += "=" + options_.label_value;
+  if (!options_.watch) {
+    kube::ListOptions lo;
+    if (!options_.all_objects) lo.label_selector = selector;
+    lo.limit = options_.list_page_size;
+    lo.on_page = [this, w](std::vector<Node>& items, bool first) { ListPage(w, items, first); };
+    try {
+      client_.List(w->gvk, options_.ns, lo);
+      ListDone(w);
+    } catch (const kube::KubeError& e) {
+      std::lock_guard<std::mutex> l(mu_);
+      w->failed = true;
+      w->error = e;
+      cv_.notify_all();
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> l(mu_);
+      w->failed = true;
+      w->error = kube::KubeError(0, "CacheError", e.what());
+      cv_.notify_all();
+    }
+    return;
+  }
   kube::WatchOptions wo;
-  if (!options_.all_objects) wo.label_selector = options_.label_key;  // objects carrying the label, any value
+  if (!options_.all_objects) wo.label_selector = selector;
   wo.timeout_seconds = options_.watch_timeout_seconds;
   wo.stop = &stop_;
-  wo.on_list = [this, w](const Node& list) { ReplaceKind(w, list); };
+  wo.list_page_size = options_.list_page_size;
+  wo.on_list_page = [this, w](std::vector<Node>& items, bool first) { ListPage(w, items, first); };
+  wo.on_list = [this, w](const Node&) { ListDone(w); };
   std::string api_version = w->gvk.ApiVersion();
   while (!stop_) {
     try {
@@ -124,7 +170,9 @@ void ClusterCache::Run(Watcher* w) {
       std::lock_guard<std::mutex> l(mu_);
       if (!w->ready) {
         // The first list failed: EnsureWatched reports it.
-        w->error = e.what();
+        w->failed = true;
+        if (auto* ke = dynamic_cast<const kube::KubeError*>(&e)) w->error = *ke;
+        else w->error = kube::KubeError(0, "CacheError", e.what());
         cv_.notify_all();
         return;
       }
@@ -135,28 +183,43 @@ void ClusterCache::Run(Watcher* w) {
   }
 }
 
-void ClusterCache::ReplaceKind(Watcher* w, const Node& list) {
+// One page of a kind's (re-)list: its objects go in at once, so the
+// parsed page can be freed before the next one arrives.
+void ClusterCache::ListPage(Watcher* w, std::vector<Node>& items, bool first) {
   std::vector<std::pair<std::string, resource::ResId>> changed;
   {
     std::lock_guard<std::mutex> l(mu_);
-    std::set<std::string> seen;
-    if (const Node* items = list.Get("items"); items && items->IsSeq()) {
-      for (const Node& item : items->items) {
-        Node obj = item;
-        obj.Set("apiVersion", Node::String(w->gvk.ApiVersion()));
-        obj.Set("kind", Node::String(w->gvk.kind));
-        seen.insert(ObjectKey(resource::ResId::Of(obj)));
-        Upsert(w->kind_key, std::move(obj), &changed);
-      }
+    if (first) w->listed.clear();
+    for (Node& item : items) {
+      item.Set("apiVersion", Node::String(w->gvk.ApiVersion()));
+      item.Set("kind", Node::String(w->gvk.kind));
+      w->listed.insert(ObjectKey(resource::ResId::Of(item)));
+      Upsert(w->kind_key, std::move(item), &changed);
+      item = Node();
     }
+  }
+  bool initial;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    initial = !w->ready;
+  }
+  if (!initial) Notify(changed);  // the first list is the starting state, not a change
+}
+
+// The end of a (re-)list: what it did not return is gone.
+void ClusterCache::ListDone(Watcher* w) {
+  std::vector<std::pair<std::string, resource::ResId>> changed;
+  {
+    std::lock_guard<std::mutex> l(mu_);
     std::vector<std::string> gone;
     for (const auto& [key, e] : entries_)
-      if (e.kind_key == w->kind_key && !seen.count(key)) gone.push_back(key);
+      if (e.kind_key == w->kind_key && !w->listed.count(key)) gone.push_back(key);
     for (const auto& key : gone) Erase(key, &changed);
+    w->listed.clear();
     w->synced_at_ms = NowMs();
     if (!w->ready) {
       w->ready = true;
-      changed.clear();  // the first list is the starting state, not a change
+      changed.clear();
     }
     cv_.notify_all();
   }
@@ -166,33 +229,35 @@ void ClusterCache::ReplaceKind(Watcher* w, const Node& list) {
 // Called with mu_ held.
 void ClusterCache::Upsert(const std::string& kind_key, Node obj,
                           std::vector<std::pair<std::string, resource::ResId>>* changed) {
-  Compact(&obj);
+  if (!options_.keep_managed_fields) Compact(&obj);
   resource::ResId id = resource::ResId::Of(obj);
   std::string key = ObjectKey(id);
   const Node* labels = obj.At({"metadata", "labels"});
   const Node* v = labels ? labels->Get(options_.label_key) : nullptr;
   std::string value = v ? v->value : "";
+  bool selected = options_.all_objects || (v && (options_.label_value.empty() || value == options_.label_value));
+  std::string packed = Pack(obj);
   auto it = entries_.find(key);
   if (it != entries_.end()) {
-    if (it->second.obj == obj) return;  // a re-list repeating what we have
+    if (it->second.packed == packed) return;  // a re-list repeating what we have
     if (it->second.value != value) {
       by_value_[it->second.value].erase(key);
       changed->push_back({it->second.value, id});
     }
   }
-  if (!v && !options_.all_objects) {  // left the selection
+  if (!selected) {  // left the selection
     if (it != entries_.end()) Erase(key, changed);
     return;
   }
   by_value_[value].insert(key);
-  entries_[key] = Entry{value, kind_key, std::move(obj)};
+  entries_[key] = Entry{value, kind_key, obj.StrAt({"metadata", "resourceVersion"}), std::move(packed)};
   changed->push_back({value, id});
 }
 
 void ClusterCache::Erase(const std::string& key, std::vector<std::pair<std::string, resource::ResId>>* changed) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return;
-  changed->push_back({it->second.value, resource::ResId::Of(it->second.obj)});
+  changed->push_back({it->second.value, resource::ResId::Of(Unpack(it->second.packed))});
   auto bv = by_value_.find(it->second.value);
   if (bv != by_value_.end()) {
     bv->second.erase(key);
@@ -214,23 +279,31 @@ void ClusterCache::Notify(const std::vector<std::pair<std::string, resource::Res
 }
 
 std::vector<Node> ClusterCache::ByLabel(const std::string& value) {
-  std::lock_guard<std::mutex> l(mu_);
-  std::vector<Node> out;
-  if (value.empty()) {
-    for (const auto& [k, e] : entries_) out.push_back(e.obj);
-    return out;
+  // Copy the packed strings under the lock, unpack outside it.
+  std::vector<std::string> packed;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (value.empty()) {
+      for (const auto& [k, e] : entries_) packed.push_back(e.packed);
+    } else if (auto it = by_value_.find(value); it != by_value_.end()) {
+      for (const auto& key : it->second) packed.push_back(entries_.at(key).packed);
+    }
   }
-  auto it = by_value_.find(value);
-  if (it == by_value_.end()) return out;
-  for (const auto& key : it->second) out.push_back(entries_.at(key).obj);
+  std::vector<Node> out;
+  out.reserve(packed.size());
+  for (const auto& p : packed) out.push_back(Unpack(p));
   return out;
 }
 
 std::optional<Node> ClusterCache::Get(const resource::ResId& id) {
-  std::lock_guard<std::mutex> l(mu_);
-  auto it = entries_.find(ObjectKey(id));
-  if (it == entries_.end()) return std::nullopt;
-  return it->second.obj;
+  std::string packed;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = entries_.find(ObjectKey(id));
+    if (it == entries_.end()) return std::nullopt;
+    packed = it->second.packed;
+  }
+  return Unpack(packed);
 }
 
 void ClusterCache::Remember(const resource::ResId& id, const Node* obj) {
@@ -242,16 +315,12 @@ void ClusterCache::Remember(const resource::ResId& id, const Node* obj) {
     Erase(ObjectKey(id), &ignored);
     return;
   }
+  // An older copy must not replace a newer one the watch already delivered.
+  auto it = entries_.find(ObjectKey(id));
+  if (it != entries_.end() && OlderResourceVersion(obj->StrAt({"metadata", "resourceVersion"}), it->second.rv)) return;
   Node copy = *obj;
   copy.Set("apiVersion", Node::String(w->second->gvk.ApiVersion()));
   copy.Set("kind", Node::String(id.gvk.kind));
-  // An older copy must not replace a newer one the watch already delivered.
-  auto it = entries_.find(ObjectKey(id));
-  if (it != entries_.end()) {
-    std::string have = it->second.obj.StrAt({"metadata", "resourceVersion"});
-    std::string got = copy.StrAt({"metadata", "resourceVersion"});
-    if (!have.empty() && !got.empty() && (have.size() > got.size() || (have.size() == got.size() && have > got))) return;
-  }
   Upsert(w->second->kind_key, std::move(copy), &ignored);
 }
 

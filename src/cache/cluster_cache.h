@@ -4,8 +4,16 @@
 // label. A watch resumes from its last resourceVersion and re-lists on 410
 // Gone (kube::Client::Watch); a broken watch is restarted with a backoff.
 //
-// Entries are compacted: metadata.managedFields (often half an object) is
-// dropped; everything compare, health and the resource list need stays.
+// Entries are compact: metadata.managedFields (often half an object) is
+// dropped unless asked for, and each object is held packed
+// (cache/packed_node.h: a tenth of its Node tree) and unpacked when read,
+// so the whole object compare, health and the resource tree read stays
+// exactly as the API server sent it. A kind's (re-)list is taken page by
+// page, so a large list never sits in memory whole.
+//
+// Without `watch` (a one-shot command such as `capstan app sync`) a kind is
+// listed once and then kept current only by Remember (our own writes and
+// reads); with it, a thread per kind watches.
 //
 // Every change (ADDED/MODIFIED/DELETED, and objects appearing or vanishing
 // in a re-list) is reported to the change callback with the tracking-label
@@ -33,6 +41,16 @@ namespace capstan::cache {
 
 struct Options {
   std::string label_key = "app.kubernetes.io/instance";
+  // Only objects whose tracking label has this value ("" = any value).
+  std::string label_value;
+  // List + watch (false: list once, no thread; see above).
+  bool watch = true;
+  // Keep metadata.managedFields (ignoreDifferences.managedFieldsManagers
+  // reads them; the controller drops them to save memory).
+  bool keep_managed_fields = false;
+  // Pages parsed at once; the first lists of a restart run one kind after
+  // the other, so each page is also a round trip everyone waits for.
+  int64_t list_page_size = 500;
   // Keep every object of the watched kinds, not only labelled ones (the
   // controller's AppProject informer).
   bool all_objects = false;
@@ -61,7 +79,7 @@ class ClusterCache {
   void SetOnChange(ChangeFn fn);
   // Starts list + watch of the kind (one per group/kind, whatever the
   // version asked first) and returns once its first list is in the cache.
-  // Throws kube::KubeError when the kind cannot be listed.
+  // Throws the kube::KubeError of the list when the kind cannot be listed.
   void EnsureWatched(const resource::Gvk& gvk);
   bool Watched(const resource::Gvk& gvk);
   // group/kind of every kind whose first list is in.
@@ -81,7 +99,8 @@ class ClusterCache {
  private:
   struct Watcher;
   void Run(Watcher* w);
-  void ReplaceKind(Watcher* w, const yaml::Node& list);
+  void ListPage(Watcher* w, std::vector<yaml::Node>& items, bool first);
+  void ListDone(Watcher* w);
   void Upsert(const std::string& kind_key, yaml::Node obj, std::vector<std::pair<std::string, resource::ResId>>* changed);
   void Erase(const std::string& key, std::vector<std::pair<std::string, resource::ResId>>* changed);
   void Notify(const std::vector<std::pair<std::string, resource::ResId>>& changed);
@@ -92,11 +111,14 @@ class ClusterCache {
   std::mutex mu_;
   std::condition_variable cv_;
   ChangeFn on_change_;
-  std::map<std::string, std::unique_ptr<Watcher>> watchers_;  // by group/kind
+  // By group/kind; shared so a caller waiting on a kind whose list failed
+  // keeps its Watcher while another caller removes it.
+  std::map<std::string, std::shared_ptr<Watcher>> watchers_;
   struct Entry {
     std::string value;  // tracking label value
     std::string kind_key;
-    yaml::Node obj;
+    std::string rv;      // metadata.resourceVersion
+    std::string packed;  // the object, cache::Pack
   };
   std::map<std::string, Entry> entries_;                       // by object key
   std::map<std::string, std::set<std::string>> by_value_;      // label value -> object keys
@@ -106,6 +128,10 @@ class ClusterCache {
 std::string ObjectKey(const resource::ResId& id);
 // Drops what the cache does not keep (metadata.managedFields).
 void Compact(yaml::Node* obj);
+// Whether resourceVersion `a` is older than `b`: resourceVersions are
+// opaque, but every API server in use (etcd's revision, the local
+// cluster's counter) writes integers; anything else is not older.
+bool OlderResourceVersion(const std::string& a, const std::string& b);
 
 }  // namespace capstan::cache
 

@@ -167,7 +167,10 @@ int Run(int argc, char** argv) {
     if (!credentials.empty()) o.manager.credentials = capstan::git::Credentials::Load(credentials);
     o.server = cfg.server;
     kube::ClientOptions co = kube::ClientOptionsFromEnv();
-    co.max_idle_handles = status_processors + operation_processors;
+    // Every processor, plus the watches, lease, poller and Events beside
+    // them: fewer cached connections than callers means a new TLS
+    // connection (SSL_CTX, CA parse, handshake) for many requests.
+    co.max_idle_handles = status_processors + operation_processors + 16;
     kube::Client client(cfg, co);
     kube::ClientOptions lco = co;  // Leases: a bucket of their own, as controller-runtime's leader election
     lco.max_idle_handles = 2;

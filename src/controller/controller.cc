@@ -1,5 +1,7 @@
 #include "controller/controller.h"
 
+#include <malloc.h>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +13,7 @@
 #include "appset/appset.h"
 #include "base/base64.h"
 #include "base/clock.h"
+#include "cache/packed_node.h"
 #include "controller/deploy_stats.h"
 #include "yaml/yaml.h"
 
@@ -71,15 +74,7 @@ void SetCondition(Node& status, const std::string& type, const std::string& mess
   conds->items.push_back(std::move(c));
 }
 
-// Whether resourceVersion `a` is older than `b`. resourceVersions are
-// opaque to clients, but every API server in use (etcd's revision, the
-// local cluster's counter) writes integers; anything else counts as newer.
-bool OlderRv(const std::string& a, const std::string& b) {
-  if (a.empty() || b.empty() || a.find_first_not_of("0123456789") != std::string::npos ||
-      b.find_first_not_of("0123456789") != std::string::npos)
-    return false;
-  return a.size() != b.size() ? a.size() < b.size() : a < b;
-}
+bool OlderRv(const std::string& a, const std::string& b) { return cache::OlderResourceVersion(a, b); }
 
 // Whether two directory trees hold the same files with the same contents
 // (both absent counts as the same).
@@ -155,6 +150,9 @@ void Controller::Log(const std::string& level, const std::string& message, const
 }
 
 void Controller::Start() {
+  // 30+ threads would otherwise get up to 16 malloc arenas on 2 cores, each
+  // holding its own free memory (measured: RSS twice the heap in use).
+  if (options_.malloc_arenas > 0) mallopt(M_ARENA_MAX, options_.malloc_arenas);
   if (options_.replicas > 1) {
     // Shard Leases replace the single leader Lease; singleton duties
     // (repository polling, ApplicationSets) run on every replica, as before.
@@ -233,11 +231,42 @@ void Controller::OnShardChange(int shard, bool held) {
   }
 }
 
+void Controller::StoreApp(AppEntry& e, const Node& obj) {
+  e.packed = cache::Pack(obj);
+  e.rv = obj.StrAt({"metadata", "resourceVersion"});
+  AppInfo& i = e.info;
+  i.ns = obj.StrAt({"metadata", "namespace"});
+  i.project = obj.StrAt({"spec", "project"}, "default");
+  i.repo_url = obj.StrAt({"spec", "source", "repoURL"});
+  i.target_revision = obj.StrAt({"spec", "source", "targetRevision"}, "HEAD");
+  i.dest_server = obj.StrAt({"spec", "destination", "server"});
+  i.dest_namespace = obj.StrAt({"spec", "destination", "namespace"});
+  i.sync_status = obj.StrAt({"status", "sync", "status"});
+  i.health_status = obj.StrAt({"status", "health", "status"});
+  i.sync_revision = obj.StrAt({"status", "sync", "revision"});
+  i.autosync = obj.At({"spec", "syncPolicy", "automated"}) != nullptr;
+  i.deleting = !obj.StrAt({"metadata", "deletionTimestamp"}).empty();
+  i.operation = obj.Get("operation") != nullptr;
+  i.success_rate = -1;
+  i.time_to_deploy_s = i.time_to_rollback_s = -1;
+  if (const Node* st = obj.Get("status")) {
+    i.success_rate = SuccessRate(*st);
+    if (const Node* d = st->At({"capstan", "deployments", "timeToDeployMs", "last"}))
+      i.time_to_deploy_s = double(d->AsInt(0)) / 1000.0;
+    if (const Node* r = st->At({"capstan", "deployments", "timeToRollbackMs", "last"}))
+      i.time_to_rollback_s = double(r->AsInt(0)) / 1000.0;
+  }
+}
+
 std::optional<Node> Controller::Snapshot(const std::string& name) {
-  std::lock_guard<std::mutex> l(mu_);
-  auto it = apps_.find(name);
-  if (it == apps_.end()) return std::nullopt;
-  return it->second.obj;
+  std::string packed;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = apps_.find(name);
+    if (it == apps_.end()) return std::nullopt;
+    packed = it->second.packed;
+  }
+  return cache::Unpack(packed);
 }
 
 // --- informers ------------------------------------------------------------------
@@ -246,22 +275,32 @@ void Controller::WatchApps() {
   kube::WatchOptions wo;
   wo.stop = &stop_;
   wo.timeout_seconds = 300;
-  wo.on_list = [this](const Node& list) {
-    std::map<std::string, Node> fresh;
-    if (const Node* items = list.Get("items"); items && items->IsSeq())
-      for (const auto& i : items->items) fresh[i.StrAt({"metadata", "name"})] = i;
+  wo.list_page_size = 250;
+  // The list arrives page by page (10,000 Applications with their status
+  // would otherwise sit in memory whole, parsed): each page's apps are
+  // taken in, and those no listing returned are gone at its end.
+  std::set<std::string> listed;
+  wo.on_list_page = [this, &listed](std::vector<Node>& items, bool first) {
+    if (first) listed.clear();
+    for (auto& i : items) {
+      listed.insert(i.StrAt({"metadata", "name"}));
+      OnAppEvent("ADDED", i);
+      i = Node();
+    }
+  };
+  wo.on_list = [this, &listed](const Node&) {
     std::vector<std::string> gone;
     {
       std::lock_guard<std::mutex> l(mu_);
       for (const auto& [name, e] : apps_)
-        if (!fresh.count(name)) gone.push_back(name);
+        if (!listed.count(name)) gone.push_back(name);
     }
+    listed.clear();
     for (const auto& name : gone) {
       Node n = Node::Map();
       n.GetOrCreateMap("metadata").Set("name", Node::String(name));
       OnAppEvent("DELETED", n);
     }
-    for (const auto& [name, obj] : fresh) OnAppEvent("ADDED", obj);
     apps_synced_ = true;
   };
   std::string last_error;
@@ -297,10 +336,10 @@ void Controller::OnAppEvent(const std::string& type, const Node& obj) {
     if (it == apps_.end()) {
       refresh = true;
       shard_map_->Add(name);
-      apps_[name].obj = obj;
+      StoreApp(apps_[name], obj);
     } else {
-      const Node& old = it->second.obj;
-      if (OlderRv(obj.StrAt({"metadata", "resourceVersion"}), old.StrAt({"metadata", "resourceVersion"}))) return;
+      if (OlderRv(obj.StrAt({"metadata", "resourceVersion"}), it->second.rv)) return;
+      const Node old = cache::Unpack(it->second.packed);
       auto same = [&](std::initializer_list<std::string_view> path) {
         const Node* a = old.At(path);
         const Node* b = obj.At(path);
@@ -308,7 +347,7 @@ void Controller::OnAppEvent(const std::string& type, const Node& obj) {
       };
       refresh = !same({"spec"}) || !same({"metadata", "annotations"}) || !same({"metadata", "labels"}) ||
                 !same({"metadata", "deletionTimestamp"}) || !same({"metadata", "finalizers"});
-      it->second.obj = obj;
+      StoreApp(it->second, obj);
     }
     operation = obj.Get("operation") != nullptr;
     if (obj.StrAt({"status", "operationState", "phase"}) == "Terminating")
@@ -328,8 +367,13 @@ void Controller::OnCacheChange(const std::string& app, const resource::ResId& id
 }
 
 void Controller::Ticker() {
+  int64_t next_trim = NowMs() + options_.trim_interval_ms;
   while (!stop_) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    if (options_.trim_interval_ms > 0 && NowMs() >= next_trim) {
+      malloc_trim(0);  // pages freed after a burst (a list, a resync) go back to the kernel
+      next_trim = NowMs() + options_.trim_interval_ms;
+    }
     if (options_.resync_ms <= 0) continue;
     int64_t now = NowMs();
     std::vector<std::string> due;
@@ -354,10 +398,8 @@ void Controller::PollRepos() {
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_repo;  // url -> (app, revision)
     {
       std::lock_guard<std::mutex> l(mu_);
-      for (const auto& [name, e] : apps_) {
-        std::string url = e.obj.StrAt({"spec", "source", "repoURL"});
-        if (!url.empty()) by_repo[url].push_back({name, e.obj.StrAt({"spec", "source", "targetRevision"}, "HEAD")});
-      }
+      for (const auto& [name, e] : apps_)
+        if (!e.info.repo_url.empty()) by_repo[e.info.repo_url].push_back({name, e.info.target_revision});
     }
     for (const auto& [url, apps] : by_repo) {
       if (stop_) return;
@@ -385,18 +427,33 @@ void Controller::PollRepos() {
           for (const auto& [name, rev] : apps) refresh_queue_.Add(name);
         continue;
       }
+      // One resolve per revision, not per app (each opens the repository:
+      // 10,000 apps on one branch were 10,000 opens per poll).
+      std::map<std::string, std::optional<std::string>> resolved;  // revision -> commit (nullopt: failed)
       for (const auto& [name, rev] : apps) {
-        std::string commit;
-        try {
-          commit = manager_->repos().Resolve(url, rev, false);
-        } catch (const std::exception&) {
+        auto r = resolved.find(rev);
+        if (r == resolved.end()) {
+          std::optional<std::string> c;
+          try {
+            c = manager_->repos().Resolve(url, rev, false);
+          } catch (const std::exception&) {
+          }
+          r = resolved.emplace(rev, c).first;
+        }
+        if (!r->second) {
           refresh_queue_.Add(name);  // the refresh reports the error
           continue;
         }
-        auto obj = Snapshot(name);
-        if (!obj) continue;
-        std::string old = obj->StrAt({"status", "sync", "revision"});
-        if (!was_failing && old != commit && !old.empty()) ReuseManifests(*obj, old, commit);
+        const std::string& commit = *r->second;
+        std::string old;
+        {
+          std::lock_guard<std::mutex> l(mu_);
+          auto it = apps_.find(name);
+          if (it == apps_.end()) continue;
+          old = it->second.info.sync_revision;
+        }
+        if (!was_failing && old != commit && !old.empty())
+          if (auto obj = Snapshot(name)) ReuseManifests(*obj, old, commit);
         if (was_failing || old != commit) {
           {
             std::lock_guard<std::mutex> l(mu_);
@@ -681,9 +738,9 @@ bool Controller::PatchApp(const std::string& name, const Node& ops) {
     // not work from the older object before the watch event arrives.
     // Two workers may write one app; keep whichever is newest.
     std::lock_guard<std::mutex> l(mu_);
-    if (auto it = apps_.find(name); it != apps_.end() &&
-        !OlderRv(out.StrAt({"metadata", "resourceVersion"}), it->second.obj.StrAt({"metadata", "resourceVersion"})))
-      it->second.obj = out;
+    if (auto it = apps_.find(name);
+        it != apps_.end() && !OlderRv(out.StrAt({"metadata", "resourceVersion"}), it->second.rv))
+      StoreApp(it->second, out);
     return true;
   } catch (const kube::KubeError& e) {
     CountRequest("Patch", kAppGvk, options_.apps_namespace, e.code);
@@ -693,7 +750,7 @@ bool Controller::PatchApp(const std::string& name, const Node& ops) {
     try {
       Node fresh = client_.Get({kAppGvk, options_.apps_namespace, name});
       std::lock_guard<std::mutex> l(mu_);
-      if (auto it = apps_.find(name); it != apps_.end()) it->second.obj = fresh;
+      if (auto it = apps_.find(name); it != apps_.end()) StoreApp(it->second, fresh);
     } catch (const std::exception&) {
     }
     return false;

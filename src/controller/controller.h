@@ -74,6 +74,11 @@ struct ControllerOptions {
   bool applicationsets = true;
   int64_t appset_resync_ms = 180000;
   std::function<void(const std::string& level, const std::string& message, const std::string& app)> log;
+  // Memory (docs/decisions.md): glibc malloc arenas for the process (set at
+  // Start; 0 = glibc's default of 8 per core), and how often free heap
+  // pages are handed back to the kernel (malloc_trim; 0 = never).
+  int malloc_arenas = 2;
+  int64_t trim_interval_ms = 10000;
 };
 
 class Controller {
@@ -89,10 +94,22 @@ class Controller {
   bool leading() const { return leading_; }
 
  private:
+  // What the repository poller and the metrics read of an Application,
+  // without unpacking it.
+  struct AppInfo {
+    std::string ns, project, repo_url, target_revision, dest_server, dest_namespace;
+    std::string sync_status, health_status, sync_revision;
+    bool autosync = false, deleting = false, operation = false;
+    // status.capstan.deployments (deploy_stats.h); -1 when absent.
+    double success_rate = -1, time_to_deploy_s = -1, time_to_rollback_s = -1;
+  };
   struct AppEntry {
-    yaml::Node obj;
+    std::string packed;  // the Application as last seen (cache::Pack)
+    std::string rv;      // its metadata.resourceVersion
+    AppInfo info;
     int64_t next_resync_ms = 0;
   };
+  static void StoreApp(AppEntry& e, const yaml::Node& obj);
   void WatchApps();
   void WatchAppSets();
   void AppSetWorker();

@@ -38,16 +38,20 @@ std::string EscapeHelp(const std::string& v) {
   return out;
 }
 
-std::string LabelText(const Labels& labels, const std::string& extra_key = "", const std::string& extra = "") {
-  if (labels.empty() && extra_key.empty()) return "";
-  std::string out = "{";
-  bool first = true;
+// `a="x",b="y"`: the key a series is stored under.
+std::string LabelKey(const Labels& labels) {
+  std::string out;
   for (const auto& [k, v] : labels) {
-    if (!first) out += ",";
-    first = false;
+    if (!out.empty()) out += ",";
     out += k + "=\"" + EscapeLabel(v) + "\"";
   }
-  if (!extra_key.empty()) out += std::string(first ? "" : ",") + extra_key + "=\"" + extra + "\"";
+  return out;
+}
+
+std::string LabelText(const std::string& key, const std::string& extra_key = "", const std::string& extra = "") {
+  if (key.empty() && extra_key.empty()) return "";
+  std::string out = "{" + key;
+  if (!extra_key.empty()) out += std::string(key.empty() ? "" : ",") + extra_key + "=\"" + extra + "\"";
   return out + "}";
 }
 
@@ -69,18 +73,18 @@ Registry::Family& Registry::Get(const std::string& name) {
 
 void Registry::Add(const std::string& name, const Labels& labels, double value) {
   std::lock_guard<std::mutex> l(mu_);
-  Get(name).series[labels].value += value;
+  Get(name).series[LabelKey(labels)].value += value;
 }
 
 void Registry::Set(const std::string& name, const Labels& labels, double value) {
   std::lock_guard<std::mutex> l(mu_);
-  Get(name).series[labels].value = value;
+  Get(name).series[LabelKey(labels)].value = value;
 }
 
 void Registry::Observe(const std::string& name, const Labels& labels, double value) {
   std::lock_guard<std::mutex> l(mu_);
   Family& f = Get(name);
-  Series& s = f.series[labels];
+  Series& s = f.series[LabelKey(labels)];
   if (s.bucket_counts.empty()) s.bucket_counts.assign(f.buckets.size(), 0);
   for (size_t i = 0; i < f.buckets.size(); ++i)
     if (value <= f.buckets[i]) {

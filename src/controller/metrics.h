@@ -39,7 +39,9 @@ class Registry {
     MetricType type;
     std::string help;
     std::vector<double> buckets;
-    std::map<Labels, Series> series;
+    // By label text (`a="x",b="y"`, escaped): one string per series rather
+    // than a vector of pairs (10,000 apps make ~100,000 series).
+    std::map<std::string, Series> series;
   };
   Family& Get(const std::string& name);
   std::mutex mu_;

@@ -121,32 +121,26 @@ std::string Controller::RenderMetrics() {
     std::lock_guard<std::mutex> l(mu_);
     for (const auto& [name, e] : apps_) {
       if (!Mine(name)) continue;  // as Argo CD: each replica reports the apps it processes
-      const yaml::Node& o = e.obj;
+      const AppInfo& i = e.info;
       auto or_unknown = [](std::string s) { return s.empty() ? std::string("Unknown") : s; };
       std::string op;
-      if (!o.StrAt({"metadata", "deletionTimestamp"}).empty()) op = "delete";
-      else if (o.Get("operation")) op = "sync";
-      bool autosync = o.At({"spec", "syncPolicy", "automated"}) != nullptr;
-      std::string project = o.StrAt({"spec", "project"}, "default");
+      if (i.deleting) op = "delete";
+      else if (i.operation) op = "sync";
       m.Set("argocd_app_info",
-            {{"namespace", o.StrAt({"metadata", "namespace"})}, {"name", name}, {"project", project},
-             {"autosync_enabled", autosync ? "true" : "false"},
-             {"repo", NormalizeRepo(o.StrAt({"spec", "source", "repoURL"}))},
-             {"dest_server", o.StrAt({"spec", "destination", "server"})},
-             {"dest_namespace", o.StrAt({"spec", "destination", "namespace"})},
-             {"sync_status", or_unknown(o.StrAt({"status", "sync", "status"}))},
-             {"health_status", or_unknown(o.StrAt({"status", "health", "status"}))}, {"operation", op}},
+            {{"namespace", i.ns}, {"name", name}, {"project", i.project},
+             {"autosync_enabled", i.autosync ? "true" : "false"},
+             {"repo", NormalizeRepo(i.repo_url)},
+             {"dest_server", i.dest_server},
+             {"dest_namespace", i.dest_namespace},
+             {"sync_status", or_unknown(i.sync_status)},
+             {"health_status", or_unknown(i.health_status)}, {"operation", op}},
             1);
-      m.Set("argocd_app_orphaned_resources_count", {{"namespace", o.StrAt({"metadata", "namespace"})}, {"name", name}, {"project", project}}, 0);
+      m.Set("argocd_app_orphaned_resources_count", {{"namespace", i.ns}, {"name", name}, {"project", i.project}}, 0);
       // The success metrics kept in status (deploy_stats.h).
-      if (const yaml::Node* st = o.Get("status")) {
-        Labels al{{"namespace", o.StrAt({"metadata", "namespace"})}, {"name", name}, {"project", project}};
-        if (double rate = SuccessRate(*st); rate >= 0) m.Set("capstan_app_deploy_success_rate", al, rate);
-        if (const yaml::Node* d = st->At({"capstan", "deployments", "timeToDeployMs", "last"}))
-          m.Set("capstan_app_time_to_deploy_seconds", al, double(d->AsInt(0)) / 1000.0);
-        if (const yaml::Node* r = st->At({"capstan", "deployments", "timeToRollbackMs", "last"}))
-          m.Set("capstan_app_time_to_rollback_seconds", al, double(r->AsInt(0)) / 1000.0);
-      }
+      Labels al{{"namespace", i.ns}, {"name", name}, {"project", i.project}};
+      if (i.success_rate >= 0) m.Set("capstan_app_deploy_success_rate", al, i.success_rate);
+      if (i.time_to_deploy_s >= 0) m.Set("capstan_app_time_to_deploy_seconds", al, i.time_to_deploy_s);
+      if (i.time_to_rollback_s >= 0) m.Set("capstan_app_time_to_rollback_seconds", al, i.time_to_rollback_s);
     }
   }
   std::string server = options_.server;

@@ -126,8 +126,6 @@ std::string BadVerb(char verb, const Value& v) {
 std::string FormatOne(const Value& v, char verb, const Spec& sp);
 
 std::string FormatComposite(const Value& v, char verb, const Spec& sp) {
-  Spec inner = sp;
-  inner.width = -1;
   if (v.type == Type::kList) {
     std::string r = "[";
     for (size_t k = 0; k < v.list->size(); ++k) {
@@ -148,7 +146,6 @@ std::string FormatComposite(const Value& v, char verb, const Spec& sp) {
 
 std::string FormatOne(const Value& v, char verb, const Spec& sp) {
   if (v.IsNil()) {
-    if (verb == 'v' || verb == 's' && false) return Pad("<nil>", sp, false);
     if (verb == 'v') return Pad("<nil>", sp, false);
     return BadVerb(verb, v);
   }

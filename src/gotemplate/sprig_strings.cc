@@ -83,7 +83,6 @@ uint32_t ToLowerR(uint32_t r) {
 }
 bool IsUpperR(uint32_t r) { return ToLowerR(r) != r; }
 bool IsLowerR(uint32_t r) { return ToUpperR(r) != r; }
-bool IsLetterR(uint32_t r) { return (r < 0x80 && std::isalpha(static_cast<int>(r))) || (r >= 0xC0 && r != 0xD7 && r != 0xF7); }
 bool IsDigitR(uint32_t r) { return r >= '0' && r <= '9'; }
 bool IsSpaceR(uint32_t r) {
   return r == ' ' || r == '\t' || r == '\n' || r == '\v' || r == '\f' || r == '\r' || r == 0x85 || r == 0xA0 ||

@@ -166,13 +166,6 @@ uint64_t Octal(const char* p, size_t n) {
   return v;
 }
 
-std::string TrimSpace(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
-
 std::string GetStr(const gt::Value& m, const char* key) {
   if (m.type != gt::Type::kMap) return "";
   auto it = m.map->find(key);

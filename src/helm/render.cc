@@ -188,8 +188,6 @@ struct EngineCtx {
 
 std::string WarnWrap(const std::string& m) { return std::string(kWarnStart) + m + kWarnEnd; }
 
-gt::TemplateSet* CurrentSet(gt::Executor& ex) { return const_cast<gt::TemplateSet*>(&ex.set()); }
-
 std::string ExecName(gt::Executor& ex, const std::string& name, const Value& data) {
   auto* ctx = static_cast<EngineCtx*>(ex.state().user);
   int& n = ctx->included[name];
@@ -220,8 +218,6 @@ std::string ReplaceAll(std::string s, const std::string& from, const std::string
   }
   return s;
 }
-
-Value TomlValue(const Value& v);
 
 std::string TomlScalar(const Value& v) {
   switch (v.type) {
@@ -686,11 +682,6 @@ void ValidateSchemas(Chart& c, const Value& values, std::string* sb) {
     if (sv.type != Type::kMap) sv = Value::NewMap();
     ValidateSchemas(*sc, sv, sb);
   }
-}
-
-bool PathMatch(const std::string& pattern, const std::string& name) {
-  // filepath.Match: '*' does not cross '/'
-  return GlobMatch(pattern, name) && pattern.find("**") == std::string::npos ? true : GlobMatch(pattern, name);
 }
 
 }  // namespace

@@ -218,6 +218,26 @@ yaml::Node Client::Get(const ResId& id) {
   return impl_->Call(req, true);
 }
 
+namespace {
+
+// Typed lists leave apiVersion/kind off their items; the dynamic client
+// fills them in (as client-go's unstructured decoding does).
+void FillTypeMeta(const ApiResource& r, std::vector<yaml::Node>* items) {
+  for (auto& item : *items) {
+    if (!item.IsMap()) continue;
+    if (!item.Has("apiVersion") || !item.Has("kind")) {
+      yaml::Node fixed = yaml::Node::Map();
+      fixed.Set("apiVersion", yaml::Node::String(r.gvk().ApiVersion()));
+      fixed.Set("kind", yaml::Node::String(r.kind));
+      for (auto& f : item.fields)
+        if (f.key.value != "apiVersion" && f.key.value != "kind") fixed.fields.push_back(std::move(f));
+      item = std::move(fixed);
+    }
+  }
+}
+
+}  // namespace
+
 yaml::Node Client::List(const Gvk& gvk, const std::string& ns, const ListOptions& options) {
   ApiResource r = Resource(gvk);
   std::string list_ns = r.namespaced ? ns : "";
@@ -252,6 +272,17 @@ yaml::Node Client::List(const Gvk& gvk, const std::string& ns, const ListOptions
       throw;
     }
     std::string next = doc.StrAt({"metadata", "continue"});
+    if (options.on_page) {
+      yaml::Node* items = doc.Get("items");
+      if (items && items->IsSeq()) {
+        FillTypeMeta(r, &items->items);
+        options.on_page(items->items, page == 0);
+        items->items.clear();
+      } else {
+        std::vector<yaml::Node> none;
+        options.on_page(none, page == 0);
+      }
+    }
     if (result.IsNull()) {
       result = std::move(doc);
       if (!result.Get("items") || !result.Get("items")->IsSeq()) result.Set("items", yaml::Node::Seq());
@@ -269,21 +300,7 @@ yaml::Node Client::List(const Gvk& gvk, const std::string& ns, const ListOptions
     md->Remove("continue");
     md->Remove("remainingItemCount");
   }
-  // Typed lists leave apiVersion/kind off their items; the dynamic client
-  // fills them in (as client-go's unstructured decoding does).
-  if (yaml::Node* items = result.Get("items")) {
-    for (auto& item : items->items) {
-      if (!item.IsMap()) continue;
-      if (!item.Has("apiVersion") || !item.Has("kind")) {
-        yaml::Node fixed = yaml::Node::Map();
-        fixed.Set("apiVersion", yaml::Node::String(r.gvk().ApiVersion()));
-        fixed.Set("kind", yaml::Node::String(r.kind));
-        for (auto& f : item.fields)
-          if (f.key.value != "apiVersion" && f.key.value != "kind") fixed.fields.push_back(std::move(f));
-        item = std::move(fixed);
-      }
-    }
-  }
+  if (yaml::Node* items = result.Get("items")) FillTypeMeta(r, &items->items);
   if (!result.Has("kind")) result.Set("kind", yaml::Node::String(r.kind + "List"));
   if (!result.Has("apiVersion")) result.Set("apiVersion", yaml::Node::String(r.gvk().ApiVersion()));
   return result;

@@ -217,6 +217,12 @@ struct ListOptions {
   int64_t limit = 500;  // page size; pages are followed and aggregated
   std::string resource_version;        // "" = most recent (quorum read)
   std::string resource_version_match;  // "NotOlderThan" | "Exact" | ""
+  // When set, each page's items (apiVersion/kind filled in) are handed to
+  // it as the page arrives instead of being aggregated, and the List
+  // returned holds no items: a large list never sits in memory whole.
+  // `first` marks the first page of a listing; a listing started over
+  // (expired continue token) begins again with first = true.
+  std::function<void(std::vector<yaml::Node>& items, bool first)> on_page;
 };
 
 struct WriteOptions {
@@ -258,6 +264,11 @@ struct WatchOptions {
   // Called with the full List at start (when resource_version is empty) and
   // after every re-list forced by 410 Gone: the caller replaces its cache.
   std::function<void(const yaml::Node& list)> on_list;
+  // With on_list_page, a (re-)list hands its items over page by page
+  // (ListOptions::on_page, pages of list_page_size) and on_list then gets
+  // the List without items, marking the end of the listing.
+  std::function<void(std::vector<yaml::Node>& items, bool first)> on_list_page;
+  int64_t list_page_size = 500;
   // Set from another thread to end the watch (checked while streaming).
   const std::atomic<bool>* stop = nullptr;
 };

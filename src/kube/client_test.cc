@@ -300,6 +300,60 @@ TEST_F(ClientTest, ListRestartsUnpagedWhenContinueExpires) {
   EXPECT_EQ(pages[2].Param("limit"), "");
 }
 
+TEST_F(ClientTest, ListHandsPagesOverWithoutAggregating) {
+  for (int i = 0; i < 5; ++i) server_.Seed(ConfigMapJson("team", "cm" + std::to_string(i)));
+  auto client = NewClient();
+  ListOptions o;
+  o.limit = 2;
+  std::vector<std::string> seen;
+  int firsts = 0;
+  o.on_page = [&](std::vector<yaml::Node>& items, bool first) {
+    firsts += first;
+    if (firsts == 1) EXPECT_LE(items.size(), 2u);  // the restarted listing is unpaged
+    for (auto& i : items) seen.push_back(i.StrAt({"kind"}) + "/" + i.StrAt({"metadata", "name"}));
+  };
+  yaml::Node list = client->List(kConfigMap, "team", o);
+  EXPECT_EQ(seen, (std::vector<std::string>{"ConfigMap/cm0", "ConfigMap/cm1", "ConfigMap/cm2", "ConfigMap/cm3",
+                                            "ConfigMap/cm4"}));
+  EXPECT_EQ(firsts, 1);
+  EXPECT_EQ(list.Get("items")->size(), 0u);
+  EXPECT_EQ(list.StrAt({"metadata", "resourceVersion"}), std::to_string(server_.CurrentRv()));
+
+  // An expired continue token starts the listing over: first again.
+  server_.ExpireContinueTokens(true);
+  seen.clear();
+  firsts = 0;
+  client->List(kConfigMap, "team", o);
+  EXPECT_EQ(firsts, 2);
+  EXPECT_EQ(seen.size(), 2u + 5u);  // page 1, then the full list
+}
+
+TEST_F(ClientTest, WatchHandsTheListOverPageByPage) {
+  for (int i = 0; i < 5; ++i) server_.Seed(ConfigMapJson("team", "cm" + std::to_string(i)));
+  auto client = NewClient();
+  WatchOptions o;
+  o.list_page_size = 2;
+  std::vector<size_t> pages;
+  bool ended = false;
+  o.on_list_page = [&](std::vector<yaml::Node>& items, bool) { pages.push_back(items.size()); };
+  o.on_list = [&](const yaml::Node& list) {
+    ended = true;
+    EXPECT_EQ(list.Get("items")->size(), 0u);
+  };
+  std::atomic<bool> stop{false};
+  o.stop = &stop;
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    server_.Seed(ConfigMapJson("team", "late"));
+  });
+  client->Watch(kConfigMap, "team", o, [&](const WatchEvent& e) {
+    return e.type == "BOOKMARK" || e.object.StrAt({"metadata", "name"}) != "late";
+  });
+  writer.join();
+  EXPECT_EQ(pages, (std::vector<size_t>{2, 2, 1}));
+  EXPECT_TRUE(ended);
+}
+
 // --- retries and throttling ------------------------------------------------------
 
 TEST_F(ClientTest, RetriesTooManyRequestsHonouringRetryAfter) {

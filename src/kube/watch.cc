@@ -93,6 +93,10 @@ void Client::Watch(const Gvk& gvk, const std::string& ns, const WatchOptions& op
     ListOptions lo;
     lo.label_selector = options.label_selector;
     lo.field_selector = options.field_selector;
+    if (options.on_list_page) {
+      lo.on_page = options.on_list_page;
+      lo.limit = options.list_page_size;
+    }
     yaml::Node list = List(gvk, watch_ns, lo);
     rv = list.StrAt({"metadata", "resourceVersion"});
     if (options.on_list) {

@@ -135,6 +135,8 @@ class Api {
   // Runs `op` (a refresh, a delete) for app `name` on a background
   // thread; false when this server runs one for it.
   bool StartOperation(const std::string& name, std::function<void()> op);
+  // Joins the operation threads that ended; ops_mu_ held.
+  void JoinEndedThreadsLocked();
   // Runs `work` on a background thread as app `name`'s operation, after
   // claiming it in the cluster as `capstan app` does (app::ClaimOperation:
   // operationState Running, checked by resourceVersion) and recording
@@ -163,7 +165,8 @@ class Api {
     std::shared_ptr<std::atomic<bool>> terminate;  // null: cannot be terminated (delete, refresh)
   };
   std::map<std::string, RunningOp> running_ops_;  // guarded by ops_mu_
-  std::vector<std::thread> op_threads_;
+  std::vector<std::thread> op_threads_;               // guarded by ops_mu_
+  std::vector<std::thread::id> finished_op_threads_;  // ended, to be joined (ops_mu_)
 };
 
 // JSON error body in grpc-gateway's shape {"error","code","message"}.

@@ -1,5 +1,6 @@
 // Sync, rollback and terminate: in-process through app::Manager (claimed
 // as app/operation_lock.h says) unless a controller holds its lease.
+#include <algorithm>
 #include <ctime>
 
 #include "app/application.h"
@@ -76,14 +77,31 @@ bool Api::ControllerActive() {
   }
 }
 
+void Api::JoinEndedThreadsLocked() {
+  // Threads of operations that ended are joined here, so a long-running
+  // server does not keep one per sync, rollback or webhook refresh.
+  for (auto it = op_threads_.begin(); it != op_threads_.end();) {
+    auto done = std::find(finished_op_threads_.begin(), finished_op_threads_.end(), it->get_id());
+    if (done == finished_op_threads_.end()) {
+      ++it;
+      continue;
+    }
+    finished_op_threads_.erase(done);
+    it->join();  // it only returns now: it released ops_mu_ for the last time
+    it = op_threads_.erase(it);
+  }
+}
+
 bool Api::StartOperation(const std::string& name, std::function<void()> op) {
   std::lock_guard<std::mutex> l(ops_mu_);
   if (stopping_ || running_ops_.count(name)) return false;
   running_ops_[name] = RunningOp{};
+  JoinEndedThreadsLocked();
   op_threads_.emplace_back([this, name, op = std::move(op)] {
     op();
     std::lock_guard<std::mutex> g(ops_mu_);
     running_ops_.erase(name);
+    finished_op_threads_.push_back(std::this_thread::get_id());
   });
   return true;
 }
@@ -226,6 +244,7 @@ Response Api::RunOperation(const std::string& name, const Node& operation, const
   }
   std::string app_json = yaml::EmitJson(PublicApp(application.object));
   std::lock_guard<std::mutex> l(ops_mu_);
+  JoinEndedThreadsLocked();
   op_threads_.emplace_back([this, name, terminate, application, work]() mutable {
     t_terminate = terminate.get();
     std::string error;
@@ -241,6 +260,7 @@ Response Api::RunOperation(const std::string& name, const Node& operation, const
     running_ops_[name].terminate = nullptr;
     FinishOperation(name, error, terminate->load());
     running_ops_.erase(name);
+    finished_op_threads_.push_back(std::this_thread::get_id());
   });
   return JsonText(app_json);
 }

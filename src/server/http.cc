@@ -148,6 +148,9 @@ std::string Server::Start() {
     throw std::runtime_error("cannot listen on " + s.opt.address + ":" + std::to_string(s.opt.port));
   httplib::Server* http = s.http.get();
   s.thread = std::thread([http] { http->listen_after_bind(); });
+  // stop() before the accept loop runs is lost (httplib only stops a
+  // running server), and Stop() would then wait for ever.
+  for (int i = 0; i < 5000 && !http->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   s.running = true;
   return password;
 }

@@ -15,10 +15,14 @@ namespace capstan::server {
 using yaml::Node;
 
 std::string SendWithRetries(const notify::Request& r, const notify::WebhookService& svc) {
-  static const std::regex url_re(R"(^(https?://[^/]+)(/.*)?$)");
+  // The port is checked here: cpp-httplib's Client throws from its own
+  // C++ runtime on a port beyond int, which capstan's cannot catch (see
+  // base/http_server.h).
+  static const std::regex url_re(R"(^(https?://(?:\[[0-9A-Fa-f:.]+\]|[^/:\[\]]+)(?::([0-9]{1,5}))?)(/.*)?$)");
   std::smatch m;
-  if (!std::regex_match(r.url, m, url_re)) return "service " + svc.name + ": url is not http(s)://host[/path]";
-  std::string base = m[1].str(), path = m[2].matched ? m[2].str() : "/";
+  if (!std::regex_match(r.url, m, url_re) || (m[2].matched && std::stoi(m[2].str()) > 65535))
+    return "service " + svc.name + ": url is not http(s)://host[:port][/path]";
+  std::string base = m[1].str(), path = m[3].matched ? m[3].str() : "/";
   base::LoadHttplib();
   std::string why;
   int64_t wait = svc.retry_wait_min_ms;

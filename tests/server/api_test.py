@@ -576,6 +576,16 @@ def run_tests(env, first_commit, secret):
     check("GitLab push with a wrong token is 400", r.status == 400)
     r = env.api("POST", "/api/webhook", gl, headers={"X-Gitlab-Event": "Push Hook", "X-Gitlab-Token": "gl-token"})
     check("GitLab push with the token refreshes both apps", r.status == 200 and sorted(r.json()["refreshed"]) == ["teamb", "web"], r.body)
+    # Every refresh runs on a thread of its own; ended ones must be joined,
+    # or each keeps its stack (8 MiB of address space) for the server's life.
+    vm_before = vm_size_kb(env.server.pid)
+    for _ in range(24):
+        env.api("POST", "/api/webhook", gl, headers={"X-Gitlab-Event": "Push Hook", "X-Gitlab-Token": "gl-token"})
+        time.sleep(0.25)
+    time.sleep(1)
+    grown_mb = (vm_size_kb(env.server.pid) - vm_before) // 1024
+    check("48 webhook refreshes leave no thread stacks behind", grown_mb < 48, f"address space grew {grown_mb} MiB")
+    print(f"     (address space grew {grown_mb} MiB)")
     big = b'{"x":"' + b"a" * (51 * 1024 * 1024) + b'"}'
     r = env.api("POST", "/api/webhook", big, headers={"X-GitHub-Event": "push"})
     check("webhook payload over 50 MB refused", r.status in (400, 413), r.status)
@@ -597,6 +607,11 @@ def run_tests(env, first_commit, secret):
     check("DELETE /api/v1/projects/team-b", r.status == 200, r.body)
     r = env.api("DELETE", "/api/v1/session", token=admin)
     check("DELETE /api/v1/session clears the cookie", r.status == 200 and "Max-Age=0" in (r.headers.get("Set-Cookie") or ""))
+
+
+def vm_size_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmSize:"))
 
 
 def raw_get(env, path):
