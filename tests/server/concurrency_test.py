@@ -13,7 +13,10 @@ check, so:
     Job is created once and history gains exactly one entry;
   - `GET /api/v1/applications/web?refresh=normal` calls racing a sync
     through the API drop neither its history entry nor its final
-    operationState.
+    operationState;
+  - with a controller holding its Lease, the API only writes `.operation`
+    (checked by resourceVersion) and a second sync is 409 until the
+    controller has run the first.
 Before this, the server checked only its own in-memory map and its cached
 `.operation`, so it synced over a CLI's claim (two hook Jobs, two history
 entries), and its refreshes wrote status unchecked.
@@ -225,6 +228,24 @@ for round_ in range(1, 4):
           f"{before[1]} -> {len(history())}")
     check(f"{label}: its final operationState is kept (Succeeded)", phase() == "Succeeded", str(phase()))
     check(f"{label}: the refreshes succeed", refreshes[0] > 0 and not errors, str(errors[:2]))
+
+# --- 5. with a controller holding its Lease: the API hands the sync over -----------
+ctl = env.start_controller("--leader-elect", "--lease-duration-seconds", "5")
+check("the controller holds its Lease", env.wait("lease", lambda: env.kubectl(
+    "-n", "argocd", "get", "lease", "capstan-controller", "-o", "jsonpath={.spec.holderIdentity}",
+    check_rc=False) != "") is not None)
+time.sleep(1)
+before = counts()
+r = api_sync()
+check("with a controller: the sync through the API writes .operation (200)",
+      r.status == 200 and (r.json().get("operation") or {}).get("sync") is not None, f"{r.status} {r.body[:300]}")
+r2 = api_sync()
+check(f"with a controller: a second sync through the API is 409 '{IN_PROGRESS}'",
+      r2.status == 409 and IN_PROGRESS in r2.body, f"{r2.status} {r2.body[:300]}")
+wait_idle("with a controller")
+check("with a controller: the controller ran it once (one hook Job, one history entry, Succeeded)",
+      counts() == (before[0] + 1, before[1] + 1) and phase() == "Succeeded" and "sync started (by admin)" in env.log(ctl),
+      f"{before} -> {counts()}, {phase()}; {env.log(ctl)[-800:]}")
 
 stop_server()
 finish()
