@@ -133,6 +133,7 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
   app::ManagerOptions mo = options_.manager;
   mo.apps_namespace = options_.apps_namespace;
   mo.clock = &clock_;
+  mo.engine.terminated = [] { return TerminableClock::TerminateRequested(); };  // running hooks deleted
   mo.fetch = false;  // the repository poller fetches, once per repository
   if (!options_.server.empty()) mo.servers.push_back(options_.server);
   manager_ = std::make_unique<app::Manager>(*target_, mo);

@@ -18,9 +18,13 @@ int64_t TerminableClock::NowMs() { return base::RealClock().NowMs(); }
 std::chrono::steady_clock::time_point TerminableClock::Monotonic() { return std::chrono::steady_clock::now(); }
 
 void TerminableClock::SleepMs(int64_t ms) {
+  if (TerminateRequested()) throw OperationTerminated();
   auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
   for (;;) {
-    if (t_terminate && t_terminate->load()) throw OperationTerminated();
+    // Asked while sleeping: wake up, so that the sync engine, polling its
+    // hooks, sees EngineOptions::terminated and deletes the running ones
+    // (Argo CD's terminate); the next sleep throws.
+    if (TerminateRequested()) return;
     auto now = std::chrono::steady_clock::now();
     if (now >= end) return;
     std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(end - now, std::chrono::milliseconds(50)));
@@ -28,6 +32,8 @@ void TerminableClock::SleepMs(int64_t ms) {
 }
 
 void TerminableClock::SetThreadFlag(const std::atomic<bool>* flag) { t_terminate = flag; }
+
+bool TerminableClock::TerminateRequested() { return t_terminate && t_terminate->load(); }
 
 ParsedOperation ParseOperation(const Node& op, const app::Application& app) {
   ParsedOperation p;

@@ -39,7 +39,10 @@ class OperationTerminated : public std::runtime_error {
 };
 
 // The wall clock, except that sleeping on a thread whose operation was
-// asked to terminate throws OperationTerminated (checked every 50 ms).
+// asked to terminate throws OperationTerminated; a sleep during which it
+// is asked returns early (checked every 50 ms), so that the sync engine
+// stops through EngineOptions::terminated = TerminateRequested and
+// deletes its running hooks first.
 class TerminableClock : public base::Clock {
  public:
   int64_t NowMs() override;
@@ -47,6 +50,8 @@ class TerminableClock : public base::Clock {
   void SleepMs(int64_t ms) override;
   // The flag checked by SleepMs on this thread (nullptr: none).
   static void SetThreadFlag(const std::atomic<bool>* flag);
+  // Whether this thread's operation was asked to terminate.
+  static bool TerminateRequested();
 };
 
 }  // namespace capstan::controller

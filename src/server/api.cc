@@ -120,6 +120,9 @@ Api::Api(kube::Client& client, ApiOptions options)
   mo.servers.push_back(client_.config().server);
   mo.fetch_interval_ms = 0;  // every refresh and sync sees the latest push
   mo.engine.terminated = [] { return OperationTerminateRequested(); };
+  // Status writes checked by resourceVersion, as `capstan app` does
+  // (app/operation_lock.h): a refresh racing a sync drops nothing.
+  mo.status_client = &client_;
   manager_ = std::make_unique<app::Manager>(*target_, mo);
 }
 

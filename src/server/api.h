@@ -7,10 +7,13 @@
 // caller may not see, and a denied request learns nothing about the object.
 // Secret data is masked in every response.
 //
-// Operations (sync, rollback) run in-process through app::Manager, as
-// `capstan app sync` does, unless a controller holds the Lease
-// argocd-application-controller in the apps namespace: then the server
-// only writes the Application's `operation` field for it. Terminating an
+// Operations (sync, rollback) run in-process through app::Manager with the
+// same one-operation-per-Application claim and resourceVersion-checked
+// status writes as `capstan app sync` (app/operation_lock.h), unless a
+// controller holds its Lease (capstan-controller[-shard-N], or
+// argocd-application-controller) in the apps namespace: then the server
+// only writes the Application's `operation` field for it, refused while
+// an operation is in progress. Terminating an
 // in-process operation stops it at its next wait, as Argo CD's controller
 // does (sync::EngineOptions::terminated).
 #ifndef CAPSTAN_SERVER_API_H_
@@ -129,18 +132,25 @@ class Api {
                                           Response* denied);
   yaml::Node ResourceTreeOf(const yaml::Node& app);
   bool ControllerActive();
-  // Runs `op` for app `name` on a background thread; false when one runs.
-  // A `terminable` op (sync, rollback) runs with its terminate flag as the
-  // thread's (OperationTerminateRequested in api_internal.h).
-  bool StartOperation(const std::string& name, std::function<void()> op, bool terminable = false);
-  void WriteOperationState(const std::string& name, const yaml::Node& operation, const std::string& phase,
-                           const std::string& message);
-  // Runs `work` here as app `name`'s `operation`: recorded Running with
-  // `message`, cleared when it ends, Failed with the error when it throws.
-  // Answers with the app as it is then (`app_json` if it left the cache),
-  // 409 while another operation of the app runs.
+  // Runs `op` (a refresh, a delete) for app `name` on a background
+  // thread; false when this server runs one for it.
+  bool StartOperation(const std::string& name, std::function<void()> op);
+  // Joins the operation threads that ended; ops_mu_ held.
+  void JoinEndedThreadsLocked();
+  // Runs `work` on a background thread as app `name`'s operation, after
+  // claiming it in the cluster as `capstan app` does (app::ClaimOperation:
+  // operationState Running, checked by resourceVersion) and recording
+  // `operation` in .operation and operationState with `message`;
+  // .operation is removed when it ends, Failed with the error when it
+  // throws. 409 "another operation is already in progress" while another
+  // operation (this server's, a CLI's, a controller's) holds the app.
+  // The thread's terminate flag is what OperationTerminateRequested()
+  // (api_internal.h) reads. Answers with the app as it is then.
   Response RunOperation(const std::string& name, const yaml::Node& operation, const std::string& message,
-                        const std::string& app_json, std::function<void()> work);
+                        const app::SyncRequest& claim, std::function<void(app::Application&)> work);
+  // Ends the operation `work` ran: removes .operation and, when `error` is
+  // set or a terminate was not recorded by the sync, writes Failed.
+  void FinishOperation(const std::string& name, const std::string& error, bool terminate_requested);
 
   kube::Client& client_;
   ApiOptions options_;

@@ -1,9 +1,11 @@
-// Sync, rollback and terminate: in-process through app::Manager unless a
-// controller holds the lease.
+// Sync, rollback and terminate: in-process through app::Manager (claimed
+// as app/operation_lock.h says) unless a controller holds its lease.
 #include <algorithm>
 #include <ctime>
 
 #include "app/application.h"
+#include "app/operation_lock.h"
+#include "base/clock.h"
 #include "server/api_internal.h"
 
 namespace capstan::server {
@@ -20,10 +22,42 @@ int64_t ParseTime(const std::string& s) {
   return timegm(&tm);
 }
 
-Node MergePatchOf(const std::string& key, Node value) {
-  Node p = Node::Map();
-  p.Set(key, std::move(value));
-  return p;
+const char kInProgress[] = "another operation is already in progress";
+
+Node Op(const std::string& op, const std::string& path, const Node* value = nullptr) {
+  Node n = Node::Map();
+  n.Set("op", Node::String(op));
+  n.Set("path", Node::String(path));
+  if (value) n.Set("value", *value);
+  return n;
+}
+
+// Patches app `name` with the JSON patch `build` makes from the stored
+// object, tested against its resourceVersion; after a conflict (another
+// writer in between) reads again and builds again. `build` returns false
+// to write nothing (the object is returned as read). Throws KubeError.
+Node PatchChecked(kube::ResourceClient& client, const std::string& ns, const std::string& name,
+                  const std::function<bool(const Node& obj, Node& ops)>& build) {
+  for (int attempt = 1;; ++attempt) {
+    Node obj = client.Get({kApplicationGvk, ns, name});
+    Node ops = Node::Seq();
+    Node rv = Node::String(obj.StrAt({"metadata", "resourceVersion"}));
+    ops.items.push_back(Op("test", "/metadata/resourceVersion", &rv));
+    if (!build(obj, ops)) return obj;
+    kube::PatchOptions po;
+    po.type = kube::PatchType::kJson;
+    try {
+      return client.Patch({kApplicationGvk, ns, name}, ops, po);
+    } catch (const kube::KubeError& e) {
+      if ((e.code != 409 && e.code != 422) || attempt >= app::kStatusWriteAttempts) throw;
+    }
+  }
+}
+
+bool InProgress(const Node& obj) {
+  std::string phase = obj.StrAt({"status", "operationState", "phase"});
+  const Node* op = obj.Get("operation");
+  return (op && !op->IsNull()) || phase == "Running" || phase == "Terminating";
 }
 
 }  // namespace
@@ -31,6 +65,7 @@ Node MergePatchOf(const std::string& key, Node value) {
 bool OperationTerminateRequested() { return t_terminate && t_terminate->load(); }
 
 bool Api::ControllerActive() {
+  if (app::ControllerActive(client_, options_.ns, base::RealClock().NowMs())) return true;
   try {
     Node lease = client_.Get({{"coordination.k8s.io", "v1", "Lease"}, options_.ns, "argocd-application-controller"});
     int64_t renew = ParseTime(lease.StrAt({"spec", "renewTime"}));
@@ -42,12 +77,7 @@ bool Api::ControllerActive() {
   }
 }
 
-bool Api::StartOperation(const std::string& name, std::function<void()> op, bool terminable) {
-  std::lock_guard<std::mutex> l(ops_mu_);
-  if (stopping_ || running_ops_.count(name)) return false;
-  RunningOp running;
-  if (terminable) running.terminate = std::make_shared<std::atomic<bool>>(false);
-  running_ops_[name] = running;
+void Api::JoinEndedThreadsLocked() {
   // Threads of operations that ended are joined here, so a long-running
   // server does not keep one per sync, rollback or webhook refresh.
   for (auto it = op_threads_.begin(); it != op_threads_.end();) {
@@ -60,31 +90,20 @@ bool Api::StartOperation(const std::string& name, std::function<void()> op, bool
     it->join();  // it only returns now: it released ops_mu_ for the last time
     it = op_threads_.erase(it);
   }
-  op_threads_.emplace_back([this, name, flag = running.terminate, op = std::move(op)] {
-    t_terminate = flag.get();
+}
+
+bool Api::StartOperation(const std::string& name, std::function<void()> op) {
+  std::lock_guard<std::mutex> l(ops_mu_);
+  if (stopping_ || running_ops_.count(name)) return false;
+  running_ops_[name] = RunningOp{};
+  JoinEndedThreadsLocked();
+  op_threads_.emplace_back([this, name, op = std::move(op)] {
     op();
-    t_terminate = nullptr;
     std::lock_guard<std::mutex> g(ops_mu_);
     running_ops_.erase(name);
     finished_op_threads_.push_back(std::this_thread::get_id());
   });
   return true;
-}
-
-void Api::WriteOperationState(const std::string& name, const Node& operation, const std::string& phase,
-                              const std::string& message) {
-  Node state = Node::Map();
-  state.Set("operation", operation);
-  state.Set("phase", Node::String(phase));
-  state.Set("message", Node::String(message));
-  state.Set("startedAt", Node::String(Rfc3339(NowSeconds())));
-  if (phase != "Running") state.Set("finishedAt", Node::String(Rfc3339(NowSeconds())));
-  Node status = Node::Map();
-  status.Set("operationState", state);
-  Node patch = MergePatchOf("status", status);
-  patch.Set("operation", phase == "Running" ? operation : Node::Null());
-  Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, patch, {});
-  cache_.Put(updated);
 }
 
 Response Api::SyncApp(Call& c, const std::string& name) {
@@ -118,17 +137,21 @@ Response Api::SyncApp(Call& c, const std::string& name) {
   by.Set("username", Node::String(c.who->user));
   operation.Set("initiatedBy", by);
   operation.Set("sync", sync);
-  if (a->object.Get("operation") && !a->object.Get("operation")->IsNull())
-    return ErrorResponse(409, "another operation is already in progress");
   if (ControllerActive()) {
-    Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, MergePatchOf("operation", operation), {});
+    // As Argo CD's SetAppOperation: .operation for the controller, checked
+    // by resourceVersion and refused while an operation is in progress.
+    bool busy = false;
+    Node updated = PatchChecked(client_, options_.ns, name, [&](const Node& obj, Node& ops) {
+      if ((busy = InProgress(obj))) return false;
+      ops.items.push_back(Op("add", "/operation", &operation));
+      return true;
+    });
+    if (busy) return ErrorResponse(409, kInProgress);
     cache_.Put(updated);
     return Json(PublicApp(updated));
   }
-  return RunOperation(name, operation, "sync started by " + c.who->user, a->json, [this, name, req] {
-    app::Application application = manager_->Get(name);
-    manager_->Sync(application, req);
-  });
+  return RunOperation(name, operation, "sync started by " + c.who->user, req,
+                      [this, req](app::Application& application) { manager_->Sync(application, req); });
 }
 
 Response Api::RollbackApp(Call& c, const std::string& name) {
@@ -158,8 +181,10 @@ Response Api::RollbackApp(Call& c, const std::string& name) {
   rb.Set("prune", Node::Bool(prune));
   operation.Set("rollback", rb);
   std::string message = "rollback to " + std::to_string(id) + " started by " + c.who->user;
-  return RunOperation(name, operation, message, a->json, [this, name, id, prune] {
-    app::Application application = manager_->Get(name);
+  app::SyncRequest claim;
+  claim.prune = prune;
+  claim.initiated_by = c.who->user;
+  return RunOperation(name, operation, message, claim, [this, name, id, prune](app::Application& application) {
     manager_->Rollback(application, id, prune);
     // Then compare with targetRevision again, as Argo CD's controller does
     // after an operation: a rolled-back app is OutOfSync with Git.
@@ -172,65 +197,118 @@ Response Api::RollbackApp(Call& c, const std::string& name) {
 }
 
 Response Api::RunOperation(const std::string& name, const Node& operation, const std::string& message,
-                           const std::string& app_json, std::function<void()> work) {
+                           const app::SyncRequest& claim, std::function<void(app::Application&)> work) {
+  // This server's own slot first (its terminate flag, and no second
+  // thread); then the claim in the cluster, which every capstan process
+  // (server, `capstan app`) respects.
+  auto terminate = std::make_shared<std::atomic<bool>>(false);
   {
     std::lock_guard<std::mutex> l(ops_mu_);
-    if (running_ops_.count(name)) return ErrorResponse(409, "another operation is already in progress");
+    if (stopping_) return ErrorResponse(503, "the server is stopping");
+    if (running_ops_.count(name)) return ErrorResponse(409, kInProgress);
+    running_ops_[name].terminate = terminate;
   }
-  WriteOperationState(name, operation, "Running", message);
-  bool started = StartOperation(name, [this, name, operation, work] {
+  auto release = [this, &name] {
+    std::lock_guard<std::mutex> l(ops_mu_);
+    running_ops_.erase(name);
+  };
+  app::Application application;
+  try {
+    application = manager_->Get(name);
+    app::ClaimOperation(client_, application, claim, base::RealClock().NowMs());
+    // Argo CD's shape while the operation runs: .operation set, and the
+    // operation as requested (sync options, rollback id) in its state.
+    Node updated = PatchChecked(client_, options_.ns, name, [&](const Node& obj, Node& ops) {
+      if (obj.StrAt({"status", "operationState", "phase"}) != "Running") return false;
+      Node msg = Node::String(message);
+      ops.items.push_back(Op("add", "/operation", &operation));
+      ops.items.push_back(Op("add", "/status/operationState/operation", &operation));
+      ops.items.push_back(Op("add", "/status/operationState/message", &msg));
+      return true;
+    });
+    application.object = updated;
+    cache_.Put(updated);
+  } catch (const app::AppError& e) {
+    release();
+    std::string m = e.what();
+    return ErrorResponse(m.find(kInProgress) != std::string::npos ? 409 : 400, m);
+  } catch (const kube::KubeError& e) {
+    release();
+    if (kube::IsNotFound(e)) return ErrorResponse(404, "application " + name + " not found");
+    app::AbortOperation(client_, application, e.what(), base::RealClock().NowMs());
+    return ErrorResponse(500, "application " + name + ": starting the operation: " + e.what());
+  } catch (const std::exception& e) {
+    release();
+    app::AbortOperation(client_, application, e.what(), base::RealClock().NowMs());
+    return ErrorResponse(500, "application " + name + ": starting the operation: " + e.what());
+  }
+  std::string app_json = yaml::EmitJson(PublicApp(application.object));
+  std::lock_guard<std::mutex> l(ops_mu_);
+  JoinEndedThreadsLocked();
+  op_threads_.emplace_back([this, name, terminate, application, work]() mutable {
+    t_terminate = terminate.get();
     std::string error;
     try {
-      work();
+      work(application);
     } catch (const std::exception& e) {
       error = e.what();
     }
-    std::lock_guard<std::mutex> l(ops_mu_);
+    t_terminate = nullptr;
+    std::lock_guard<std::mutex> g(ops_mu_);
     // From here on the operation cannot be terminated; a request that
     // raced its end must not leave its phase (Terminating) behind.
     running_ops_[name].terminate = nullptr;
-    try {
-      if (!error.empty()) {
-        WriteOperationState(name, operation, "Failed", error);
-        return;
+    FinishOperation(name, error, terminate->load());
+    running_ops_.erase(name);
+    finished_op_threads_.push_back(std::this_thread::get_id());
+  });
+  return JsonText(app_json);
+}
+
+void Api::FinishOperation(const std::string& name, const std::string& error, bool terminate_requested) {
+  try {
+    cache_.Put(PatchChecked(client_, options_.ns, name, [&](const Node& obj, Node& ops) {
+      bool changed = false;
+      if (obj.Get("operation")) {
+        ops.items.push_back(Op("remove", "/operation"));
+        changed = true;
       }
-      Node patch = MergePatchOf("operation", Node::Null());
-      if (OperationTerminateRequested()) {
-        Node now = client_.Get({kApplicationGvk, options_.ns, name});
-        if (now.StrAt({"status", "operationState", "phase"}) == "Terminating") {
-          Node state = Node::Map();
-          state.Set("phase", Node::String("Failed"));
-          state.Set("message", Node::String("Operation terminated"));
-          state.Set("finishedAt", Node::String(Rfc3339(NowSeconds())));
-          Node status = Node::Map();
-          status.Set("operationState", state);
-          patch.Set("status", status);
-        }
+      std::string phase = obj.StrAt({"status", "operationState", "phase"});
+      std::string final_message = !error.empty()                                   ? error
+                                  : terminate_requested && phase == "Terminating" ? "Operation terminated"
+                                                                                   : "";
+      if (!final_message.empty() && (phase == "Running" || phase == "Terminating")) {
+        Node failed = Node::String("Failed"), msg = Node::String(final_message),
+             fin = Node::String(Rfc3339(NowSeconds()));
+        ops.items.push_back(Op("add", "/status/operationState/phase", &failed));
+        ops.items.push_back(Op("add", "/status/operationState/message", &msg));
+        ops.items.push_back(Op("add", "/status/operationState/finishedAt", &fin));
+        changed = true;
       }
-      cache_.Put(client_.Patch({kApplicationGvk, options_.ns, name}, patch, {}));
-    } catch (const std::exception& e) {
-      try {
-        WriteOperationState(name, operation, "Failed", e.what());
-      } catch (const std::exception&) {
-      }
-    }
-  }, /*terminable=*/true);
-  if (!started) return ErrorResponse(409, "another operation is already in progress");
-  auto now = cache_.Get(name);
-  return JsonText(now ? now->json : app_json);
+      return changed;
+    }));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "capstan server: ending the operation of %s: %s\n", name.c_str(), e.what());
+  }
 }
 
 Response Api::TerminateOperation(Call& c, const std::string& name) {
   Response denied;
   auto a = AppFor(c, name, "sync", &denied);
   if (!a) return denied;
-  // As Argo CD's API server: phase Terminating; whoever runs the operation
-  // (a controller, or this server) stops it at its next wait and writes
-  // Failed "Operation terminated".
-  Node state = Node::Map();
-  state.Set("phase", Node::String("Terminating"));
-  Node status = Node::Map();
-  status.Set("operationState", state);
+  // As Argo CD's API server: phase Terminating (checked by resourceVersion,
+  // only over a Running operation); whoever runs the operation (a
+  // controller, or this server) stops it at its next wait and writes Failed
+  // "Operation terminated".
+  bool running = false;
+  auto to_terminating = [&](const Node& obj, Node& ops) {
+    std::string phase = obj.StrAt({"status", "operationState", "phase"});
+    running = phase == "Running" || phase == "Terminating";
+    if (phase != "Running") return false;
+    Node t = Node::String("Terminating");
+    ops.items.push_back(Op("add", "/status/operationState/phase", &t));
+    return true;
+  };
   Node b = Node::Map();
   b.Set("message", Node::String("operation terminating"));
   {
@@ -240,8 +318,7 @@ Response Api::TerminateOperation(Call& c, const std::string& name) {
       if (!it->second.terminate->load()) {
         // Terminating is written before the flag is raised, so the final
         // state the operation writes comes after it.
-        Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, MergePatchOf("status", status), {});
-        cache_.Put(updated);
+        cache_.Put(PatchChecked(client_, options_.ns, name, to_terminating));
         it->second.terminate->store(true);
       }
       return Json(b);
@@ -249,9 +326,8 @@ Response Api::TerminateOperation(Call& c, const std::string& name) {
     if (it != running_ops_.end())
       return ErrorResponse(400, "Unable to terminate operation. No operation is in progress");
   }
-  if (a->object.StrAt({"status", "operationState", "phase"}) != "Running")
-    return ErrorResponse(400, "Unable to terminate operation. No operation is in progress");
-  Node updated = client_.Patch({kApplicationGvk, options_.ns, name}, MergePatchOf("status", status), {});
+  Node updated = PatchChecked(client_, options_.ns, name, to_terminating);
+  if (!running) return ErrorResponse(400, "Unable to terminate operation. No operation is in progress");
   cache_.Put(updated);
   return Json(b);
 }

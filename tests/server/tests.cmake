@@ -10,6 +10,14 @@ if(Python3_Interpreter_FOUND)
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/notify_test.py $<TARGET_FILE:capstan>)
   set_tests_properties(server_notifications PROPERTIES TIMEOUT 300)
 endif()
+# One operation per Application between `capstan server` and `capstan app`
+# (the controller tests' fixture: it drives kubectl).
+find_program(KUBECTL_BIN kubectl)
+if(Python3_Interpreter_FOUND AND KUBECTL_BIN)
+  add_test(NAME server_concurrency
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/concurrency_test.py $<TARGET_FILE:capstan>)
+  set_tests_properties(server_concurrency PROPERTIES TIMEOUT 300)
+endif()
 find_program(NODE_BIN node)
 find_program(CHROMIUM_BIN chromium)
 if(Python3_Interpreter_FOUND AND NODE_BIN AND CHROMIUM_BIN)
