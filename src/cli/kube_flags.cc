@@ -7,7 +7,9 @@ namespace capstan::cli {
 void AddKubeFlags(CLI::App* cmd, KubeFlags* flags, const std::string& when) {
   std::string suffix = when.empty() ? "" : " (" + when + ")";
   cmd->add_option("--kubeconfig", flags->kubeconfig,
-                  "Path to the kubeconfig file (default: KUBECONFIG, else ~/.kube/config)" + suffix);
+                  "Path to the kubeconfig file (default: KUBECONFIG, else ~/.kube/config)" + suffix +
+                      ". Inside a pod, with neither --kubeconfig, --context nor KUBECONFIG set, the in-cluster "
+                      "configuration is used (KUBERNETES_SERVICE_HOST/PORT and the service-account token and CA).");
   cmd->add_option("--context", flags->context, "Kubeconfig context" + suffix);
 }
 

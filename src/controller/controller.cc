@@ -140,7 +140,7 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
   DeclareMetrics();
   start_ms_ = NowMs();
   shard_map_ = std::make_unique<ShardMap>(options_.sharding, options_.apps_namespace, options_.replicas);
-  if (options_.replicas <= 1) owned_.Hold(0);
+  if (options_.replicas <= 1 && options_.lease_name.empty()) owned_.Hold(0);  // else: while holding the Lease
 }
 
 Controller::~Controller() { Stop(); }
@@ -153,19 +153,26 @@ void Controller::Start() {
   // 30+ threads would otherwise get up to 16 malloc arenas on 2 cores, each
   // holding its own free memory (measured: RSS twice the heap in use).
   if (options_.malloc_arenas > 0) mallopt(M_ARENA_MAX, options_.malloc_arenas);
-  if (options_.replicas > 1) {
+  if (options_.replicas > 1 || !options_.lease_name.empty()) {
     // Shard Leases replace the single leader Lease; singleton duties
     // (repository polling, ApplicationSets) run on every replica, as before.
-    leading_ = true;
-    ShardLeaseOptions so{options_.apps_namespace, options_.identity, options_.shard, options_.replicas,
-                         options_.shard_lease_duration_ms, [this](int shard, bool held) { OnShardChange(shard, held); },
-                         [this](const std::string& level, const std::string& message) { Log(level, message); }};
+    // With one shard, --leader-elect is the same keeper on one Lease: the
+    // process works while it holds it.
+    bool leader_elect = options_.replicas <= 1;
+    leading_ = !leader_elect;
+    ShardLeaseOptions so;
+    so.ns = options_.apps_namespace;
+    so.identity = options_.identity;
+    so.my_shard = leader_elect ? 0 : options_.shard;
+    so.replicas = leader_elect ? 1 : options_.replicas;
+    so.duration_ms = leader_elect ? options_.lease_duration_ms : options_.shard_lease_duration_ms;
+    if (leader_elect) so.lease_name = options_.lease_name;
+    so.on_change = [this](int shard, bool held) { OnShardChange(shard, held); };
+    so.log = [this](const std::string& level, const std::string& message) { Log(level, message); };
     shard_leases_ = std::make_unique<ShardLeaseKeeper>(options_.lease_client ? *options_.lease_client : client_, so, owned_);
     threads_.emplace_back([this] { shard_leases_->Run(stop_); });
-  } else if (options_.lease_name.empty()) {
-    leading_ = true;
   } else {
-    threads_.emplace_back([this] { LeaseLoop(); });
+    leading_ = true;
   }
   // The AppProject informer; without the CRD yet, projects are read from
   // the API server per refresh instead.
@@ -198,18 +205,7 @@ void Controller::Stop() {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
-  if (shard_leases_) shard_leases_->Release();  // the others adopt our apps at once
-  if (!options_.lease_name.empty() && leading_ && !shard_leases_) {
-    // Release the lease so a standby takes over at once.
-    try {
-      Node lease = client_.Get({{"coordination.k8s.io", "v1", "Lease"}, options_.apps_namespace, options_.lease_name});
-      if (lease.StrAt({"spec", "holderIdentity"}) == options_.identity) {
-        lease.GetOrCreateMap("spec").Set("holderIdentity", Node::String(""));
-        client_.Update(lease);
-      }
-    } catch (const std::exception&) {
-    }
-  }
+  if (shard_leases_) shard_leases_->Release();  // the others (a standby) take over at once
   Log("info", "controller stopped");
 }
 
@@ -218,10 +214,26 @@ bool Controller::Mine(const std::string& name) {
 }
 
 void Controller::OnShardChange(int shard, bool held) {
-  if (!held) return;  // in-flight work finishes; queued work is dropped by the workers
+  bool leader_elect = options_.replicas <= 1;
+  if (leader_elect && held != leading_.exchange(held)) Log("info", held ? "became the leader" : "lost the lease");
   std::vector<std::string> names;
   {
     std::lock_guard<std::mutex> l(mu_);
+    if (!held) {
+      // Lost (not renewed in time, or taken): as client-go's leader, stop
+      // acting at once. Running operations of the shard are terminated at
+      // their next wave or wait and write no final state: the Lease's next
+      // holder finds them Running and marks them interrupted, once (the
+      // resourceVersion-checked write of RunOperation). Queued work is
+      // dropped by the workers.
+      for (auto& [n, flag] : running_) {
+        if (shard_map_->ShardOf(n) != shard) continue;
+        *flag = true;
+        lease_lost_.insert(n);
+        Log("warn", "terminating the running operation: the lease of shard " + std::to_string(shard) + " was lost", n);
+      }
+      return;
+    }
     for (const auto& [n, e] : apps_)
       if (shard_map_->ShardOf(n) == shard) names.push_back(n);
   }
@@ -652,80 +664,6 @@ void Controller::ReuseManifests(const Node& obj, const std::string& old_commit, 
   }
 }
 
-// --- leader election --------------------------------------------------------------
-
-void Controller::LeaseLoop() {
-  const resource::ResId id{{"coordination.k8s.io", "v1", "Lease"}, options_.apps_namespace, options_.lease_name};
-  int64_t seconds = std::max<int64_t>(1, options_.lease_duration_ms / 1000);
-  while (!stop_) {
-    int64_t now = NowMs();
-    std::string now_text = base::FormatTime(now);
-    // MicroTime as Kubernetes writes it.
-    now_text.insert(now_text.size() - 1, "." + std::to_string(1000000 + (now % 1000) * 1000).substr(1));
-    bool lead = false;
-    try {
-      Node lease;
-      bool exists = true;
-      try {
-        lease = client_.Get(id);
-      } catch (const kube::KubeError& e) {
-        if (!kube::IsNotFound(e)) throw;
-        exists = false;
-      }
-      if (!exists) {
-        lease = yaml::ParseOne("apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: " +
-                               options_.lease_name + "\n  namespace: " + options_.apps_namespace + "\nspec: {}\n");
-        Node& spec = lease.GetOrCreateMap("spec");
-        spec.Set("holderIdentity", Node::String(options_.identity));
-        spec.Set("leaseDurationSeconds", Node::Int(seconds));
-        spec.Set("acquireTime", Node::String(now_text));
-        spec.Set("renewTime", Node::String(now_text));
-        spec.Set("leaseTransitions", Node::Int(0));
-        client_.Create(lease);
-        lead = true;
-      } else {
-        Node& spec = lease.GetOrCreateMap("spec");
-        std::string holder = spec.StrAt({"holderIdentity"});
-        int64_t renewed = ParseTimeMs(spec.StrAt({"renewTime"}));
-        int64_t duration = (spec.Get("leaseDurationSeconds") ? spec.Get("leaseDurationSeconds")->AsInt(seconds) : seconds) * 1000;
-        bool expired = holder.empty() || renewed + duration < now;
-        if (holder == options_.identity || expired) {
-          if (holder != options_.identity) {
-            spec.Set("acquireTime", Node::String(now_text));
-            int64_t t = spec.Get("leaseTransitions") ? spec.Get("leaseTransitions")->AsInt(0) : 0;
-            spec.Set("leaseTransitions", Node::Int(t + 1));
-            Log("info", "taking the lease " + options_.lease_name + " over from " + (holder.empty() ? "nobody" : holder));
-          }
-          spec.Set("holderIdentity", Node::String(options_.identity));
-          spec.Set("leaseDurationSeconds", Node::Int(seconds));
-          spec.Set("renewTime", Node::String(now_text));
-          client_.Update(lease);  // resourceVersion precondition: a racing candidate gets 409
-          lead = true;
-        }
-      }
-    } catch (const std::exception& e) {
-      Log("warn", std::string("lease: ") + e.what());
-    }
-    if (lead != leading_.load()) {
-      Log("info", lead ? "became the leader" : "lost the lease");
-      leading_ = lead;
-      if (lead) {
-        std::vector<std::string> names;
-        {
-          std::lock_guard<std::mutex> l(mu_);
-          for (const auto& [n, e] : apps_) names.push_back(n);
-        }
-        for (const auto& n : names) {
-          refresh_queue_.Add(n);
-          operation_queue_.Add(n);
-        }
-      }
-    }
-    for (int64_t waited = 0; waited < options_.lease_duration_ms / 3 && !stop_; waited += 100)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-}
-
 // --- writes -------------------------------------------------------------------------
 
 bool Controller::PatchApp(const std::string& name, const Node& ops) {
@@ -1119,9 +1057,19 @@ void Controller::RunOperation(const std::string& name) {
     message = e.what();
   }
   TerminableClock::SetThreadFlag(nullptr);
+  bool lease_lost = false;
   {
     std::lock_guard<std::mutex> l(mu_);
     running_.erase(name);
+    lease_lost = lease_lost_.erase(name) > 0;
+  }
+  if (lease_lost) {
+    // Stopped because this replica lost the app's Lease: it writes nothing
+    // more; the holder of the Lease (another replica, or this one again)
+    // marks the operation interrupted.
+    Log("warn", "sync stopped: the lease was lost (" + message + "); its next holder marks it interrupted", name);
+    operation_queue_.AddAfter(name, 1000);
+    return;
   }
   Node final_status;
   if (capture.captured && capture.captured->Get("status")) final_status = *capture.captured->Get("status");

@@ -119,7 +119,6 @@ class Controller {
   void Ticker();
   void PollRepos();
   void ReuseManifests(const yaml::Node& obj, const std::string& old_commit, const std::string& new_commit);
-  void LeaseLoop();
   void StatusWorker();
   void OperationWorker();
   void Refresh(const std::string& name);
@@ -159,6 +158,7 @@ class Controller {
   std::mutex mu_;
   std::map<std::string, AppEntry> apps_;
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_;  // operations in flight -> terminate flag
+  std::set<std::string> lease_lost_;  // running operations terminated because their shard's Lease was lost
   std::map<std::string, std::string> repo_errors_;                      // repo URL -> fetch error
   std::map<std::string, std::pair<std::string, int64_t>> commit_seen_;  // app -> (commit, first seen ms)
   std::set<std::string> hard_refresh_;                                  // apps whose next refresh is hard
@@ -167,7 +167,7 @@ class Controller {
   std::mutex watch_kinds_mu_;
   std::unique_ptr<ShardMap> shard_map_;
   ShardOwnership owned_;                          // shards whose apps this process works on
-  std::unique_ptr<ShardLeaseKeeper> shard_leases_;  // replicas > 1
+  std::unique_ptr<ShardLeaseKeeper> shard_leases_;  // replicas > 1 or --leader-elect
   void OnShardChange(int shard, bool held);
 };
 

@@ -4,7 +4,7 @@
 find_program(KUBECTL_BIN kubectl)
 find_package(Python3 COMPONENTS Interpreter)
 if(TARGET capstan AND KUBECTL_BIN AND Python3_Interpreter_FOUND)
-  foreach(t autosync selfheal prune retry operation finalizer refresh lease shard_takeover restart metrics appset deploy repo)
+  foreach(t autosync selfheal prune retry operation finalizer refresh lease lease_loss shard_takeover restart metrics appset deploy repo)
     if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/${t}_test.py)
       add_test(NAME controller_${t}
                COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/${t}_test.py $<TARGET_FILE:capstan>)
