@@ -195,9 +195,10 @@ class Env:
         while time.time() - start < timeout:
             try:
                 last = pred()
+                done = bool(last)
             except Exception as e:  # noqa: BLE001 - transient kubectl errors while polling
-                last = e
-            if last:
+                last, done = e, False  # an error is not the condition: keep polling
+            if done:
                 return time.time() - start
             time.sleep(interval)
         print(f"     timed out waiting for {what} (last: {last})")
