@@ -78,6 +78,30 @@ data:
 """
 
 
+# A PreSync hook Job that completes (the hook of the restart and lease tests).
+PRESYNC_HOOK = """apiVersion: batch/v1
+kind: Job
+metadata:
+  name: presync
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: busybox:1.36
+"""
+
+
+def slow_then_wave1(image):
+    """A Deployment running `image` in wave 0, then ConfigMap `after` in wave 1:
+    a sync that stays in wave 0 while the Deployment is not ready."""
+    return deployment("slow", image) + "---\n" + configmap("after").replace(
+        "name: after\n", "name: after\n  annotations:\n    argocd.argoproj.io/sync-wave: \"1\"\n")
+
+
 class Env:
     def __init__(self, name, rules="rules: []\n", speed=50, pod_start_seconds=1):
         self.tmp = tempfile.mkdtemp(prefix=f"capstan-ctl-{name}-")

@@ -8,7 +8,7 @@ import json
 import signal
 import time
 
-from harness import Env, check, configmap, deployment, finish
+from harness import PRESYNC_HOOK, Env, check, configmap, finish, slow_then_wave1
 
 
 def shard_of(name, replicas):
@@ -19,22 +19,8 @@ def shard_of(name, replicas):
     return h % replicas
 
 
-HOOK = """apiVersion: batch/v1
-kind: Job
-metadata:
-  name: presync
-  annotations:
-    argocd.argoproj.io/hook: PreSync
-spec:
-  template:
-    spec:
-      restartPolicy: Never
-      containers:
-      - name: main
-        image: busybox:1.36
-"""
-SLOW = deployment("slow", "example.com/never-ready:1") + "---\n" + configmap("after").replace(
-    "name: after\n", "name: after\n  annotations:\n    argocd.argoproj.io/sync-wave: \"1\"\n")
+HOOK = PRESYNC_HOOK
+SLOW = slow_then_wave1("example.com/never-ready:1")
 
 env = Env("lease", rules='rules:\n- image: "*never-ready*"\n  behavior: notready\n')
 names = ["app-%d" % i for i in range(6)]

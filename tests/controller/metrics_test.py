@@ -16,7 +16,7 @@ import urllib.request
 
 import yaml
 
-from harness import Env, check, configmap, deployment, finish, free_port
+from harness import Env, check, configmap, finish, free_port, slow_then_wave1
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.environ.get("CAPSTAN_SHARED", os.path.join(ROOT, "..", "shared"))
@@ -46,8 +46,7 @@ EXCLUDED = {
 }
 
 BAD = "apiVersion: example.com/v1\nkind: DoesNotExist\nmetadata:\n  name: nope\n"
-SLOW = deployment("slow", "example.com/never-ready:1") + "---\n" + configmap("after").replace(
-    "name: after\n", "name: after\n  annotations:\n    argocd.argoproj.io/sync-wave: \"1\"\n")
+SLOW = slow_then_wave1("example.com/never-ready:1")
 
 
 def queries():

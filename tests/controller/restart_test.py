@@ -16,24 +16,10 @@ import signal
 import time
 import urllib.request
 
-from harness import Env, check, configmap, deployment, finish
+from harness import PRESYNC_HOOK, Env, check, configmap, finish, slow_then_wave1
 
-HOOK = """apiVersion: batch/v1
-kind: Job
-metadata:
-  name: presync
-  annotations:
-    argocd.argoproj.io/hook: PreSync
-spec:
-  template:
-    spec:
-      restartPolicy: Never
-      containers:
-      - name: main
-        image: busybox:1.36
-"""
-SLOW = deployment("slow", "example.com/never-ready:1") + "---\n" + configmap("after").replace(
-    "name: after\n", "name: after\n  annotations:\n    argocd.argoproj.io/sync-wave: \"1\"\n")
+HOOK = PRESYNC_HOOK
+SLOW = slow_then_wave1("example.com/never-ready:1")
 
 
 def stats(env, name):
