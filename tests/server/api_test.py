@@ -17,7 +17,7 @@ import traceback
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from env import Env, check, failures, github_signature, http, report, wait_for, CTX  # noqa: E402
+from env import STUCK_PRESYNC_JOB, Env, check, failures, github_signature, http, report, wait_for, CTX  # noqa: E402
 
 CAPSTAN = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("CAPSTAN_BIN", "capstan")
 
@@ -85,24 +85,7 @@ data:
 """,
     # A PreSync hook Job that never finishes (its image is never pulled),
     # then a ConfigMap in the Sync phase: a sync to terminate.
-    "slow/hook.yaml": """apiVersion: batch/v1
-kind: Job
-metadata:
-  name: slow-migrate
-  annotations:
-    argocd.argoproj.io/hook: PreSync
-spec:
-  backoffLimit: 0
-  template:
-    metadata:
-      annotations:
-        capstan.dev/simulate: imagepull
-    spec:
-      restartPolicy: Never
-      containers:
-      - name: migrate
-        image: example.com/migrate:1
-""",
+    "slow/hook.yaml": STUCK_PRESYNC_JOB,
     "slow/after.yaml": """apiVersion: v1
 kind: ConfigMap
 metadata:

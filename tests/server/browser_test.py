@@ -13,7 +13,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from env import Env, GIT  # noqa: E402
+from env import STUCK_PRESYNC_JOB, Env, GIT  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -31,24 +31,7 @@ stringData:
 
 # A PreSync hook that never finishes (its image is never pulled), then a
 # ConfigMap: a sync the dashboard's Terminate button stops.
-SLOW_HOOK = """apiVersion: batch/v1
-kind: Job
-metadata:
-  name: slow-migrate
-  annotations:
-    argocd.argoproj.io/hook: PreSync
-spec:
-  backoffLimit: 0
-  template:
-    metadata:
-      annotations:
-        capstan.dev/simulate: imagepull
-    spec:
-      restartPolicy: Never
-      containers:
-      - name: migrate
-        image: example.com/migrate:1
----
+SLOW_HOOK = STUCK_PRESYNC_JOB + """---
 apiVersion: v1
 kind: ConfigMap
 metadata:

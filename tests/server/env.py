@@ -16,6 +16,27 @@ import time
 import urllib.error
 import urllib.request
 
+# A PreSync hook Job that never finishes (its image is never pulled): the
+# first step of a sync that stays Running until it is terminated.
+STUCK_PRESYNC_JOB = """apiVersion: batch/v1
+kind: Job
+metadata:
+  name: slow-migrate
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+spec:
+  backoffLimit: 0
+  template:
+    metadata:
+      annotations:
+        capstan.dev/simulate: imagepull
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: migrate
+        image: example.com/migrate:1
+"""
+
 GIT = ["git", "-c", "user.name=capstan-test", "-c", "user.email=test@capstan.invalid"]
 CTX = ssl.create_default_context()
 CTX.check_hostname = False
