@@ -32,28 +32,13 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "controller"))
-from harness import CAPSTAN, Env, check, configmap, deployment, finish  # noqa: E402
+from harness import COUNTED_PRESYNC_HOOK, CAPSTAN, Env, check, deployment, finish, then_wave1_configmap  # noqa: E402
 
 PART = os.environ.get("CAPSTAN_CONCURRENCY_PART", "cli")
 IN_PROGRESS = "another operation is already in progress"
 
-HOOK = """apiVersion: batch/v1
-kind: Job
-metadata:
-  generateName: presync-
-  annotations:
-    argocd.argoproj.io/hook: PreSync
-    argocd.argoproj.io/hook-delete-policy: HookFailed
-spec:
-  template:
-    spec:
-      restartPolicy: Never
-      containers:
-      - name: main
-        image: busybox:1.36
-"""
-SLOW = deployment("web") + "---\n" + configmap("after").replace(
-    "name: after\n", "name: after\n  annotations:\n    argocd.argoproj.io/sync-wave: \"1\"\n")
+HOOK = COUNTED_PRESYNC_HOOK
+SLOW = then_wave1_configmap(deployment("web"))
 
 # Simulated time at real speed: a pod takes 2 s, so a sync takes seconds
 # (hook Job, then the Deployment's rollout, then wave 1).

@@ -95,11 +95,30 @@ spec:
 """
 
 
-def slow_then_wave1(image):
-    """A Deployment running `image` in wave 0, then ConfigMap `after` in wave 1:
-    a sync that stays in wave 0 while the Deployment is not ready."""
-    return deployment("slow", image) + "---\n" + configmap("after").replace(
+def then_wave1_configmap(first):
+    """`first` (wave 0), then ConfigMap `after` in wave 1: a sync that stays
+    in wave 0 until `first` is ready."""
+    return first + "---\n" + configmap("after").replace(
         "name: after\n", "name: after\n  annotations:\n    argocd.argoproj.io/sync-wave: \"1\"\n")
+
+
+# A PreSync hook Job with a generated name, kept after success: each sync
+# that runs hooks leaves one more (the concurrency tests count them).
+COUNTED_PRESYNC_HOOK = """apiVersion: batch/v1
+kind: Job
+metadata:
+  generateName: presync-
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+    argocd.argoproj.io/hook-delete-policy: HookFailed
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: busybox:1.36
+"""
 
 
 class Env:

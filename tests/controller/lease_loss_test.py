@@ -13,12 +13,12 @@ import datetime
 import json
 import time
 
-from harness import PRESYNC_HOOK, Env, check, finish, slow_then_wave1
+from harness import PRESYNC_HOOK, Env, check, finish, deployment, then_wave1_configmap
 
 LEASE = 3  # seconds
 
 HOOK = PRESYNC_HOOK
-SLOW = slow_then_wave1("example.com/slow-ready:1")
+SLOW = then_wave1_configmap(deployment("slow", "example.com/slow-ready:1"))
 
 
 def phase(env):

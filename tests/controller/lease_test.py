@@ -8,7 +8,7 @@ import json
 import signal
 import time
 
-from harness import PRESYNC_HOOK, Env, check, configmap, finish, slow_then_wave1
+from harness import PRESYNC_HOOK, Env, check, configmap, finish, deployment, then_wave1_configmap
 
 
 def shard_of(name, replicas):
@@ -20,7 +20,7 @@ def shard_of(name, replicas):
 
 
 HOOK = PRESYNC_HOOK
-SLOW = slow_then_wave1("example.com/never-ready:1")
+SLOW = then_wave1_configmap(deployment("slow", "example.com/never-ready:1"))
 
 env = Env("lease", rules='rules:\n- image: "*never-ready*"\n  behavior: notready\n')
 names = ["app-%d" % i for i in range(6)]

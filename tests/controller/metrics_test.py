@@ -16,7 +16,7 @@ import urllib.request
 
 import yaml
 
-from harness import Env, check, configmap, finish, free_port, slow_then_wave1
+from harness import Env, check, configmap, finish, free_port, deployment, then_wave1_configmap
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.environ.get("CAPSTAN_SHARED", os.path.join(ROOT, "..", "shared"))
@@ -46,7 +46,7 @@ EXCLUDED = {
 }
 
 BAD = "apiVersion: example.com/v1\nkind: DoesNotExist\nmetadata:\n  name: nope\n"
-SLOW = slow_then_wave1("example.com/never-ready:1")
+SLOW = then_wave1_configmap(deployment("slow", "example.com/never-ready:1"))
 
 
 def queries():

@@ -16,10 +16,10 @@ import signal
 import time
 import urllib.request
 
-from harness import PRESYNC_HOOK, Env, check, configmap, finish, slow_then_wave1
+from harness import PRESYNC_HOOK, Env, check, configmap, finish, deployment, then_wave1_configmap
 
 HOOK = PRESYNC_HOOK
-SLOW = slow_then_wave1("example.com/never-ready:1")
+SLOW = then_wave1_configmap(deployment("slow", "example.com/never-ready:1"))
 
 
 def stats(env, name):
